@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import {
+  ADVERSARIES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LEAKED_COUNTERPART, MODELS, OPTIMIZERS,
+  PROJECTION_HEADS, SELECTIONS, VAT_SCALINGS, type DatasetName,
+} from './options.js';
+
+/** Accepts numbers and fractions written as strings ("8/255"). */
+export const fractionNumber = z.union([
+  z.number(),
+  z.string().regex(/^\s*-?\d+(\.\d+)?(e-?\d+)?\s*(\/\s*\d+(\.\d+)?\s*)?$/i, 'expected a number or a fraction like 8/255')
+    .transform((s) => {
+      const [a, b] = s.split('/').map((t) => Number(t.trim()));
+      return b === undefined ? a : a / b;
+    }),
+]).pipe(z.number().finite());
+
+/**
+ * One run's configuration. Every field has a documented default taken from the paper
+ * (Section 4.1, supplementary Section 6) unless noted; unknown keys are rejected.
+ */
+export const RunConfigSchema = z.object({
+  // --- data ---
+  /** Dataset name. */
+  dataset: z.enum(DATASETS).default('cifar10'),
+  /** Folder holding the dataset's files; null = the application's data folder. */
+  dataDir: z.string().min(1).nullable().default(null),
+  /** Train on the first N training samples only (quick studies); null = all. */
+  limit: z.number().int().positive().nullable().default(null),
+  /** Size of the held-out evaluation subset (test split) measured every epoch. */
+  evalSubset: z.number().int().positive().default(500),
+  /** Augmentation (paper 4.1): random horizontal flips and random shifts of this fraction. */
+  augmentFlip: z.boolean().default(true),
+  augmentShift: z.number().min(0).max(0.5).default(0.1),
+
+  // --- model ---
+  model: z.enum(MODELS).default('cnn'),
+  projectionHead: z.enum(PROJECTION_HEADS).default('none'),
+
+  // --- objective ---
+  defense: z.enum(DEFENSES).default('adv'),
+  /** ASCL: adversary / L_AT term (eq. 6 on top of ADV or TRADES). */
+  adversary: z.enum(ADVERSARIES).default('pgd'),
+  /** Weight of the natural cross-entropy in L_AT (eq. 4 uses 1). */
+  lambdaNat: z.number().min(0).default(1),
+  /** lambda_SCL of eq. 6 (0 switches the contrastive term off). */
+  lambdaScl: z.number().min(0).default(1),
+  /** lambda_VAT of eq. 6 (0 switches the KL term off). */
+  lambdaVat: z.number().min(0).default(2),
+  /** TRADES beta (Zhang et al. 2019; 6 as in the authors' baseline script). */
+  tradesBeta: z.number().min(0).default(6),
+  /** Temperature tau of eq. 1. */
+  tau: z.number().gt(0).default(0.07),
+  distance: z.enum(DISTANCES).default('cosine'),
+  /** L2-normalise latents before the distance (cosine normalises anyway). */
+  normalizeLatent: z.boolean().default(false),
+  selection: z.enum(SELECTIONS).default('global'),
+  leakedCounterpart: z.enum(LEAKED_COUNTERPART).default('paper'),
+  vatScaling: z.enum(VAT_SCALINGS).default('paper'),
+
+  // --- training adversary (PGD, L-infinity, inputs in [0, 1]) ---
+  /** Perturbation budget; null = the dataset's default (8/255 CIFAR-10, 0.01 CIFAR-100, 0.3 MNIST). */
+  eps: fractionNumber.pipe(z.number().min(0)).nullable().default(null),
+  /** PGD step size; null = the dataset's default (2/255, 0.001, 0.01). */
+  stepSize: fractionNumber.pipe(z.number().gt(0)).nullable().default(null),
+  pgdSteps: z.number().int().min(1).max(1000).default(10),
+  randomStart: z.boolean().default(true),
+
+  // --- optimisation ---
+  epochs: z.number().int().min(1).max(100_000).default(200),
+  batchSize: z.number().int().min(2).max(8192).default(128),
+  optimizer: z.enum(OPTIMIZERS).default('adam'),
+  learningRate: z.number().gt(0).default(1e-3),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weightDecay: z.number().min(0).default(0),
+  /** Epochs at which the learning rate is multiplied by lrGamma (1e-3 -> 1e-4 at 80, 1e-5 at 120, 1e-6 at 160). */
+  lrMilestones: z.array(z.number().int().min(1)).default([80, 120, 160]),
+  lrGamma: z.number().gt(0).max(1).default(0.1),
+
+  // --- bookkeeping ---
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  backend: z.enum(BACKENDS).default('auto'),
+  /** Save a checkpoint every N epochs (and always at the end). */
+  checkpointEvery: z.number().int().min(1).default(1),
+  /** Number of fixed query anchors whose selected positives/negatives are recorded (Figure 8). */
+  queryAnchors: z.number().int().min(0).max(64).default(4),
+  /** Epochs at which the query anchors' selections are recorded (empty = first, middle, last). */
+  selectionEpochs: z.array(z.number().int().min(1)).default([]),
+}).strict();
+
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type RunConfig = z.output<typeof RunConfigSchema>;
+
+/** Per-dataset attack budgets of the paper (Section 4.1 / supplementary 6). */
+export const DATASET_ATTACK_DEFAULTS: Record<DatasetName, { eps: number; stepSize: number }> = {
+  cifar10: { eps: 8 / 255, stepSize: 2 / 255 },
+  cifar100: { eps: 0.01, stepSize: 0.001 },
+  mnist: { eps: 0.3, stepSize: 0.01 },
+  synthetic: { eps: 8 / 255, stepSize: 2 / 255 },
+};
+
+/** The effective eps and step size of a config (dataset defaults where null). */
+export function attackBudget(config: RunConfig): { eps: number; stepSize: number } {
+  const d = DATASET_ATTACK_DEFAULTS[config.dataset];
+  return { eps: config.eps ?? d.eps, stepSize: config.stepSize ?? d.stepSize };
+}
+
+/** Formats zod issues as one readable line per problem, naming the key and the bad value. */
+export function formatIssues(error: z.ZodError, input?: unknown): string {
+  return error.issues.map((i) => {
+    const path = i.path.join('.') || '(root)';
+    let value = '';
+    if (input && typeof input === 'object' && i.path.length > 0) {
+      let v: unknown = input;
+      for (const k of i.path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
+      if (v !== undefined) value = ` (got ${JSON.stringify(v)})`;
+    }
+    return `${path}: ${i.message}${value}`;
+  }).join('; ');
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates a (partial) run configuration and fills in the documented defaults.
+ * Throws ConfigError naming every bad key and value.
+ */
+export function parseRunConfig(input: unknown, where = 'parseRunConfig'): RunConfig {
+  const r = RunConfigSchema.safeParse(input ?? {});
+  if (!r.success) throw new ConfigError(`${where}: invalid run configuration: ${formatIssues(r.error, input)}`);
+  return r.data;
+}

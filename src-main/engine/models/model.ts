@@ -1,0 +1,52 @@
+import type { tf } from '../tf.js';
+import type { ModelName, ProjectionHead } from '../config/options.js';
+
+export interface ForwardOptions {
+  /**
+   * true: batch norm uses batch statistics and updates its running statistics (PyTorch
+   * momentum 0.1) as a side effect; false: inference mode, running statistics frozen.
+   */
+  training: boolean;
+}
+
+export interface ModelOutput {
+  /** [B, numClasses] */
+  logits: tf.Tensor2D;
+  /** [B, D] the penultimate-layer latent z. */
+  latent: tf.Tensor2D;
+  /** [B, 128] the projection head's output, or null without a head (supplementary 8.1). */
+  projection: tf.Tensor2D | null;
+}
+
+/** A classifier that exposes its latent space; implemented with raw tfjs ops and variables. */
+export interface ClassifierModel {
+  readonly name: ModelName | 'external';
+  readonly numClasses: number;
+  readonly latentDim: number;
+  /** [height, width, channels] */
+  readonly inputShape: [number, number, number];
+  readonly projectionHead: ProjectionHead;
+  /** x: [B, H, W, C] in [0, 1]. */
+  forward(x: tf.Tensor4D, options: ForwardOptions): ModelOutput;
+  /** Variables trained by the optimiser, with stable unique names. */
+  trainableVariables(): tf.Variable[];
+  /** Non-trainable state saved in checkpoints (batch-norm running statistics). */
+  stateVariables(): tf.Variable[];
+  dispose(): void;
+}
+
+export interface ModelSpec {
+  inputShape: [number, number, number];
+  numClasses: number;
+  projectionHead: ProjectionHead;
+  seed: number;
+}
+
+/** One model per file, registered by name in ./index.ts. */
+export interface ModelFactory {
+  name: ModelName;
+  create(spec: ModelSpec): ClassifierModel;
+}
+
+/** (x [B,H,W,C]) => logits [B, K]: what attacks see of a model. */
+export type LogitsFn = (x: tf.Tensor4D) => tf.Tensor2D;

@@ -1,0 +1,36 @@
+import type { tf } from '../tf.js';
+import type { DefenseName } from '../config/options.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { ClassifierModel } from '../models/model.js';
+import type { Rng } from '../rng.js';
+
+export interface ObjectiveContext {
+  model: ClassifierModel;
+  config: RunConfig;
+  /** Effective attack budget (dataset defaults resolved). */
+  eps: number;
+  stepSize: number;
+  rng: Rng;
+  epoch: number;
+  step: number;
+}
+
+/** Tensors a loss needs besides the batch itself, built outside the gradient tape. */
+export interface PreparedBatch {
+  x: tf.Tensor4D;
+  /** [B] int32 */
+  y: tf.Tensor1D;
+  /** Adversarial (or second-view) examples, [B, H, W, C]. */
+  xAdv: tf.Tensor4D | null;
+}
+
+/**
+ * A training objective (a `--defense`), one per file, registered by name.
+ * prepare: no weight gradients (the adversary); loss: inside the tape, returns the scalar to
+ * minimise and reports named scalar terms through `record` (kept by the trainer for logging).
+ */
+export interface Objective {
+  name: DefenseName;
+  prepare(ctx: ObjectiveContext, x: tf.Tensor4D, y: tf.Tensor1D): PreparedBatch;
+  loss(ctx: ObjectiveContext, batch: PreparedBatch, record: (name: string, value: tf.Scalar) => void): tf.Scalar;
+}
