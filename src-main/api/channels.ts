@@ -155,3 +155,11 @@ export type ApiHandlers = { [C in ApiChannel]: (req: ApiParsedRequest<C>) => Pro
 
 /** Error sent over either transport: a code and a message naming the problem. */
 export interface ApiErrorBody { error: { code: 'bad-request' | 'not-found' | 'conflict' | 'internal' | 'unauthorized' | 'too-large'; message: string } }
+
+/** Subscription to service events; returns the unsubscribe function. */
+export interface ApiEventSource {
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+/** What both transports wrap: the handlers plus the event stream. */
+export type ApiService = ApiHandlers & ApiEventSource;

@@ -1,0 +1,35 @@
+/**
+ * The one entry point both transports use: checks the channel name, validates the payload
+ * with the channel's schema, calls the service, and turns failures into ApiError with a code.
+ */
+import { ApiRequests, type ApiChannel, type ApiErrorBody, type ApiHandlers } from './channels.js';
+import { formatIssues } from '../engine/config/run-config.js';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(readonly code: ApiErrorBody['error']['code'], message: string) { super(message); }
+}
+
+export function isApiChannel(name: unknown): name is ApiChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ApiRequests, name);
+}
+
+export async function dispatch(service: ApiHandlers, channel: unknown, payload: unknown): Promise<unknown> {
+  if (!isApiChannel(channel)) {
+    throw new ApiError('not-found', `dispatch: unknown channel ${JSON.stringify(String(channel)).slice(0, 120)}`);
+  }
+  const schema = ApiRequests[channel];
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    throw new ApiError('bad-request', `${channel}: ${formatIssues(parsed.error, payload)}`);
+  }
+  const handler = service[channel] as (req: unknown) => Promise<unknown>;
+  return handler.call(service, parsed.data);
+}
+
+/** Maps any thrown value to the wire error body (never leaks a stack trace). */
+export function toErrorBody(err: unknown): ApiErrorBody {
+  if (err instanceof ApiError) return { error: { code: err.code, message: err.message } };
+  const message = err instanceof Error ? err.message : String(err);
+  return { error: { code: 'internal', message } };
+}
