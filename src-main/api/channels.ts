@@ -149,6 +149,13 @@ export interface ApiEvents {
   'eval:done': { runId: string; row: EvalRow };
 }
 export type ApiEvent = keyof ApiEvents;
+/** The event names as a runtime list (for the transports' forwarding); checked complete against ApiEvents. */
+export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done'] as const satisfies readonly ApiEvent[];
+type MissingEvents = Exclude<ApiEvent, (typeof API_EVENTS)[number]>;
+const _allEventsListed: MissingEvents extends never ? true : false = true;
+void _allEventsListed;
+/** The channel names as a runtime list (for the preload's allow-list). */
+export const API_CHANNELS = Object.keys(ApiRequests) as ApiChannel[];
 
 /** The service's shape: one async method per channel. Both transports call exactly this. */
 export type ApiHandlers = { [C in ApiChannel]: (req: ApiParsedRequest<C>) => Promise<ApiResponses[C]> };

@@ -1,0 +1,54 @@
+/**
+ * The Electron IPC transport of the one API: a single `ascl:invoke` handler that calls the shared
+ * dispatch (same channel list, same validation as HTTP), and every ApiEvent forwarded to the
+ * app's windows on `ascl:event`. Electron is typed structurally here so this file (and its test)
+ * needs no Electron install.
+ */
+import { dispatch, toErrorBody } from '../api/dispatch.js';
+import { API_EVENTS, type ApiErrorBody, type ApiEvent, type ApiEvents, type ApiService } from '../api/channels.js';
+
+export const IPC_INVOKE = 'ascl:invoke';
+export const IPC_EVENT = 'ascl:event';
+
+/** What crosses the bridge: a value or an error body (Electron would flatten a thrown error to a string). */
+export type IpcResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody['error'] };
+export interface IpcEventFrame<E extends ApiEvent = ApiEvent> { event: E; payload: ApiEvents[E] }
+
+/** The parts of Electron's ipcMain, WebContents and BrowserWindow this transport uses. */
+export interface WebContentsLike { id: number; isDestroyed(): boolean; send(channel: string, frame: unknown): void }
+export interface InvokeEventLike { sender: WebContentsLike; senderFrame?: { url: string } | null }
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface IpcOptions {
+  /** The web contents of the app's own windows; messages from any other sender are refused. */
+  appContents(): WebContentsLike[];
+}
+
+/**
+ * Registers the handler and the event forwarding; returns the function that undoes both.
+ * Failures never propagate as exceptions: they come back as `{ ok: false, error }` with a code.
+ */
+export function setupIpc(ipcMain: IpcMainLike, service: ApiService, options: IpcOptions): () => void {
+  ipcMain.handle(IPC_INVOKE, async (event, channel, payload): Promise<IpcResult> => {
+    // Only accept messages from windows created by the app (as electron/fiddle's ipc.ts).
+    if (!options.appContents().some((c) => c.id === event.sender.id)) {
+      return { ok: false, error: { code: 'unauthorized', message: `${IPC_INVOKE}: sender ${event.sender.id} is not an app window` } };
+    }
+    try {
+      return { ok: true, value: await dispatch(service, channel, payload) };
+    } catch (err) {
+      return { ok: false, error: toErrorBody(err).error };
+    }
+  });
+  const unsubscribe = API_EVENTS.map((name) => service.on(name, (payload) => {
+    const frame: IpcEventFrame = { event: name, payload };
+    for (const c of options.appContents()) if (!c.isDestroyed()) c.send(IPC_EVENT, frame);
+  }));
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE);
+    for (const off of unsubscribe) off();
+  };
+}
