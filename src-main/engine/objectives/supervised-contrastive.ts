@@ -1,0 +1,132 @@
+import { tf } from '../tf.js';
+import type { DistanceName, LeakedCounterpart, SelectionName } from '../config/options.js';
+import type { SelectionMasks } from '../selection/selection.js';
+import { getSelection } from '../selection/index.js';
+
+/**
+ * The supervised contrastive loss L_SCL of eqs. 1-3 over 2B latents (rows 0..B-1 benign, rows
+ * B..2B-1 their adversarial counterparts), with the positive/negative sets of a selection strategy.
+ *
+ * Per anchor i: L_i = -(1/max(|P_i|,1)) * sum_{p in P_i} log softmax_{k in P_i ∪ N_i}(s_ik)[p], with
+ * s_ik = sim(z_i, z_k)/tau and the anchor itself excluded; L_SCL = mean over all 2B anchors. This is the
+ * convention of the authors' `soft_lcscl` and of ../shared/golden/scl_loss.json: eq. 3 writes
+ * (1/N) sum_i (L_i + L_i^a), i.e. twice this mean, a constant factor absorbed by lambda_SCL.
+ *
+ * Gradients flow through the latent normalisation (as the authors' code, which normalises inside
+ * the loss) and never through the masks: they are 0/1 constants built from int32 labels and argmax
+ * predictions, and enter only through tf.where's condition and a product with a constant.
+ */
+export interface ContrastiveOptions {
+  distance: DistanceName;
+  /** L2-normalise the latent rows before the distance (cosine normalises anyway). */
+  normalize: boolean;
+  /** Temperature tau > 0. */
+  tau: number;
+}
+
+/** Logit given to candidates outside P ∪ N (the authors' code subtracts 1e9 likewise). */
+const EXCLUDED_LOGIT = -1e9;
+/** Floor of a squared l2 distance before the square root (its derivative is infinite at 0). */
+const SQRT_FLOOR = 1e-12;
+
+/** L2-normalises rows, as F.normalize(p=2, eps=1e-12): z / max(||z||, 1e-12). [n, D] -> [n, D] */
+export function l2NormalizeRows(z: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(z, tf.maximum(tf.norm(z, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
+}
+
+/**
+ * Pairwise similarity sim(z_i, z_j) of eq. 1 (before the temperature): cosine, minus an l1 / l2 /
+ * linf distance, or the dot product (`matmul`). z: [n, D] -> [n, n].
+ */
+export function pairwiseSimilarity(z: tf.Tensor2D, distance: DistanceName, normalize: boolean): tf.Tensor2D {
+  return tf.tidy(() => {
+    const h = normalize || distance === 'cosine' ? l2NormalizeRows(z) : z;
+    switch (distance) {
+      case 'cosine':
+      case 'matmul':
+        return tf.matMul(h, h, false, true) as tf.Tensor2D;
+      case 'l2': {
+        // ||a-b||^2 = |a|^2 + |b|^2 - 2 a.b: one matmul instead of an [n, n, D] difference tensor.
+        const sq = tf.sum(tf.square(h), 1); // [n]
+        const d2 = tf.sub(tf.add(tf.expandDims(sq, 1), tf.expandDims(sq, 0)), tf.mul(tf.matMul(h, h, false, true), 2));
+        return tf.neg(tf.sqrt(tf.maximum(d2, SQRT_FLOOR))) as tf.Tensor2D;
+      }
+      case 'l1':
+      case 'linf': {
+        const diff = tf.abs(tf.sub(tf.expandDims(h, 1), tf.expandDims(h, 0))); // [n, n, D]
+        return tf.neg(distance === 'l1' ? tf.sum(diff, 2) : tf.max(diff, 2)) as tf.Tensor2D;
+      }
+      default:
+        throw new Error(`pairwiseSimilarity: unknown distance ${JSON.stringify(distance)}; known: cosine, l1, l2, linf, matmul`);
+    }
+  });
+}
+
+/** L_SCL (eqs. 1-3, mean over the 2B anchors) for latents z [2B, D] and masks [2B, 2B]. */
+export function supervisedContrastiveLoss(z: tf.Tensor2D, masks: SelectionMasks, o: ContrastiveOptions): tf.Scalar {
+  if (!(o.tau > 0)) throw new Error(`supervisedContrastiveLoss: tau must be > 0, got ${o.tau}`);
+  const n = z.shape[0];
+  if (masks.positive.shape[0] !== n || masks.positive.shape[1] !== n || masks.negative.shape[0] !== n) {
+    throw new Error(`supervisedContrastiveLoss: masks must be [${n}, ${n}] for ${n} latents, got ${JSON.stringify(masks.positive.shape)}`);
+  }
+  return tf.tidy(() => {
+    const s = tf.div(pairwiseSimilarity(z, o.distance, o.normalize), o.tau); // [2B, 2B]
+    const legal = tf.greater(tf.add(masks.positive, masks.negative), 0); // P ∪ N, bool [2B, 2B]
+    const logits = tf.where(legal, s, tf.fill([n, n], EXCLUDED_LOGIT)); // excluded entries get no gradient
+    const lse = tf.logSumExp(logits, 1); // [2B] log of the softmax denominator
+    const nPos = tf.sum(masks.positive, 1); // [2B]
+    // -sum_p log softmax(p) = |P| * lse - sum_p s_ip  (entries outside P are multiplied by 0)
+    const perAnchor = tf.div(tf.sub(tf.mul(nPos, lse), tf.sum(tf.mul(masks.positive, s), 1)), tf.maximum(nPos, 1));
+    return tf.mean(perAnchor) as tf.Scalar;
+  });
+}
+
+/**
+ * Mean number per anchor of positives and negatives among the benign (columns 0..B-1) and the
+ * adversarial (columns B..2B-1) members (Figure 3a/3b). Returns [4]: pos_benign, pos_adv, neg_benign, neg_adv.
+ */
+export function selectionCounts(masks: SelectionMasks): tf.Tensor1D {
+  return tf.tidy(() => {
+    const half = (m: tf.Tensor2D): tf.Tensor[] => {
+      const [benign, adv] = tf.split(tf.mean(m, 0), 2); // column means = mean over anchors, [2B] -> 2 x [B]
+      return [tf.sum(benign), tf.sum(adv)];
+    };
+    return tf.stack([...half(masks.positive), ...half(masks.negative)]) as tf.Tensor1D;
+  });
+}
+
+export const COUNT_TERMS = ['pos_benign', 'pos_adv', 'neg_benign', 'neg_adv'] as const;
+
+export interface ContrastiveTermOptions extends ContrastiveOptions {
+  selection: SelectionName;
+  leakedCounterpart: LeakedCounterpart;
+}
+
+export interface ContrastiveTerm {
+  loss: tf.Scalar;
+  /** [4] per-anchor counts, in the order of COUNT_TERMS. */
+  counts: tf.Tensor1D;
+  /** The masks, kept only when asked (query anchors, Figure 8); the caller disposes them. */
+  masks: SelectionMasks | null;
+}
+
+/**
+ * L_SCL of a benign batch and its second views: z = [zNat; zAdv] [2B, D], labels y [B] int32, and
+ * the argmax predictions on each view (no gradient). Masks come from the named selection strategy.
+ */
+export function contrastiveTerm(
+  zNat: tf.Tensor2D, zAdv: tf.Tensor2D, y: tf.Tensor1D, predNat: tf.Tensor1D, predAdv: tf.Tensor1D,
+  o: ContrastiveTermOptions, keepMasks = false,
+): ContrastiveTerm {
+  const strategy = getSelection(o.selection);
+  let kept: SelectionMasks | null = null;
+  const out = tf.tidy(() => {
+    const labels = tf.concat([y, y]) as tf.Tensor1D; // [2B]
+    const preds = tf.concat([predNat, predAdv]) as tf.Tensor1D; // [2B]
+    const masks = strategy.masks({ labels: tf.cast(labels, 'int32'), preds: tf.cast(preds, 'int32'), leakedCounterpart: o.leakedCounterpart });
+    if (keepMasks) kept = { positive: tf.keep(masks.positive), negative: tf.keep(masks.negative) };
+    const z = tf.concat([zNat, zAdv], 0) as tf.Tensor2D;
+    return { loss: supervisedContrastiveLoss(z, masks, o), counts: selectionCounts(masks) };
+  });
+  return { loss: out.loss, counts: out.counts, masks: kept };
+}

@@ -1,0 +1,86 @@
+/**
+ * L_SCL against the authors' implementation (`soft_lcscl`, float64) on every case of
+ * ../shared/golden/scl_loss.json (or the file named by ASCL_GOLDEN_SCL), for every selection strategy.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { tf } from '../../src-main/engine/tf.js';
+import '@tensorflow/tfjs-backend-cpu';
+import { DISTANCES } from '../../src-main/engine/config/options.js';
+import { getSelection } from '../../src-main/engine/selection/index.js';
+import { selectionCounts, supervisedContrastiveLoss } from '../../src-main/engine/objectives/supervised-contrastive.js';
+
+const GoldenCase = z.object({
+  latent: z.array(z.array(z.number())),
+  labels: z.array(z.number().int()),
+  preds: z.array(z.number().int()),
+  numClasses: z.number().int(),
+  distance: z.enum(DISTANCES),
+  normalize: z.boolean(),
+  temperature: z.number().positive(),
+  expected: z.object({ global: z.number(), hard: z.number(), soft: z.number(), leaked: z.number(), leaked_paper: z.number() }),
+  leakedPaperCounts: z.object({ positives: z.array(z.number()), negatives: z.array(z.number()) }),
+});
+const GoldenFile = z.object({ cases: z.array(GoldenCase).min(1) });
+
+const path = process.env.ASCL_GOLDEN_SCL ?? resolve(import.meta.dirname, '../../../shared/golden/scl_loss.json');
+const golden = GoldenFile.parse(JSON.parse(readFileSync(path, 'utf8')));
+
+type Variant = 'global' | 'hard' | 'soft' | 'leaked' | 'leaked_paper';
+const VARIANTS: Array<{ key: Variant; strategy: string; counterpart: 'paper' | 'code' }> = [
+  { key: 'global', strategy: 'global', counterpart: 'paper' },
+  { key: 'hard', strategy: 'hard', counterpart: 'paper' },
+  { key: 'soft', strategy: 'soft', counterpart: 'paper' },
+  { key: 'leaked', strategy: 'leaked', counterpart: 'code' },
+  { key: 'leaked_paper', strategy: 'leaked', counterpart: 'paper' },
+];
+
+const rows = golden.cases.flatMap((c, index) => VARIANTS.map((v) => ({
+  index, variant: v.key, strategy: v.strategy, counterpart: v.counterpart,
+  distance: c.distance, normalize: c.normalize, tau: c.temperature, b: c.labels.length, c,
+})));
+
+function masksOf(c: z.infer<typeof GoldenCase>, strategy: string, counterpart: 'paper' | 'code') {
+  const labels = tf.tensor1d([...c.labels, ...c.labels], 'int32');
+  const preds = tf.tensor1d(c.preds, 'int32');
+  const m = getSelection(strategy).masks({ labels, preds, leakedCounterpart: counterpart });
+  labels.dispose(); preds.dispose();
+  return m;
+}
+
+const rowSums = (m: tf.Tensor2D): number[] => tf.tidy(() => Array.from(tf.sum(m, 1).dataSync()));
+
+describe(`golden L_SCL (${path})`, () => {
+  beforeAll(async () => { await tf.setBackend('cpu'); });
+
+  it.each(rows)('case $index: $variant ($distance, normalize=$normalize, tau=$tau, B=$b) matches to 1e-4 relative',
+    ({ c, variant, strategy, counterpart }) => {
+      const before = tf.memory().numTensors;
+      const loss = tf.tidy(() => {
+        const m = masksOf(c, strategy, counterpart);
+        return supervisedContrastiveLoss(tf.tensor2d(c.latent, undefined, 'float32'), m, { distance: c.distance, normalize: c.normalize, tau: c.temperature });
+      });
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      const expected = c.expected[variant];
+      expect(Number.isFinite(value)).toBe(true);
+      expect(Math.abs(value - expected)).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(expected), 1e-6));
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+  it.each(golden.cases.map((c, index) => ({ index, b: c.labels.length, c })))(
+    'case $index (B=$b): leaked (paper) per-anchor positive/negative counts and their benign/adversarial split',
+    ({ c }) => {
+      const m = masksOf(c, 'leaked', 'paper');
+      expect(rowSums(m.positive)).toEqual(c.leakedPaperCounts.positives);
+      expect(rowSums(m.negative)).toEqual(c.leakedPaperCounts.negatives);
+      // Figure 3 counts: mean over anchors, benign + adversarial members add up to the totals.
+      const counts = Array.from(selectionCounts(m).dataSync());
+      const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+      expect(counts[0] + counts[1]).toBeCloseTo(mean(c.leakedPaperCounts.positives), 5);
+      expect(counts[2] + counts[3]).toBeCloseTo(mean(c.leakedPaperCounts.negatives), 5);
+      m.positive.dispose(); m.negative.dispose();
+    });
+});
