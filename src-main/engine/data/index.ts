@@ -1,0 +1,27 @@
+/**
+ * Dataset registry: one loader per file, registered here by name; `loadDataset` is the one entry
+ * point the trainer, CLI and service use.
+ */
+import { Registry } from '../registry.js';
+import type { DatasetName } from '../config/options.js';
+import type { Dataset, DatasetLoadOptions, DatasetLoader } from './dataset.js';
+import { createSyntheticDataset } from './synthetic.js';
+import { limitTrain } from './split.js';
+
+export const datasetRegistry = new Registry<DatasetLoader>('dataset');
+
+datasetRegistry.register('synthetic', {
+  name: 'synthetic',
+  load: async (o) => createSyntheticDataset({ seed: o.seed ?? 0 }),
+});
+
+/** Loads a dataset by name and applies `limit` (first N training samples). */
+export async function loadDataset(name: DatasetName, options: DatasetLoadOptions = {}): Promise<Dataset> {
+  const dataset = await datasetRegistry.get(name).load(options);
+  return limitTrain(dataset, options.limit);
+}
+
+export { DatasetError } from './dataset.js';
+export type { Dataset, DatasetSplit, DatasetLoadOptions } from './dataset.js';
+export { createSyntheticDataset } from './synthetic.js';
+export { takeFirst, limitTrain, sampleSize } from './split.js';
