@@ -1,0 +1,126 @@
+/**
+ * Versioned schema of the run store. Each migration moves `PRAGMA user_version` from its index
+ * to index + 1 inside one transaction, so a database is always at exactly one known version.
+ * Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // v1: runs, metrics, evaluations, analysis results, selection snapshots, checkpoints.
+  `
+  CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    group_name    TEXT,
+    config        TEXT NOT NULL,            -- RunConfig JSON (defaults filled in)
+    backend       TEXT,                     -- backend actually used (set when the run starts)
+    seed          INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','cancelled','interrupted')),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    started_at    TEXT,
+    finished_at   TEXT,
+    error         TEXT,
+    epochs_done   INTEGER NOT NULL DEFAULT 0,
+    epochs_total  INTEGER NOT NULL,
+    owner_pid     INTEGER,                  -- process that runs it (liveness check on start)
+    owner_host    TEXT,
+    heartbeat_at  INTEGER                   -- ms since epoch, refreshed while running
+  );
+  CREATE INDEX runs_status ON runs(status);
+  CREATE INDEX runs_created ON runs(created_at);
+
+  -- Long format: one row per (run, term, step); decimation groups by step buckets.
+  CREATE TABLE step_metrics (
+    run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    term    TEXT NOT NULL,
+    step    INTEGER NOT NULL,
+    epoch   INTEGER NOT NULL,
+    value   REAL,
+    time    INTEGER NOT NULL,               -- ms since epoch
+    PRIMARY KEY (run_id, term, step)
+  ) WITHOUT ROWID;
+  CREATE INDEX step_metrics_run_step ON step_metrics(run_id, step);
+
+  CREATE TABLE epoch_metrics (
+    run_id          TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch           INTEGER NOT NULL CHECK (epoch >= 1),
+    nat_accuracy    REAL,
+    pgd_accuracy    REAL,
+    train_accuracy  REAL,
+    learning_rate   REAL,
+    seconds         REAL,
+    terms           TEXT NOT NULL,          -- JSON Record<string, number>
+    created_at      TEXT NOT NULL,
+    UNIQUE (run_id, epoch)                  -- an epoch can never be stored twice
+  );
+
+  CREATE TABLE evaluations (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id           TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    attack           TEXT NOT NULL,
+    eps              REAL NOT NULL,
+    steps            INTEGER,
+    step_size        REAL,
+    n                INTEGER NOT NULL,
+    seed             INTEGER,
+    checkpoint_epoch INTEGER,
+    clean_accuracy   REAL NOT NULL,
+    robust_accuracy  REAL NOT NULL,
+    seconds          REAL NOT NULL,
+    outcomes         BLOB,                  -- per sample: bit 0 clean correct, bit 1 robust correct
+    created_at       TEXT NOT NULL
+  );
+  CREATE INDEX evaluations_run ON evaluations(run_id);
+
+  CREATE TABLE rdiv_epochs (
+    run_id   TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch    INTEGER NOT NULL,
+    d_plus   REAL NOT NULL,
+    d_minus  REAL NOT NULL,
+    rdiv     REAL NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+  );
+  CREATE TABLE rdiv_eps (
+    run_id           TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    eps              REAL NOT NULL,
+    d_plus           REAL NOT NULL,
+    d_minus          REAL NOT NULL,
+    rdiv             REAL NOT NULL,
+    robust_accuracy  REAL NOT NULL,
+    PRIMARY KEY (run_id, eps)
+  );
+
+  CREATE TABLE tsne_points (
+    run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,
+    x            REAL NOT NULL,
+    y            REAL NOT NULL,
+    label        INTEGER NOT NULL,
+    adversarial  INTEGER NOT NULL,
+    entropy      REAL NOT NULL,
+    PRIMARY KEY (run_id, idx)
+  );
+
+  CREATE TABLE selection_snapshots (
+    run_id        TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch         INTEGER NOT NULL,
+    anchor_index  INTEGER NOT NULL,
+    anchor_label  INTEGER NOT NULL,
+    positives     TEXT NOT NULL,            -- JSON [{index, adversarial}]
+    negatives     TEXT NOT NULL,
+    PRIMARY KEY (run_id, epoch, anchor_index)
+  );
+
+  CREATE TABLE checkpoints (
+    run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch        INTEGER NOT NULL,
+    global_step  INTEGER NOT NULL,
+    file         TEXT NOT NULL,             -- relative to the store's folder
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

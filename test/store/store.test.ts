@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store, SCHEMA_VERSION, openDatabase, resolveDbPath, resolveInside, defaultHome, doctor } from '../../src-main/store/index.js';
+
+let dir: string;
+beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-store-')); });
+afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+const epoch = (e: number) => ({ epoch: e, natAccuracy: 0.5, pgdAccuracy: 0.25, trainAccuracy: 0.6, learningRate: 1e-3, seconds: 1, terms: { loss: 1 / e } });
+const config = { dataset: 'synthetic', model: 'small-cnn', defense: 'adv', selection: 'global', seed: 3, epochs: 4 };
+
+describe('store schema and migrations', () => {
+  it(`a fresh store is migrated to user_version ${SCHEMA_VERSION}, in WAL mode with a busy timeout`, () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
+    s.close();
+  });
+
+  it('reopening a migrated store keeps its data and version', () => {
+    const file = path.join(dir, 'a.db');
+    const s = new Store(file);
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    s.close();
+    const t = new Store(file);
+    expect(t.requireRun(r.id).name).toBe('x');
+    expect(t.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    t.close();
+  });
+
+  it('a database from a newer schema (user_version + 1) is refused with an error naming the file, and left untouched', () => {
+    const file = path.join(dir, 'newer.db');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.exec('CREATE TABLE future (x)');
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*newer ASCL Studio.*schema version ${SCHEMA_VERSION + 1}`));
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    check.close();
+  });
+
+  it('an epoch can never be stored twice (UNIQUE(run, epoch)) and the failed write leaves the steps of that transaction out too', () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    s.appendMetrics(r.id, [{ epoch: 1, step: 0, time: 1, values: { loss: 2 } }], epoch(1));
+    expect(() => s.appendMetrics(r.id, [{ epoch: 1, step: 1, time: 2, values: { loss: 3 } }], epoch(1))).toThrow(/UNIQUE/);
+    expect(s.epochs(r.id).map((e) => e.epoch)).toEqual([1]);
+    expect(s.stepSeries(r.id, 'loss', 100).map((p) => p.step)).toEqual([0]);
+    s.close();
+  });
+
+  it('status values outside the six known ones are rejected by a CHECK constraint', () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    expect(() => s.db.prepare("UPDATE runs SET status = 'weird' WHERE id = ?").run(r.id)).toThrow(/CHECK/);
+    s.close();
+  });
+
+  it('deleting a run deletes its metrics (ON DELETE CASCADE) and its checkpoint folder', () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    s.appendMetrics(r.id, [{ epoch: 1, step: 0, time: 1, values: { loss: 2 } }], epoch(1));
+    fs.mkdirSync(s.checkpointDir(r.id), { recursive: true });
+    s.deleteRun(r.id);
+    expect(s.db.prepare('SELECT COUNT(*) n FROM epoch_metrics').get()).toEqual({ n: 0 });
+    expect(s.db.prepare('SELECT COUNT(*) n FROM step_metrics').get()).toEqual({ n: 0 });
+    expect(fs.existsSync(s.checkpointDir(r.id))).toBe(false);
+    s.close();
+  });
+
+  it('two connections (as two processes) write the same store concurrently without SQLITE_BUSY', () => {
+    const file = path.join(dir, 'a.db');
+    const a = new Store(file);
+    const b = new Store(file);
+    const ra = a.createRun({ name: 'a', group: null, config, seed: 1, epochsTotal: 4 });
+    const rb = b.createRun({ name: 'b', group: null, config, seed: 2, epochsTotal: 4 });
+    for (let e = 1; e <= 4; e++) { a.appendMetrics(ra.id, [], epoch(e)); b.appendMetrics(rb.id, [], epoch(e)); }
+    expect(a.listRuns().length).toBe(2);
+    expect(b.epochs(ra.id).length).toBe(4);
+    a.close(); b.close();
+  });
+});
+
+describe('metrics', () => {
+  it('truncateAfter(epoch 1, step 10) drops later epochs, steps, snapshots and checkpoints rows, and resets epochs_done', () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    const steps = Array.from({ length: 20 }, (_, i) => ({ epoch: i < 10 ? 1 : 2, step: i, time: i, values: { loss: i } }));
+    s.appendMetrics(r.id, steps.slice(0, 10), epoch(1));
+    s.appendMetrics(r.id, steps.slice(10), epoch(2));
+    s.addSelection(r.id, { epoch: 2, anchorIndex: 0, anchorLabel: 1, positives: [], negatives: [] });
+    s.addCheckpoint({ runId: r.id, epoch: 2, globalStep: 20, file: s.checkpointFile(r.id, 2), size: 1, sha256: 'x' });
+    s.truncateAfter(r.id, 1, 10);
+    expect(s.epochs(r.id).map((e) => e.epoch)).toEqual([1]);
+    expect(s.stepSeries(r.id, 'loss', 100).map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(s.selections(r.id)).toEqual([]);
+    expect(s.checkpoints(r.id)).toEqual([]);
+    expect(s.requireRun(r.id).epochsDone).toBe(1);
+    s.close();
+  });
+
+  it('stepSeries decimates 1000 steps into at most 10 buckets keeping every extreme (a spike at step 537 survives)', () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    const steps = Array.from({ length: 1000 }, (_, i) => ({ epoch: 1, step: i, time: i, values: { loss: i === 537 ? 99 : Math.sin(i) } }));
+    s.appendMetrics(r.id, steps);
+    const pts = s.stepSeries(r.id, 'loss', 10);
+    expect(pts.length).toBe(10);
+    expect(Math.max(...pts.map((p) => p.max))).toBe(99);
+    expect(Math.min(...pts.map((p) => p.min))).toBeCloseTo(Math.min(...steps.map((x) => x.values.loss)), 12);
+    const bucket = pts.find((p) => p.max === 99)!;
+    expect(bucket.step).toBe(500); // buckets are 100 steps wide: [500, 600)
+    const raw = steps.slice(500, 600).map((x) => x.values.loss);
+    expect(bucket.mean).toBeCloseTo(raw.reduce((a, b) => a + b, 0) / raw.length, 10);
+    s.close();
+  });
+});
+
+describe('paths', () => {
+  it('ASCL_HOME and --db choose the store; the default is the platform application data folder', () => {
+    expect(resolveDbPath(null, { ASCL_HOME: '/tmp/h' })).toBe(path.resolve('/tmp/h/ascl.db'));
+    expect(resolveDbPath('x/y.db', { ASCL_HOME: '/tmp/h' })).toBe(path.resolve('x/y.db'));
+    expect(defaultHome({ XDG_CONFIG_HOME: '/cfg' }, 'linux')).toBe('/cfg/ascl-studio');
+    expect(defaultHome({}, 'darwin')).toBe(path.join(os.homedir(), 'Library', 'Application Support', 'ascl-studio'));
+    expect(defaultHome({ APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(path.join('C:/Users/u/AppData/Roaming', 'ascl-studio'));
+  });
+
+  it.each(['../x', 'a/../../x', '/etc/passwd', 'C:\\x', 'a\0b', '', 'checkpoints/../../x'])('resolveInside rejects path traversal %j', (name) => {
+    expect(() => resolveInside(dir, name)).toThrow(/resolveInside/);
+  });
+
+  it('resolveInside accepts a nested relative name', () => {
+    expect(resolveInside(dir, 'checkpoints/r1/epoch-000001.ckpt')).toBe(path.join(dir, 'checkpoints/r1/epoch-000001.ckpt'));
+  });
+});
+
+describe('doctor', () => {
+  it('finds a missing epoch, a step gap, a completed run short of its epochs and a missing checkpoint file, naming each', () => {
+    const s = new Store(path.join(dir, 'a.db'));
+    const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
+    expect(doctor(s).ok).toBe(true);
+    s.appendMetrics(r.id, [{ epoch: 1, step: 0, time: 0, values: { loss: 1 } }, { epoch: 1, step: 2, time: 0, values: { loss: 1 } }], epoch(1));
+    s.appendMetrics(r.id, [], epoch(3));
+    s.setStatus(r.id, 'completed');
+    s.addCheckpoint({ runId: r.id, epoch: 3, globalStep: 3, file: s.checkpointFile(r.id, 3), size: 10, sha256: 'ab' });
+    const rep = doctor(s);
+    expect(rep.ok).toBe(false);
+    const text = rep.problems.join('\n');
+    expect(text).toMatch(new RegExp(`run ${r.id}: epochs 2 missing`));
+    expect(text).toMatch(/step series has gaps/);
+    expect(text).toMatch(/completed with 3 of 4 epochs/);
+    expect(text).toMatch(/epoch-000003\.ckpt/);
+    s.close();
+  });
+});
