@@ -1,6 +1,5 @@
-import { tf } from '../tf.js';
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { checkSelectionInput, differentLabel, sameLabelPositives } from './pairs.js';
+import { buildMasks, readSelectionInput } from './pairs.js';
 
 /**
  * Global selection (Table 1, row 1; the plain SCL of eqs. 1-3): every other latent of the batch
@@ -8,8 +7,9 @@ import { checkSelectionInput, differentLabel, sameLabelPositives } from './pairs
  */
 export const globalSelection: SelectionStrategy = {
   name: 'global',
-  masks({ labels, preds }: SelectionInput): SelectionMasks {
-    checkSelectionInput('globalSelection', labels, preds);
-    return tf.tidy(() => ({ positive: sameLabelPositives(labels), negative: differentLabel(labels) }));
+  masks(input: SelectionInput): SelectionMasks {
+    const p = readSelectionInput('globalSelection', input);
+    const y = p.labels;
+    return buildMasks(p, (i, j) => (y[j] === y[i] ? 1 : -1));
   },
 };

@@ -1,6 +1,5 @@
-import { tf } from '../tf.js';
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { checkSelectionInput, differentLabel, pairwiseEqual, sameLabelPositives } from './pairs.js';
+import { buildMasks, readSelectionInput } from './pairs.js';
 
 /**
  * Hard Local Selection (Table 1, Hard-LS): Global's positives; of the different-label latents only
@@ -8,12 +7,9 @@ import { checkSelectionInput, differentLabel, pairwiseEqual, sameLabelPositives 
  */
 export const hardLocalSelection: SelectionStrategy = {
   name: 'hard',
-  masks({ labels, preds }: SelectionInput): SelectionMasks {
-    checkSelectionInput('hardLocalSelection', labels, preds);
-    return tf.tidy(() => ({
-      positive: sameLabelPositives(labels),
-      // [i, j] = [y_j != y_i] * [p_j == y_i]
-      negative: tf.mul(differentLabel(labels), pairwiseEqual(labels, preds)) as tf.Tensor2D,
-    }));
+  masks(input: SelectionInput): SelectionMasks {
+    const p = readSelectionInput('hardLocalSelection', input);
+    const { labels: y, preds: q } = p;
+    return buildMasks(p, (i, j) => (y[j] === y[i] ? 1 : q[j] === y[i] ? -1 : 0));
   },
 };

@@ -1,6 +1,5 @@
-import { tf } from '../tf.js';
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { checkSelectionInput, counterpartMask, differentLabel, pairwiseEqual, sameLabelPositives } from './pairs.js';
+import { buildMasks, counterpartOf, readSelectionInput } from './pairs.js';
 
 /**
  * Leaked Local Selection (Table 1, Leaked-LS): positives are the same-label latents predicted as the
@@ -16,16 +15,18 @@ import { checkSelectionInput, counterpartMask, differentLabel, pairwiseEqual, sa
  */
 export const leakedLocalSelection: SelectionStrategy = {
   name: 'leaked',
-  masks({ labels, preds, leakedCounterpart }: SelectionInput): SelectionMasks {
-    checkSelectionInput('leakedLocalSelection', labels, preds);
+  masks(input: SelectionInput): SelectionMasks {
+    const { leakedCounterpart } = input;
     if (leakedCounterpart !== 'paper' && leakedCounterpart !== 'code') {
       throw new Error(`leakedLocalSelection: leakedCounterpart must be 'paper' or 'code', got ${JSON.stringify(leakedCounterpart)}`);
     }
-    return tf.tidy(() => {
-      const samePred = pairwiseEqual(preds, preds); // [2B, 2B]
-      let positive = tf.mul(sameLabelPositives(labels), samePred) as tf.Tensor2D;
-      if (leakedCounterpart === 'paper') positive = tf.maximum(positive, counterpartMask(labels.shape[0])) as tf.Tensor2D;
-      return { positive, negative: tf.mul(differentLabel(labels), samePred) as tf.Tensor2D };
+    const p = readSelectionInput('leakedLocalSelection', input);
+    const { labels: y, preds: q, b } = p;
+    const always = leakedCounterpart === 'paper';
+    return buildMasks(p, (i, j) => {
+      if (always && j === counterpartOf(i, b)) return 1;
+      if (q[j] !== q[i]) return 0;
+      return y[j] === y[i] ? 1 : -1;
     });
   },
 };

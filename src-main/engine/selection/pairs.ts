@@ -1,55 +1,57 @@
 import { tf } from '../tf.js';
+import type { SelectionInput, SelectionMasks } from './selection.js';
 
 /**
- * Pairwise 0/1 masks over the 2B latents (rows = anchors i, columns = candidates j), shared by the
- * selection strategies of Table 1. Built from int32 labels/predictions only, so no gradient can
- * reach them; callers run them inside their own tf.tidy.
+ * Shared plumbing of the selection strategies of Table 1. The masks depend only on 2B integer
+ * labels and argmax predictions, so they are built in plain JS loops (65k pairs for a batch of 128:
+ * well under a millisecond, where broadcast `equal` ops cost several ms on the wasm backend) and
+ * uploaded as constants: no gradient can reach them.
  */
-
-/** [n, n] float32: 1 where a[i] == b[j]. a, b: [n] int32. */
-export function pairwiseEqual(a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.equal(tf.expandDims(a, 1), tf.expandDims(b, 0)), 'float32') as tf.Tensor2D);
+export interface PairInput {
+  /** [2B] true labels (row i+B shares row i's label). */
+  labels: Int32Array;
+  /** [2B] predicted labels. */
+  preds: Int32Array;
+  /** 2B */
+  n: number;
+  /** B */
+  b: number;
 }
 
-/** [n, n] float32 identity: the anchor itself, never a positive nor a negative. */
-export function selfMask(n: number): tf.Tensor2D {
-  return tf.eye(n, n, undefined, 'float32') as tf.Tensor2D;
-}
-
-/**
- * [2B, 2B] float32: 1 where j is i's counterpart (row i+B for a benign row i, row i-B for an
- * adversarial row i), i.e. the anchor's own transformation x_i^a of eqs. 1-2.
- */
-export function counterpartMask(n: number): tf.Tensor2D {
-  if (n % 2 !== 0) throw new Error(`counterpartMask: expected an even number of latents (2B), got ${n}`);
-  return tf.tidy(() => {
-    const b = n / 2;
-    const eyeB = tf.eye(b, b, undefined, 'float32');
-    const zeros = tf.zerosLike(eyeB);
-    // [[0, I], [I, 0]]
-    return tf.concat([tf.concat([zeros, eyeB], 1), tf.concat([eyeB, zeros], 1)], 0) as tf.Tensor2D;
-  });
-}
-
-/** Positives of Global selection (Table 1): same true label, the anchor excluded. [2B, 2B] */
-export function sameLabelPositives(labels: tf.Tensor1D): tf.Tensor2D {
-  return tf.tidy(() => tf.sub(pairwiseEqual(labels, labels), selfMask(labels.shape[0])) as tf.Tensor2D);
-}
-
-/** Different true label (the diagonal is 0 since a row always shares its own label). [2B, 2B] */
-export function differentLabel(labels: tf.Tensor1D): tf.Tensor2D {
-  return tf.tidy(() => tf.sub(1, pairwiseEqual(labels, labels)) as tf.Tensor2D);
-}
-
-/** Checks the SelectionInput shapes once, naming the strategy that received them. */
-export function checkSelectionInput(where: string, labels: tf.Tensor1D, preds: tf.Tensor1D): void {
+/** Reads and checks a SelectionInput, naming the strategy that received it. */
+export function readSelectionInput(where: string, { labels, preds }: SelectionInput): PairInput {
   if (labels.rank !== 1 || preds.rank !== 1 || labels.shape[0] !== preds.shape[0]) {
     throw new Error(`${where}: labels and preds must both be [2B], got ${JSON.stringify(labels.shape)} and ${JSON.stringify(preds.shape)}`);
   }
-  if (labels.shape[0] % 2 !== 0 || labels.shape[0] < 2) {
-    throw new Error(`${where}: expected 2B rows (benign then adversarial), got ${labels.shape[0]}`);
-  }
+  const n = labels.shape[0];
+  if (n % 2 !== 0 || n < 2) throw new Error(`${where}: expected 2B rows (benign then adversarial), got ${n}`);
   if (labels.dtype !== 'int32' || preds.dtype !== 'int32') {
     throw new Error(`${where}: labels and preds must be int32, got ${labels.dtype} and ${preds.dtype}`);
   }
+  return { labels: labels.dataSync() as Int32Array, preds: preds.dataSync() as Int32Array, n, b: n / 2 };
+}
+
+/** Index of row i's counterpart: x_i^a for a benign row, x_i for an adversarial one. */
+export function counterpartOf(i: number, b: number): number {
+  return i < b ? i + b : i - b;
+}
+
+/**
+ * Builds [2B, 2B] 0/1 float32 masks from a per-pair rule; the diagonal (the anchor itself) is
+ * never asked and stays 0. rule returns 1 = positive, -1 = negative, 0 = neither.
+ */
+export function buildMasks(p: PairInput, rule: (i: number, j: number) => 1 | -1 | 0): SelectionMasks {
+  const { n } = p;
+  const pos = new Float32Array(n * n);
+  const neg = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const r = rule(i, j);
+      if (r === 1) pos[row + j] = 1;
+      else if (r === -1) neg[row + j] = 1;
+    }
+  }
+  return { positive: tf.tensor2d(pos, [n, n], 'float32'), negative: tf.tensor2d(neg, [n, n], 'float32') };
 }
