@@ -39,6 +39,14 @@ export type ProjectionHead = (typeof PROJECTION_HEADS)[number];
 export const VAT_SCALINGS = ['paper', 'code'] as const;
 export type VatScaling = (typeof VAT_SCALINGS)[number];
 
+/**
+ * Model mode while the training adversary runs: `train` (batch statistics; running statistics
+ * updated by the attack's forward passes, as the authors' pgd.py/trades.py) or `eval` (frozen
+ * running statistics, as the original TRADES code).
+ */
+export const TRAIN_ATTACK_MODES = ['train', 'eval'] as const;
+export type TrainAttackMode = (typeof TRAIN_ATTACK_MODES)[number];
+
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 

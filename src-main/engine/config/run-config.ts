@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   ADVERSARIES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LEAKED_COUNTERPART, MODELS, OPTIMIZERS,
-  PROJECTION_HEADS, SELECTIONS, VAT_SCALINGS, type DatasetName,
+  PROJECTION_HEADS, SELECTIONS, TRAIN_ATTACK_MODES, VAT_SCALINGS, type DatasetName,
 } from './options.js';
 
 /** Accepts numbers and fractions written as strings ("8/255"). */
@@ -64,6 +64,8 @@ export const RunConfigSchema = z.object({
   stepSize: fractionNumber.pipe(z.number().gt(0)).nullable().default(null),
   pgdSteps: z.number().int().min(1).max(1000).default(10),
   randomStart: z.boolean().default(true),
+  /** Model mode of the training adversary (see TRAIN_ATTACK_MODES): `train` as the authors' code. */
+  trainAttackMode: z.enum(TRAIN_ATTACK_MODES).default('train'),
 
   // --- optimisation ---
   epochs: z.number().int().min(1).max(100_000).default(200),
