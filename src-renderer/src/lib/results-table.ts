@@ -1,0 +1,56 @@
+/**
+ * The results table shaped like the paper's Tables 3/4: one row per run or group, columns
+ * Nat., PGD, mPGD, AA (accuracies in %), each as mean +- std over the group's seeds.
+ */
+import { toCsv, type Cell } from './csv.js';
+
+export interface ResultCell { mean: number; std: number }
+export interface ResultRow { group: string; n: number; metrics: Record<string, ResultCell | null> }
+
+/** Paper column names for the service's metric keys. */
+export const COLUMN_LABELS: Readonly<Record<string, string>> = { nat: 'Nat.', pgd: 'PGD', mpgd: 'mPGD', aa: 'AA' };
+export const columnLabel = (key: string): string => COLUMN_LABELS[key] ?? key;
+
+const pct = (v: number, digits: number): string => (v * 100).toFixed(digits);
+
+/** "81.23 ± 0.40" (std shown only when the row has more than one run). */
+export function formatResult(c: ResultCell | null, n: number, digits = 2): string {
+  if (!c || !Number.isFinite(c.mean)) return '–';
+  return n > 1 ? `${pct(c.mean, digits)} ± ${pct(c.std, digits)}` : pct(c.mean, digits);
+}
+
+export function resultsCsv(columns: readonly string[], rows: readonly ResultRow[]): string {
+  const header = ['group', 'n', ...columns.flatMap((c) => [`${columnLabel(c)} mean`, `${columnLabel(c)} std`])];
+  const body: Cell[][] = rows.map((r) => [r.group, r.n, ...columns.flatMap((c) => {
+    const m = r.metrics[c];
+    return m ? [m.mean * 100, m.std * 100] : [null, null];
+  })]);
+  return toCsv(header, body);
+}
+
+/** Escapes text for LaTeX (run names contain _ and #). */
+export function latexEscape(s: string): string {
+  return s.replace(/\\/g, '\\textbackslash{}').replace(/([#$%&_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}');
+}
+
+/** A booktabs table with mean $\pm$ std; the best mean of each column in bold. */
+export function resultsLatex(columns: readonly string[], rows: readonly ResultRow[], caption = 'Robust accuracy (\\%)', digits = 2): string {
+  const best = new Map<string, number>();
+  for (const c of columns) {
+    const means = rows.map((r) => r.metrics[c]?.mean).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    if (means.length > 0) best.set(c, Math.max(...means));
+  }
+  const cell = (r: ResultRow, c: string): string => {
+    const m = r.metrics[c];
+    if (!m || !Number.isFinite(m.mean)) return '--';
+    const text = r.n > 1 ? `${pct(m.mean, digits)} $\\pm$ ${pct(m.std, digits)}` : pct(m.mean, digits);
+    return m.mean === best.get(c) && rows.length > 1 ? `\\textbf{${text}}` : text;
+  };
+  return [
+    '\\begin{table}[t]', '\\centering', `\\caption{${caption}}`,
+    `\\begin{tabular}{l${'c'.repeat(columns.length)}}`, '\\toprule',
+    `Method & ${columns.map((c) => latexEscape(columnLabel(c))).join(' & ')} \\\\`, '\\midrule',
+    ...rows.map((r) => `${latexEscape(r.group)} & ${columns.map((c) => cell(r, c)).join(' & ')} \\\\`),
+    '\\bottomrule', '\\end{tabular}', '\\end{table}', '',
+  ].join('\n');
+}
