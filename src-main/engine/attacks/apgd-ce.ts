@@ -1,0 +1,29 @@
+/**
+ * APGD-CE (Croce & Hein 2020): APGD on the cross-entropy, 100 iterations, rho 0.75, one restart
+ * (auto-attack's `standard` version, autoattack.py L306-320). Only correctly classified points are
+ * attacked; restarts run only on points not yet fooled (autopgd_base.py perturb).
+ */
+import { tf } from '../tf.js';
+import type { Attack, AttackParams } from './attack.js';
+import type { LogitsFn } from '../models/model.js';
+import { apgdSingleRun } from './apgd.js';
+import { crossEntropyPerSample } from './losses.js';
+import { untilBroken } from './pgd.js';
+import { labelsOf } from './batch-ops.js';
+import { Rng } from '../rng.js';
+
+export const APGD_STANDARD = { nIter: 100, rho: 0.75, restarts: 1, targets: 9 } as const;
+
+export function apgdCe(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams, nIter: number = APGD_STANDARD.nIter): tf.Tensor4D {
+  const rng = new Rng(p.seed);
+  return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys) => {
+    const { xBestAdv } = apgdSingleRun(f, xs, labelsOf(ys), (z) => crossEntropyPerSample(z, ys),
+      { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed() });
+    return xBestAdv;
+  });
+}
+
+export const apgdCeAttack: Attack = {
+  name: 'apgd-ce',
+  async run(f, x, y, params) { return apgdCe(f, x, y, params); },
+};

@@ -1,0 +1,43 @@
+/**
+ * APGD-T (Croce & Hein 2020): APGD on the targeted DLR loss against the 9 classes with the highest
+ * clean logits after the first (target number c = 2..10 is sort(logits)[:, -c]), 100 iterations,
+ * one restart per target. Each target runs only on the points no earlier target fooled, and the
+ * targets are recomputed from the clean logits of those points (autopgd_base.py L655-668).
+ */
+import { tf } from '../tf.js';
+import type { Attack, AttackParams } from './attack.js';
+import type { LogitsFn } from '../models/model.js';
+import { apgdSingleRun } from './apgd.js';
+import { targetedDlr } from './losses.js';
+import { untilBroken } from './pgd.js';
+import { labelsOf } from './batch-ops.js';
+import { APGD_STANDARD } from './apgd-ce.js';
+import { Rng } from '../rng.js';
+
+/** Index of the c-th largest logit of each row (c = 1 is the argmax).  [B] */
+export function rankedClass(f: LogitsFn, x: tf.Tensor4D, c: number): Int32Array {
+  return tf.tidy(() => {
+    const { indices } = tf.topk(f(x), c, true);
+    return tf.reshape(tf.slice(indices, [0, c - 1], [-1, 1]), [-1]).dataSync() as Int32Array;
+  });
+}
+
+export function apgdTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
+  nIter: number = APGD_STANDARD.nIter, nTargets: number = APGD_STANDARD.targets): tf.Tensor4D {
+  const targets = Math.min(nTargets, p.numClasses - 1);
+  const restarts = Math.max(1, p.restarts);
+  const rng = new Rng(p.seed);
+  return untilBroken(f, x, y, targets * restarts, (xs, ys, run) => {
+    const c = 2 + Math.floor(run / restarts);
+    const t = tf.tensor1d(rankedClass(f, xs, c), 'int32');
+    const { xBestAdv } = apgdSingleRun(f, xs, labelsOf(ys), (z) => targetedDlr(z, ys, t),
+      { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed() });
+    t.dispose();
+    return xBestAdv;
+  });
+}
+
+export const apgdTAttack: Attack = {
+  name: 'apgd-t',
+  async run(f, x, y, params) { return apgdTargeted(f, x, y, params); },
+};

@@ -1,0 +1,61 @@
+/**
+ * PGD (Madry et al. 2018) for evaluation: uniform random start in the eps-ball, `steps` signed
+ * gradient steps of `stepSize` on the summed cross-entropy, projection onto the ball and [0, 1];
+ * the last iterate is the adversarial example. The paper evaluates with k = 250, eps 8/255,
+ * step 2/255 on CIFAR-10 (Section 4.1). With restarts > 1, later restarts run only on points
+ * the earlier ones did not break, and a point keeps the first example that fools the model.
+ */
+import { tf } from '../tf.js';
+import type { Attack, AttackParams } from './attack.js';
+import type { LogitsFn } from '../models/model.js';
+import { pgdLinf } from './pgd-core.js';
+import { crossEntropyPerSample } from './losses.js';
+import { RowBuffer, gatherLabels, gatherRows, labelsOf, predictLabels } from './batch-ops.js';
+import { Rng } from '../rng.js';
+
+/**
+ * Runs `runOnce` (an attack on a subset, returning its adversarial examples) up to `runs` times,
+ * each time only on the points of x still classified correctly; returns the merged examples.
+ */
+export function untilBroken(
+  f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, runs: number,
+  runOnce: (xs: tf.Tensor4D, ys: tf.Tensor1D, run: number, idx: number[]) => tf.Tensor4D,
+): tf.Tensor4D {
+  const labels = labelsOf(y);
+  const clean = predictLabels(f, x);
+  let todo: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (clean[i] === labels[i]) todo.push(i);
+  const out = new RowBuffer(x);
+  for (let run = 0; run < runs && todo.length > 0; run++) {
+    const xs = gatherRows(x, todo);
+    const ys = gatherLabels(y, todo);
+    const adv = runOnce(xs, ys, run, todo);
+    const pred = predictLabels(f, adv);
+    const ysArr = labelsOf(ys);
+    // Broken points keep this run's example; the last run's example is kept for the rest.
+    const write: number[] = [];
+    const still: number[] = [];
+    for (let r = 0; r < todo.length; r++) {
+      if (pred[r] !== ysArr[r] || run === runs - 1) write.push(r);
+      if (pred[r] === ysArr[r]) still.push(todo[r]);
+    }
+    out.write(adv, todo, write);
+    tf.dispose([xs, ys, adv]);
+    todo = still;
+  }
+  return out.toTensor();
+}
+
+export function pgdEval(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): tf.Tensor4D {
+  if (!(p.steps >= 1)) throw new Error(`pgd: steps must be >= 1, got ${p.steps}`);
+  const rng = new Rng(p.seed);
+  return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys) => {
+    const loss = (xa: tf.Tensor4D) => tf.sum(crossEntropyPerSample(f(xa), ys)) as tf.Scalar;
+    return pgdLinf(loss, xs, { eps: p.eps, stepSize: p.stepSize, steps: p.steps, randomStart: p.randomStart, seed: rng.seed() });
+  });
+}
+
+export const pgd: Attack = {
+  name: 'pgd',
+  async run(f, x, y, params) { return pgdEval(f, x, y, params); },
+};

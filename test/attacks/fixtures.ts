@@ -1,0 +1,52 @@
+/**
+ * Test fixtures for attacks: the reference CNN of ../shared/reference-models/cifar10-cnn-pgdat
+ * (a TensorFlow.js LayersModel trained in PyTorch) and the CIFAR-10 test batch, both read from disk.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { tf } from '../../src-main/engine/tf.js';
+import type { LogitsFn } from '../../src-main/engine/models/model.js';
+
+export const SHARED = resolve(import.meta.dirname, '../../../shared');
+export const REFERENCE_DIR = resolve(SHARED, 'reference-models/cifar10-cnn-pgdat');
+export const CIFAR_TEST = resolve(SHARED, 'datasets/cifar10/cifar-10-batches-bin/test_batch.bin');
+
+export function referenceAvailable(): boolean {
+  return existsSync(resolve(REFERENCE_DIR, 'model.json')) && existsSync(CIFAR_TEST);
+}
+
+/** Loads a LayersModel from model.json + its weight files without tfjs-node (tf.io.fromMemory). */
+export async function loadLayersModelFromDir(dir: string): Promise<tfl.LayersModel> {
+  const json = JSON.parse(readFileSync(resolve(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object; weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  };
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Buffer[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) buffers.push(readFileSync(resolve(dir, p)));
+  }
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
+}
+
+export function logitsOf(model: tfl.LayersModel): LogitsFn {
+  return (x) => model.apply(x, { training: false }) as tf.Tensor2D;
+}
+
+/** First n images of a CIFAR-10 binary batch (label byte + 3072 CHW bytes), as NHWC in [0, 1]. */
+export function readCifarBatch(path: string, n: number): { images: Float32Array; labels: Int32Array } {
+  const buf = readFileSync(path);
+  const rec = 1 + 3072;
+  const count = Math.min(n, Math.floor(buf.length / rec));
+  const images = new Float32Array(count * 3072);
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = i * rec;
+    labels[i] = buf[o];
+    for (let c = 0; c < 3; c++) for (let p = 0; p < 1024; p++) images[i * 3072 + p * 3 + c] = buf[o + 1 + c * 1024 + p] / 255;
+  }
+  return { images, labels };
+}
