@@ -6,7 +6,8 @@
 import type { ApiResponses } from '../../../src-main/api/channels.js';
 import { RunConfigSchema } from '../../../src-main/engine/config/run-config.js';
 
-export type FieldSpec = ApiResponses['config:describe']['fields'][number];
+/** A field of `config:describe`; the service may add `nullable` and the array item type. */
+export type FieldSpec = ApiResponses['config:describe']['fields'][number] & { nullable?: boolean; itemType?: 'number' | 'integer' | 'string' };
 export type FormValue = string | boolean;
 export type FormValues = Record<string, FormValue>;
 
@@ -36,7 +37,7 @@ export function parseField(field: FieldSpec, value: FormValue): { ok: true; valu
   if (field.type === 'boolean') return { ok: true, value: value === true };
   const text = String(value).trim();
   if (text === '') {
-    if (field.default === null) return { ok: true, value: null };
+    if (field.default === null || field.nullable === true) return { ok: true, value: null };
     if (field.type === 'array') return { ok: true, value: [] };
     if (field.type === 'string') return { ok: true, value: '' };
     return { ok: false, error: 'required' };
@@ -50,9 +51,12 @@ export function parseField(field: FieldSpec, value: FormValue): { ok: true; valu
     }
     case 'array': {
       const parts = text.split(/[\s,]+/).filter((p) => p !== '');
+      if (field.itemType === 'string') return { ok: true, value: parts };
       const nums = parts.map(parseNumber);
       const bad = parts.find((_, i) => nums[i] === null);
       if (bad !== undefined) return { ok: false, error: `"${bad}" is not a number (use a comma-separated list)` };
+      const frac = field.itemType === 'integer' ? parts.find((_, i) => !Number.isInteger(nums[i])) : undefined;
+      if (frac !== undefined) return { ok: false, error: `"${frac}" is not a whole number` };
       return { ok: true, value: nums };
     }
     case 'enum':

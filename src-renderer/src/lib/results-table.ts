@@ -29,8 +29,13 @@ export function resultsCsv(columns: readonly string[], rows: readonly ResultRow[
 }
 
 /** Escapes text for LaTeX (run names contain _ and #). */
+const LATEX_SPECIALS: Readonly<Record<string, string>> = {
+  '\\': '\\textbackslash{}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}',
+  '#': '\\#', $: '\\$', '%': '\\%', '&': '\\&', _: '\\_', '{': '\\{', '}': '\\}',
+};
 export function latexEscape(s: string): string {
-  return s.replace(/\\/g, '\\textbackslash{}').replace(/([#$%&_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}');
+  // One pass, so the braces of \textbackslash{} are not escaped again.
+  return s.replace(/[\\~^#$%&_{}]/g, (c) => LATEX_SPECIALS[c]);
 }
 
 /** A booktabs table with mean $\pm$ std; the best mean of each column in bold. */
