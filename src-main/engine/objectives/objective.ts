@@ -13,6 +13,16 @@ export interface ObjectiveContext {
   rng: Rng;
   epoch: number;
   step: number;
+  /**
+   * The data pipeline's random augmentation (flip + shift), drawn from the run's Rng: the `scl`
+   * objective's second view. Optional; objectives that need it fail clearly without it.
+   */
+  augment?: (x: tf.Tensor4D) => tf.Tensor4D;
+  /**
+   * Set by the trainer when a query anchor (Figure 8) is in the batch: receives the selection masks
+   * [2B, 2B] (row-major 0/1) of the contrastive term, read synchronously inside the loss.
+   */
+  onSelectionMasks?: (positive: Float32Array, negative: Float32Array, n: number) => void;
 }
 
 /** Tensors a loss needs besides the batch itself, built outside the gradient tape. */

@@ -39,11 +39,12 @@ export function l2NormalizeRows(z: tf.Tensor2D): tf.Tensor2D {
  * matmul: tfjs' transposing matMuls (h h^T forward, and the two of its default gradient) run
  * 5-15x slower than an explicit transpose plus a plain matmul on the wasm backend.
  */
-const gram = tf.customGrad((h: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([h]);
+const gram = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const h = args[0] as tf.Tensor2D;
+  (args[1] as tf.GradSaveFunc)([h]);
   return {
-    value: tf.matMul(h as tf.Tensor2D, tf.transpose(h as tf.Tensor2D)),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.matMul(tf.add(dy, tf.transpose(dy)) as tf.Tensor2D, saved[0] as tf.Tensor2D),
+    value: tf.matMul(h, tf.transpose(h)),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => tf.matMul(tf.add(dy, tf.transpose(dy)) as tf.Tensor2D, saved[0] as tf.Tensor2D),
   };
 }) as (h: tf.Tensor2D) => tf.Tensor2D;
 
@@ -52,13 +53,15 @@ const gram = tf.customGrad((h: tf.Tensor, save: tf.GradSaveFunc) => {
  * differentiates through its (stabilising) max, whose gradient broadcasts an `equal` over the
  * matrix and costs more than the rest of the loss on wasm; that path's total gradient is zero.
  */
-const rowLogSumExp = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+const rowLogSumExp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor2D;
+  const save = args[1] as tf.GradSaveFunc;
   const m = tf.max(x, 1, true); // [n, 1], a constant shift
   const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), 1, true)), m); // [n, 1]
   save([x, lse]);
   return {
-    value: tf.reshape(lse, [x.shape[0]]),
-    gradFunc: (dy: tf.Tensor, [xs, l]: tf.Tensor[]) => tf.mul(tf.exp(tf.sub(xs, l)), tf.reshape(dy, [xs.shape[0], 1])),
+    value: tf.reshape(lse, [x.shape[0]]) as tf.Tensor1D,
+    gradFunc: (dy: tf.Tensor1D, [xs, l]: tf.Tensor[]) => tf.mul(tf.exp(tf.sub(xs, l)), tf.reshape(dy, [xs.shape[0], 1])),
   };
 }) as (x: tf.Tensor2D) => tf.Tensor1D;
 
@@ -157,4 +160,35 @@ export function contrastiveTerm(
     return { loss: supervisedContrastiveLoss(z, masks, o), counts: selectionCounts(masks) };
   });
   return { loss: out.loss, counts: out.counts, masks: kept };
+}
+
+/**
+ * L_SCL of an objective's step: masks from the run's selection strategy over [benign; second view],
+ * per-anchor counts recorded as pos_benign / pos_adv / neg_benign / neg_adv (Figure 3), and the masks
+ * handed to `onMasks` (query anchors, Figure 8) when the trainer asks for them.
+ */
+export function recordedContrastiveLoss(
+  features: { nat: tf.Tensor2D; adv: tf.Tensor2D },
+  logits: { nat: tf.Tensor2D; adv: tf.Tensor2D },
+  y: tf.Tensor1D,
+  o: ContrastiveTermOptions,
+  record: (name: string, value: tf.Scalar) => void,
+  onMasks?: (positive: Float32Array, negative: Float32Array, n: number) => void,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const t = contrastiveTerm(features.nat, features.adv, y, tf.argMax(logits.nat, 1) as tf.Tensor1D,
+      tf.argMax(logits.adv, 1) as tf.Tensor1D, o, onMasks !== undefined);
+    const counts = tf.unstack(t.counts) as tf.Scalar[];
+    COUNT_TERMS.forEach((name, k) => record(name, counts[k]));
+    if (t.masks && onMasks) {
+      onMasks(t.masks.positive.dataSync() as Float32Array, t.masks.negative.dataSync() as Float32Array, t.masks.positive.shape[0]);
+      tf.dispose([t.masks.positive, t.masks.negative]);
+    }
+    return t.loss;
+  });
+}
+
+/** The contrastive options of a run configuration. */
+export function contrastiveOptions(config: { distance: DistanceName; normalizeLatent: boolean; tau: number; selection: SelectionName; leakedCounterpart: LeakedCounterpart }): ContrastiveTermOptions {
+  return { distance: config.distance, normalize: config.normalizeLatent, tau: config.tau, selection: config.selection, leakedCounterpart: config.leakedCounterpart };
 }

@@ -1,0 +1,55 @@
+import { tf } from '../tf.js';
+import type { Objective } from './objective.js';
+import { configuredAdversary } from './adversaries.js';
+import { accuracy, batchKl, contrastiveFeatures, crossEntropy, forwardPair } from './terms.js';
+import { contrastiveOptions, recordedContrastiveLoss } from './supervised-contrastive.js';
+
+/**
+ * ASCL, eq. 6: L = L_AT + lambda_SCL * L_SCL + lambda_VAT * L_VAT.
+ * - L_AT on top of config.adversary: `pgd` -> eq. 4, lambdaNat * C(h(x), y) + C(h(x^a), y) with the PGD
+ *   adversary; `trades` -> C(h(x), y) + tradesBeta * KL (TRADES' sum/batch) with the KL-PGD adversary.
+ *   (The authors' main script sets alpha = 0, i.e. no natural CE; the paper's eq. 4 has it: lambdaNat 1.)
+ * - L_SCL (eqs. 1-3) over the 2B latents [z(x); z(x^a)] with the run's selection strategy, distance,
+ *   normalisation and tau, on the projection head's output when the run has one (Table 6).
+ * - L_VAT (eq. 5): (1/B) sum_i KL(h(x_i) || h(x_i^a)), gradient through both arguments as the code's
+ *   KLDivLoss(log_softmax(adv), softmax(nat)); `vatScaling: 'code'` also divides by the number of
+ *   classes as KLDivLoss(reduction='mean') does.
+ * A term whose lambda is 0 is not computed (the ablations of Tables 2 and 7 are plain configurations).
+ */
+export const asclObjective: Objective = {
+  name: 'ascl',
+  prepare: (ctx, x, y) => ({ x, y, xAdv: configuredAdversary(ctx, x, y) }),
+  loss(ctx, batch, record) {
+    const { config } = ctx;
+    return tf.tidy(() => {
+      const { nat, adv } = forwardPair(ctx, batch, 'asclObjective');
+      const ceNat = crossEntropy(nat.logits, batch.y);
+      record('ce_nat', ceNat);
+      record('acc_nat', accuracy(nat.logits, batch.y));
+      record('acc_adv', accuracy(adv.logits, batch.y));
+      const terms: tf.Scalar[] = [];
+      if (config.adversary === 'trades') {
+        const kl = batchKl(nat.logits, adv.logits);
+        record('kl', kl);
+        terms.push(ceNat, tf.mul(kl, config.tradesBeta) as tf.Scalar);
+      } else {
+        const ceAdv = crossEntropy(adv.logits, batch.y);
+        record('ce_adv', ceAdv);
+        terms.push(tf.mul(ceNat, config.lambdaNat) as tf.Scalar, ceAdv);
+      }
+      if (config.lambdaScl > 0) {
+        const scl = recordedContrastiveLoss(
+          { nat: contrastiveFeatures(nat, config, 'asclObjective'), adv: contrastiveFeatures(adv, config, 'asclObjective') },
+          { nat: nat.logits, adv: adv.logits }, batch.y, contrastiveOptions(config), record, ctx.onSelectionMasks);
+        record('scl', scl);
+        terms.push(tf.mul(scl, config.lambdaScl) as tf.Scalar);
+      }
+      if (config.lambdaVat > 0) {
+        const vat = batchKl(nat.logits, adv.logits, config.vatScaling === 'code');
+        record('vat', vat);
+        terms.push(tf.mul(vat, config.lambdaVat) as tf.Scalar);
+      }
+      return tf.addN(terms) as tf.Scalar;
+    });
+  },
+};

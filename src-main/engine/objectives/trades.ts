@@ -1,0 +1,26 @@
+import { tf } from '../tf.js';
+import type { Objective } from './objective.js';
+import { tradesAdversary } from './adversaries.js';
+import { accuracy, batchKl, crossEntropy, forwardPair } from './terms.js';
+
+/**
+ * TRADES (Zhang et al. 2019): C(h(x), y) + beta * KL(h(x) || h(x')), x' from the KL-PGD adversary
+ * started at x + 0.001 * N(0, 1); the KL is summed over classes and averaged over the batch
+ * (TRADES' `sum / batch_size`). beta = config.tradesBeta (6, the authors' baseline script).
+ */
+export const tradesObjective: Objective = {
+  name: 'trades',
+  prepare: (ctx, x, y) => ({ x, y, xAdv: tradesAdversary(ctx, x) }),
+  loss(ctx, batch, record) {
+    return tf.tidy(() => {
+      const { nat, adv } = forwardPair(ctx, batch, 'tradesObjective');
+      const ceNat = crossEntropy(nat.logits, batch.y);
+      const kl = batchKl(nat.logits, adv.logits);
+      record('ce_nat', ceNat);
+      record('kl', kl);
+      record('acc_nat', accuracy(nat.logits, batch.y));
+      record('acc_adv', accuracy(adv.logits, batch.y));
+      return tf.add(ceNat, tf.mul(kl, ctx.config.tradesBeta)) as tf.Scalar;
+    });
+  },
+};
