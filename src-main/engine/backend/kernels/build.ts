@@ -21,7 +21,7 @@ export const SIMD_GENERATED = here('./simd-kernels.generated.ts');
 const ASC_FLAGS = ['--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '0',
   '--enable', 'simd', '-O3', '--noExportMemory'];
 
-export async function compileSimdKernels(): Promise<Uint8Array> {
+export async function compileSimdKernels(): Promise<Uint8Array<ArrayBuffer>> {
   let binary: Uint8Array | null = null;
   const { error, stderr } = await asc.main([SIMD_SOURCE, '--outFile', 'kernels.wasm', ...ASC_FLAGS], {
     writeFile(name: string, contents: Uint8Array | string) {
@@ -30,7 +30,7 @@ export async function compileSimdKernels(): Promise<Uint8Array> {
   });
   if (error) throw new Error(`compileSimdKernels: asc failed: ${error.message}\n${stderr.toString()}`);
   if (!binary) throw new Error('compileSimdKernels: asc produced no .wasm');
-  return binary;
+  return new Uint8Array(binary as Uint8Array); // own ArrayBuffer (WebAssembly.Module wants one)
 }
 
 export function generatedSource(binary: Uint8Array): string {

@@ -1,0 +1,39 @@
+import { beforeAll, describe, it } from 'vitest';
+import { tf } from '../../src-main/engine/tf.js';
+import { expectClose, onCpuAndWasm, randomArray, useWasm } from './compare.js';
+
+beforeAll(useWasm);
+
+describe('BatchMatMul on wasm matches cpu with transposes', () => {
+  const SHAPES: Array<{ m: number; k: number; n: number; batch: number }> = [
+    { m: 5, k: 7, n: 3, batch: 0 },
+    { m: 33, k: 130, n: 17, batch: 0 },
+    { m: 8, k: 4, n: 9, batch: 1 },
+    { m: 6, k: 5, n: 4, batch: 3 },
+  ];
+  for (const s of SHAPES) {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      it(`a ${s.batch ? `[${s.batch},` : '['}${ta ? `${s.k},${s.m}` : `${s.m},${s.k}`}] b ${tb ? `${s.n}x${s.k}` : `${s.k}x${s.n}`} transposeA=${ta} transposeB=${tb}`, async () => {
+        const lead = s.batch ? [s.batch] : [];
+        const av = randomArray((s.batch || 1) * s.m * s.k, 31);
+        const bv = randomArray((s.batch || 1) * s.k * s.n, 32);
+        const r = await onCpuAndWasm(() => {
+          const a = tf.tensor(av, [...lead, ...(ta ? [s.k, s.m] : [s.m, s.k])]);
+          const b = tf.tensor(bv, [...lead, ...(tb ? [s.n, s.k] : [s.k, s.n])]);
+          const y = tf.matMul(a, b, ta, tb);
+          return [y, tf.tensor1d(y.shape)];
+        });
+        expectClose(r.wasm, r.cpu, 1e-5, `${JSON.stringify(s)} ${ta} ${tb}`);
+      });
+    }
+  }
+  it('dense layer gradients x [16,40] @ W [40,10]: dx = dy W^T, dW = x^T dy', async () => {
+    const r = await onCpuAndWasm(() => {
+      const x = tf.tensor2d(randomArray(640, 41), [16, 40]);
+      const w = tf.tensor2d(randomArray(400, 42), [40, 10]);
+      const dy = tf.tensor2d(randomArray(160, 43), [16, 10]);
+      return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), dy)))([x, w]);
+    });
+    expectClose(r.wasm, r.cpu, 1e-5);
+  });
+});

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { SIMD_GENERATED, compileSimdKernels, generatedSource } from '../../src-main/engine/backend/kernels/build.js';
+
+describe('SIMD kernels build (AssemblyScript)', () => {
+  it('the committed simd-kernels.generated.ts is what ./assembly/kernels.ts compiles to (npm run build:kernels)', async () => {
+    const binary = await compileSimdKernels();
+    expect(await readFile(SIMD_GENERATED, 'utf8')).toBe(generatedSource(binary));
+  });
+
+  it('the module owns no memory state: it imports env.memory and has no data segment or global', async () => {
+    const module = new WebAssembly.Module(await compileSimdKernels());
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    expect(WebAssembly.Module.exports(module).filter((e) => e.kind !== 'function')).toEqual([]);
+    // Section ids: 6 = global, 11 = data.
+    const bytes = new Uint8Array(await compileSimdKernels());
+    const sections: number[] = [];
+    for (let i = 8; i < bytes.length; ) {
+      const id = bytes[i++];
+      let size = 0, shift = 0, b: number;
+      do { b = bytes[i++]; size |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+      sections.push(id);
+      i += size;
+    }
+    expect(sections).not.toContain(6);
+    expect(sections).not.toContain(11);
+  });
+});
