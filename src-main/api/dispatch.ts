@@ -14,10 +14,27 @@ export function isApiChannel(name: unknown): name is ApiChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ApiRequests, name);
 }
 
+/** Deepest nesting a payload may have (no channel needs more than a few levels). */
+export const MAX_PAYLOAD_DEPTH = 32;
+
+/**
+ * Rejects `__proto__` keys (JSON.parse makes them own properties; copying them into a new object,
+ * as schema parsing does, would set its prototype instead) and absurd nesting, before any parsing.
+ */
+function checkPayloadShape(channel: string, value: unknown, depth = 0, path = ''): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_PAYLOAD_DEPTH) throw new ApiError('bad-request', `${channel}: the payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels at ${path || '(root)'}`);
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') throw new ApiError('bad-request', `${channel}: the key "__proto__" is not allowed (at ${path || '(root)'})`);
+    checkPayloadShape(channel, (value as Record<string, unknown>)[key], depth + 1, path ? `${path}.${key}` : key);
+  }
+}
+
 export async function dispatch(service: ApiHandlers, channel: unknown, payload: unknown): Promise<unknown> {
   if (!isApiChannel(channel)) {
     throw new ApiError('not-found', `dispatch: unknown channel ${JSON.stringify(String(channel)).slice(0, 120)}`);
   }
+  checkPayloadShape(channel, payload);
   const schema = ApiRequests[channel];
   const parsed = schema.safeParse(payload ?? {});
   if (!parsed.success) {

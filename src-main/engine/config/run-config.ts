@@ -114,7 +114,11 @@ export function formatIssues(error: z.ZodError, input?: unknown): string {
     if (input && typeof input === 'object' && i.path.length > 0) {
       let v: unknown = input;
       for (const k of i.path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
-      if (v !== undefined) value = ` (got ${JSON.stringify(v)})`;
+      if (v !== undefined) {
+        // Quote the bad value, but never echo an oversized payload back whole.
+        const text = JSON.stringify(v) ?? String(v);
+        value = ` (got ${text.length > 200 ? `${text.slice(0, 200)}... (${text.length} characters)` : text})`;
+      }
     }
     return `${path}: ${i.message}${value}`;
   }).join('; ');

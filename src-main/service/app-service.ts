@@ -1,0 +1,300 @@
+/**
+ * The application service behind both transports and the CLI: every ApiService channel, a
+ * queue of runs executed on worker threads (one run per worker, one worker per core by default),
+ * cancel and resume, and events. The main thread only schedules and writes to the store.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../api/channels.js';
+import { ApiError } from '../api/dispatch.js';
+import { ATTACKS, type AttackName, type BackendChoice, type BackendName } from '../engine/config/options.js';
+import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../engine/config/run-config.js';
+import { Store } from '../store/store.js';
+import type { RunRecord } from '../store/rows.js';
+import { compareTable } from './compare.js';
+import { exportCsv } from './csv-export.js';
+import { describeRunConfig } from './describe.js';
+import { runEvalJob, type EvalProgress } from './eval-job.js';
+import { EventHub } from './events.js';
+import { listPresets, resolveRunConfig } from './presets.js';
+import type { EvalJob, EvalOutcome } from './protocol.js';
+import { buildSweep } from './sweep.js';
+import { TrainJobHandle } from './train-job.js';
+import type { EngineModules } from './engine.js';
+
+export interface AppServiceOptions {
+  dbPath: string;
+  /** Runs trained at once, one per worker thread (default: one per core). */
+  workers?: number;
+  /** Backend for runs whose config says `auto`. */
+  backend?: BackendChoice;
+  /** Newest checkpoints kept per run (older ones are deleted once a newer one is recorded). */
+  keepCheckpoints?: number;
+  /** Engine modules replaced by test doubles (service/engine.ts); default: the real engine. */
+  engineModules?: Partial<EngineModules>;
+  log?: (message: string) => void;
+}
+
+export interface AppService extends ApiService {
+  readonly store: Store;
+  /** Resolves with the run's status once it is no longer queued or running in this service. */
+  waitForRun(id: string): Promise<RunStatus>;
+  /** Runs an evaluation on a worker; stores it when `runId` is given. */
+  evaluate(job: EvalJob, runId: string | null, checkpointEpoch: number | null, onProgress?: (p: EvalProgress) => void): Promise<{ id: number | null; outcome: EvalOutcome }>;
+  close(): Promise<void>;
+}
+
+const MAX_CONFIG_JSON = 64 * 1024;
+const HEARTBEAT_MS = 5000;
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+type QueueItem = { kind: 'train'; runId: string } | { kind: 'task'; start: () => Promise<void> };
+
+export async function createAppService(options: AppServiceOptions): Promise<AppService> {
+  const workers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
+  const backend = options.backend ?? 'auto';
+  const log = options.log ?? ((m: string) => console.error(m));
+  const store = new Store(options.dbPath);
+  const events = new EventHub();
+  const owner = { pid: process.pid, host: os.hostname() };
+  const queue: QueueItem[] = [];
+  /** Training jobs holding a worker (until their thread exits), and the live one of each run. */
+  const jobs = new Set<TrainJobHandle>();
+  const active = new Map<string, TrainJobHandle>();
+  let activeTasks = 0;
+  let lastBackend: BackendName | null = null;
+  let closed = false;
+  let evalCounter = 0;
+
+  const ownedHere = (id: string): boolean => (active.get(id)?.settled === false) || queue.some((q) => q.kind === 'train' && q.runId === id);
+  const isOwnerAlive = (r: RunRecord): boolean => {
+    if (r.ownerPid === null) return false;
+    if (r.ownerHost !== owner.host) return r.heartbeatAt !== null && Date.now() - r.heartbeatAt < 12 * HEARTBEAT_MS;
+    if (r.ownerPid === owner.pid) return ownedHere(r.id);
+    try { process.kill(r.ownerPid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  };
+  const reconcile = (): void => {
+    for (const id of store.reconcileInterrupted(isOwnerAlive)) events.emit('run:status', { id, status: 'interrupted', error: store.getRun(id)?.error ?? null });
+  };
+  reconcile();
+
+  const heartbeat = setInterval(() => {
+    const ids = [...active.values()].filter((j) => !j.settled).map((j) => j.runId)
+      .concat(queue.flatMap((q) => (q.kind === 'train' ? [q.runId] : [])));
+    if (ids.length) store.heartbeat(ids);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const pump = (): void => {
+    while (!closed && jobs.size + activeTasks < workers && queue.length > 0) {
+      const item = queue.shift()!;
+      if (item.kind === 'task') {
+        activeTasks++;
+        void item.start().finally(() => { activeTasks--; pump(); });
+        continue;
+      }
+      const job = new TrainJobHandle(item.runId, {
+        store, events, owner, backend, log, keepCheckpoints: options.keepCheckpoints ?? 2, engineModules: options.engineModules,
+        onBackend: (b) => { lastBackend = b; },
+      });
+      active.set(item.runId, job);
+      jobs.add(job);
+      const release = (): void => {
+        jobs.delete(job);
+        if (active.get(item.runId) === job) active.delete(item.runId);
+      };
+      try {
+        job.start();
+      } catch (err) {
+        release();
+        store.setStatus(item.runId, 'failed', { error: (err as Error).message });
+        events.emit('run:status', { id: item.runId, status: 'failed', error: (err as Error).message });
+        continue;
+      }
+      void job.done.then(() => { release(); pump(); });
+    }
+  };
+
+  const requireRun = (id: string): RunRecord => {
+    const r = store.getRun(id);
+    if (!r) throw new ApiError('not-found', `no run ${JSON.stringify(id)} in ${store.dbPath}`);
+    return r;
+  };
+
+  const summarize = (r: RunRecord): RunSummary => {
+    const p = active.get(r.id)?.progress ?? null;
+    const c = r.config;
+    return {
+      id: r.id, name: r.name, group: r.group, status: r.status, defense: String(c.defense), selection: String(c.selection),
+      dataset: String(c.dataset), model: String(c.model), seed: r.seed, backend: r.backend, epochsDone: r.epochsDone,
+      epochsTotal: r.epochsTotal, createdAt: r.createdAt, updatedAt: r.updatedAt, error: r.error,
+      progress: r.status === 'completed' ? 1 : p ? (p.stepInEpoch + 1) / p.stepsPerEpoch : 0,
+      etaSeconds: p?.etaSeconds ?? null,
+    };
+  };
+
+  /** Bad configurations are ConfigErrors from the schema: answered as bad-request, nothing stored. */
+  const configOrBadRequest = async (preset: string | undefined, config: Record<string, unknown>, where: string) => {
+    if (JSON.stringify(config).length > MAX_CONFIG_JSON) throw new ApiError('too-large', `${where}: the configuration is larger than ${MAX_CONFIG_JSON} bytes`);
+    try {
+      return await resolveRunConfig(preset, config, where);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ApiError('bad-request', err.message);
+      throw err;
+    }
+  };
+
+  const enqueueRun = (id: string): void => { queue.push({ kind: 'train', runId: id }); pump(); };
+
+  const service: AppService = {
+    store,
+    on: (event, listener) => events.on(event, listener),
+
+    async 'app:info'() {
+      return { version: VERSION, backend: lastBackend ?? (backend === 'auto' ? null : backend), workers, dbPath: store.dbPath };
+    },
+    async 'config:describe'() {
+      return { fields: describeRunConfig().map(({ nullable: _n, itemType: _i, ...f }) => f) };
+    },
+    async 'presets:list'() { return listPresets(); },
+    async 'runs:list'(req) {
+      reconcile();
+      return store.listRuns({ status: req.status, limit: req.limit }).map(summarize);
+    },
+    async 'runs:get'(req) {
+      const r = requireRun(req.id);
+      return { ...summarize(r), config: r.config };
+    },
+    async 'runs:start'(req) {
+      const config = await configOrBadRequest(req.preset, req.config, 'runs:start');
+      const name = req.name?.trim() || `${config.defense}-${config.selection}-${config.model}-${config.dataset}-s${config.seed}`;
+      const run = store.createRun({ name, group: req.group ?? null, config, seed: config.seed, epochsTotal: config.epochs, owner });
+      events.emit('run:status', { id: run.id, status: 'queued', error: null });
+      enqueueRun(run.id);
+      return { id: run.id };
+    },
+    async 'runs:sweep'(req) {
+      if (JSON.stringify(req.axes).length > MAX_CONFIG_JSON) throw new ApiError('too-large', `runs:sweep: the axes are larger than ${MAX_CONFIG_JSON} bytes`);
+      const base = await configOrBadRequest(req.preset, req.config, 'runs:sweep');
+      let items;
+      try {
+        items = buildSweep(base, req.axes, req.name);
+      } catch (err) {
+        throw new ApiError('bad-request', (err as Error).message);
+      }
+      // Every combination is validated above; all runs are created in one transaction.
+      const ids = store.db.transaction(() => items.map((it) => store.createRun({
+        name: it.name, group: it.group, config: it.config, seed: it.config.seed, epochsTotal: it.config.epochs, owner }).id))();
+      for (const id of ids) { events.emit('run:status', { id, status: 'queued', error: null }); queue.push({ kind: 'train', runId: id }); }
+      pump();
+      return { ids };
+    },
+    async 'runs:cancel'(req) {
+      const r = requireRun(req.id);
+      const job = active.get(r.id);
+      if (job && !job.settled) { job.stop(); return { ok: true }; }
+      const qi = queue.findIndex((q) => q.kind === 'train' && q.runId === r.id);
+      if (qi >= 0) {
+        queue.splice(qi, 1);
+        store.setStatus(r.id, 'cancelled', { error: null });
+        events.emit('run:status', { id: r.id, status: 'cancelled', error: null });
+        return { ok: true };
+      }
+      if (r.status === 'running' || r.status === 'queued') {
+        throw new ApiError('conflict', `runs:cancel: run ${r.id} belongs to another process (pid ${r.ownerPid ?? '?'} on ${r.ownerHost ?? '?'}); cancel it there`);
+      }
+      throw new ApiError('conflict', `runs:cancel: run ${r.id} is ${r.status}, not queued or running`);
+    },
+    async 'runs:resume'(req) {
+      reconcile();
+      const r = requireRun(req.id);
+      if (r.status !== 'interrupted' && r.status !== 'failed' && r.status !== 'cancelled') {
+        throw new ApiError('conflict', `runs:resume: run ${r.id} is ${r.status}; only interrupted, failed or cancelled runs resume`);
+      }
+      store.setStatus(r.id, 'queued', { owner });
+      events.emit('run:status', { id: r.id, status: 'queued', error: null });
+      enqueueRun(r.id);
+      return { ok: true };
+    },
+    async 'runs:delete'(req) {
+      reconcile();
+      const r = requireRun(req.id);
+      if (r.status === 'running' || r.status === 'queued') throw new ApiError('conflict', `runs:delete: run ${r.id} is ${r.status}; cancel it first`);
+      store.deleteRun(r.id);
+      return { ok: true };
+    },
+    async 'metrics:epochs'(req) { requireRun(req.runId); return store.epochs(req.runId); },
+    async 'metrics:steps'(req) {
+      requireRun(req.runId);
+      return { term: req.term, points: store.stepSeries(req.runId, req.term, req.maxPoints) };
+    },
+    async 'evals:list'(req) { requireRun(req.runId); return store.evaluations(req.runId); },
+    async 'evals:start'(req) {
+      const r = requireRun(req.runId);
+      if (!(ATTACKS as readonly string[]).includes(req.attack)) {
+        throw new ApiError('bad-request', `evals:start: unknown attack ${JSON.stringify(req.attack)}; known: ${ATTACKS.join(', ')}`);
+      }
+      const eps = req.eps === undefined ? undefined : fractionNumber.safeParse(req.eps);
+      if (eps && (!eps.success || eps.data < 0 || eps.data > 1)) throw new ApiError('bad-request', `evals:start: eps must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(req.eps)})`);
+      const config = parseRunConfig(r.config, `evals:start(${r.id})`);
+      const ckpt = store.checkpoints(r.id)[0];
+      if (!ckpt) throw new ApiError('conflict', `evals:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
+      const budget = attackBudget(config);
+      const job: EvalJob = {
+        kind: 'eval', source: { kind: 'checkpoint', file: store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
+        dataset: config.dataset, dataDir: config.dataDir, attack: req.attack as AttackName, eps: eps?.success ? eps.data : budget.eps,
+        steps: req.steps ?? null, stepSize: null, n: req.n ?? 1000, batchSize: config.batchSize, seed: config.seed, backend,
+      };
+      const id = ++evalCounter;
+      queue.push({ kind: 'task', start: async () => {
+        try { await service.evaluate(job, r.id, ckpt.epoch); } catch (err) { log(`evals:start(${r.id}): ${(err as Error).message}`); }
+      } });
+      pump();
+      return { id };
+    },
+    async 'analysis:rdiv'(req) { requireRun(req.runId); return store.rdiv(req.runId); },
+    async 'analysis:tsne'(req) { requireRun(req.runId); return { points: store.tsne(req.runId) }; },
+    async 'selection:snapshots'(req) { requireRun(req.runId); return store.selections(req.runId); },
+    async 'compare:table'(req: ApiParsedRequest<'compare:table'>): Promise<ApiResponses['compare:table']> {
+      return compareTable(store, req.runIds.map(requireRun), req.summary);
+    },
+    async 'export:csv'(req) { return exportCsv(store, req.runIds.map(requireRun), req.what); },
+
+    waitForRun(id: string): Promise<RunStatus> {
+      return new Promise((resolve) => {
+        const check = (): boolean => {
+          const r = store.getRun(id);
+          if (!r) { resolve('failed'); return true; }
+          if (!ownedHere(id) && r.status !== 'queued' && r.status !== 'running') { resolve(r.status); return true; }
+          return false;
+        };
+        if (check()) return;
+        const off = events.on('run:status', (e) => { if (e.id === id && e.status !== 'queued' && e.status !== 'running') { off(); queueMicrotask(() => resolve(store.getRun(id)?.status ?? e.status)); } });
+      });
+    },
+
+    async evaluate(job, runId, checkpointEpoch, onProgress) {
+      const outcome = await runEvalJob(job, onProgress).done;
+      if (runId === null) return { id: null, outcome };
+      const id = store.addEvaluation({ runId, attack: outcome.attack, eps: outcome.eps, steps: outcome.steps, stepSize: outcome.stepSize, n: outcome.n,
+        seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds, outcomes: outcome.outcomes });
+      const row = store.evaluations(runId).find((e) => e.id === id);
+      if (row) events.emit('eval:done', { runId, row });
+      return { id, outcome };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      for (const q of queue.splice(0)) {
+        if (q.kind === 'train') {
+          store.setStatus(q.runId, 'interrupted', { error: 'interrupted: the application closed before the run started; resume it to start' });
+        }
+      }
+      await Promise.all([...jobs].map((j) => j.terminate('interrupted: the application closed; resume it to continue from its last checkpoint')));
+      store.close();
+    },
+  };
+  return service;
+}

@@ -1,0 +1,66 @@
+/**
+ * The engine entry points the workers use, resolved lazily inside the worker thread so the
+ * service's main thread never loads TensorFlow. Each is checked at runtime against the
+ * interface it must have, and a missing piece is a clear error naming the module.
+ */
+import type { BackendChoice, BackendName, DatasetName } from '../engine/config/options.js';
+import type { RunConfig } from '../engine/config/run-config.js';
+import type { Dataset, DatasetLoadOptions } from '../engine/data/dataset.js';
+import type { TrainCheckpoint, TrainHooks, TrainResult } from '../engine/train/types.js';
+
+export interface TrainOptions {
+  config: RunConfig;
+  dataset: Dataset;
+  backend: BackendName;
+  hooks: TrainHooks;
+  resume?: TrainCheckpoint;
+}
+export type TrainFn = (o: TrainOptions) => Promise<TrainResult>;
+
+/** Module specifiers relative to this file (so they resolve as .ts under tsx and .js when built). */
+export const ENGINE_MODULES = {
+  trainer: '../engine/train/trainer.js',
+  backend: '../engine/backend/index.js',
+  data: '../engine/data/index.js',
+} as const;
+
+/** Which module provides each engine piece: the defaults above, or test doubles (file URLs). */
+export type EngineModules = { [K in keyof typeof ENGINE_MODULES]: string };
+let modules: EngineModules = { ...ENGINE_MODULES };
+
+/** Replaces engine modules in this thread (the worker calls it with the job's overrides). */
+export function useEngineModules(overrides: Partial<EngineModules> = {}): void {
+  modules = { ...ENGINE_MODULES, ...overrides };
+}
+
+async function importFunction<F>(spec: string, exportName: string, where: string): Promise<F> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(spec)) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${where}: cannot load ${spec}: ${(err as Error).message}`);
+  }
+  const f = mod[exportName];
+  if (typeof f !== 'function') throw new Error(`${where}: ${spec} does not export a function ${exportName}`);
+  return f as F;
+}
+
+export function loadTrainer(): Promise<TrainFn> {
+  return importFunction<TrainFn>(modules.trainer, 'train', 'loadTrainer');
+}
+
+export async function initBackend(choice: BackendChoice): Promise<BackendName> {
+  const init = await importFunction<(c: BackendChoice) => Promise<unknown> | unknown>(modules.backend, 'initBackend', 'initBackend');
+  const r = await init(choice);
+  // Accept either the backend's name or an object carrying it ({ name }).
+  const name = typeof r === 'string' ? r : (r as { name?: unknown } | null)?.name;
+  if (name !== 'tensorflow' && name !== 'wasm' && name !== 'cpu') {
+    throw new Error(`initBackend(${choice}): the backend module answered ${JSON.stringify(r)}, not a backend name`);
+  }
+  return name;
+}
+
+export async function loadDataset(name: DatasetName, options: DatasetLoadOptions): Promise<Dataset> {
+  const load = await importFunction<(n: DatasetName, o: DatasetLoadOptions) => Promise<Dataset>>(modules.data, 'loadDataset', 'loadDataset');
+  return load(name, options);
+}

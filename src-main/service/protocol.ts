@@ -1,0 +1,77 @@
+/**
+ * Messages between the service (main thread) and its worker threads. Plain numbers, strings and
+ * typed arrays only, never tensors (as tfjs-layers' logs.ts resolves scalars before callbacks).
+ * Both sides handle them with exhaustive switches (see `assertNever`).
+ */
+import type { EpochMetrics, SelectionSnapshot, StepMetrics } from '../engine/train/types.js';
+import type { RunConfig } from '../engine/config/run-config.js';
+import type { BackendChoice, BackendName } from '../engine/config/options.js';
+import type { EngineModules } from './engine.js';
+
+/** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */
+export interface ResumeCandidate { epoch: number; file: string; sha256: string }
+
+export interface TrainJob {
+  kind: 'train';
+  runId: string;
+  config: RunConfig;
+  backend: BackendChoice;
+  /** Absolute folder of the store; checkpoint files go under it (see store/paths.ts). */
+  home: string;
+  resume: ResumeCandidate[];
+  /** Engine modules to use instead of the defaults (service/engine.ts); a seam for tests' doubles. */
+  engineModules?: Partial<EngineModules>;
+}
+
+export interface EvalJob {
+  kind: 'eval';
+  /** Either a stored run's checkpoint or an external LayersModel (model.json). */
+  source: { kind: 'checkpoint'; file: string; sha256: string; config: RunConfig } | { kind: 'layers-model'; path: string };
+  dataset: RunConfig['dataset'];
+  dataDir: string | null;
+  attack: string;
+  eps: number;
+  steps: number | null;
+  stepSize: number | null;
+  n: number;
+  batchSize: number;
+  seed: number;
+  backend: BackendChoice;
+  engineModules?: Partial<EngineModules>;
+}
+
+export type WorkerJob = TrainJob | EvalJob;
+
+/** main -> worker */
+export type ToWorker = { kind: 'stop' };
+
+/** worker -> main */
+export type FromWorker =
+  | { kind: 'started'; backend: BackendName }
+  /** Sent before any metric: the run continues after `epoch` (0 = from scratch) at `globalStep`. */
+  | { kind: 'resumed'; epoch: number; globalStep: number; skipped: string[] }
+  | { kind: 'step'; m: StepMetrics; time: number }
+  | { kind: 'epoch'; m: EpochMetrics }
+  | { kind: 'checkpoint'; epoch: number; globalStep: number; file: string; size: number; sha256: string }
+  | { kind: 'selection'; s: SelectionSnapshot }
+  | { kind: 'eval-progress'; done: number; total: number; etaSeconds: number | null }
+  | { kind: 'eval-result'; result: EvalOutcome }
+  | { kind: 'done'; status: 'completed' | 'cancelled'; epochs: number }
+  | { kind: 'error'; message: string };
+
+export interface EvalOutcome {
+  attack: string;
+  eps: number;
+  steps: number | null;
+  stepSize: number | null;
+  n: number;
+  cleanAccuracy: number;
+  robustAccuracy: number;
+  seconds: number;
+  /** Per sample: bit 0 clean correct, bit 1 robust correct. */
+  outcomes: Uint8Array;
+}
+
+export function assertNever(x: never, where: string): never {
+  throw new Error(`${where}: unexpected message ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,197 @@
+/**
+ * One training run on one worker thread, seen from the main thread: starts the worker, writes
+ * what it posts to the store in order, and settles the run's status when the worker ends.
+ *
+ * Consistency under a kill at any moment: step rows are buffered and written in the same
+ * transaction as the epoch row that follows them; the checkpoint row is written after the file is
+ * durably on disk; on (re)start the worker reports the checkpoint it continues from and everything
+ * recorded after it is dropped first (Store.truncateAfter). So a run loses at most the work since
+ * its last checkpoint and never stores an epoch twice.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { EpochRow } from '../api/channels.js';
+import { parseRunConfig } from '../engine/config/run-config.js';
+import type { BackendChoice, BackendName } from '../engine/config/options.js';
+import type { Store } from '../store/store.js';
+import type { StepRow } from '../store/rows.js';
+import type { EventHub } from './events.js';
+import { assertNever, type FromWorker, type ToWorker, type TrainJob } from './protocol.js';
+import { siblingModule, spawnModuleWorker } from './spawn.js';
+import type { EngineModules } from './engine.js';
+
+export interface TrainJobContext {
+  store: Store;
+  events: EventHub;
+  owner: { pid: number; host: string };
+  backend: BackendChoice;
+  keepCheckpoints: number;
+  engineModules?: Partial<EngineModules>;
+  log: (message: string) => void;
+  onBackend?: (b: BackendName) => void;
+}
+
+export interface TrainProgress { epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; etaSeconds: number | null }
+
+const FLUSH_MS = 2000;
+const PROGRESS_EVENT_MS = 250;
+
+export class TrainJobHandle {
+  readonly done: Promise<void>;
+  progress: TrainProgress | null = null;
+  private worker: Worker | null = null;
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  private steps: StepRow[] = [];
+  private isSettled = false;
+  private failure: string | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private lastProgressEvent = 0;
+  private started = { time: 0, step: -1 };
+  private resolveDone!: () => void;
+  private epochsTotal = 0;
+
+  /** true once the run's final status is recorded (the thread may still be exiting). */
+  get settled(): boolean { return this.isSettled; }
+
+  constructor(readonly runId: string, private readonly ctx: TrainJobContext) {
+    this.done = new Promise((res) => { this.resolveDone = res; });
+  }
+
+  start(): void {
+    const { store, owner } = this.ctx;
+    const run = store.requireRun(this.runId);
+    const config = parseRunConfig(run.config, `train-job(${this.runId})`);
+    this.epochsTotal = config.epochs;
+    const job: TrainJob = {
+      kind: 'train', runId: this.runId, config, backend: this.ctx.backend, home: store.home,
+      resume: store.checkpoints(this.runId).map((c) => ({ epoch: c.epoch, file: c.file, sha256: c.sha256 })),
+      engineModules: this.ctx.engineModules,
+    };
+    store.setStatus(this.runId, 'running', { owner });
+    this.ctx.events.emit('run:status', { id: this.runId, status: 'running', error: null });
+    const worker = spawnModuleWorker(siblingModule('train-worker', import.meta.url), { workerData: { job, stopFlag: this.stopFlag } });
+    this.worker = worker;
+    worker.on('message', (m: FromWorker) => {
+      try { this.handle(m); } catch (err) { this.fail(`train-job(${this.runId}): ${(err as Error).message}`); }
+    });
+    worker.on('error', (err) => { this.failure ??= `worker error: ${err.message}`; });
+    worker.on('exit', (code) => this.finish(code));
+    this.flushTimer = setInterval(() => this.flushSteps(), FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  /** Asks the run to stop after its current step (status `cancelled`). */
+  stop(): void {
+    Atomics.store(this.stopFlag, 0, 1);
+    this.worker?.postMessage({ kind: 'stop' } satisfies ToWorker);
+  }
+
+  /** Ends the worker now (service shutdown): the run stays resumable as `interrupted`. */
+  async terminate(reason: string): Promise<void> {
+    if (this.isSettled) return;
+    this.failure = null;
+    this.settle('interrupted', reason);
+    await this.worker?.terminate();
+  }
+
+  private handle(m: FromWorker): void {
+    if (this.isSettled) return;
+    const { store, events } = this.ctx;
+    switch (m.kind) {
+      case 'started':
+        store.setBackend(this.runId, m.backend);
+        this.ctx.onBackend?.(m.backend);
+        break;
+      case 'resumed':
+        store.truncateAfter(this.runId, m.epoch, m.globalStep);
+        for (const s of m.skipped) this.ctx.log(`run ${this.runId}: skipped a checkpoint: ${s}`);
+        if (m.epoch > 0) this.ctx.log(`run ${this.runId}: resuming after epoch ${m.epoch} (step ${m.globalStep})`);
+        break;
+      case 'step': {
+        if (!Number.isFinite(m.m.loss)) {
+          this.fail(`train: the loss became ${m.m.loss} at epoch ${m.m.epoch}, step ${m.m.step}; try a lower learning rate`);
+          return;
+        }
+        this.steps.push({ epoch: m.m.epoch, step: m.m.step, time: m.time,
+          values: { ...m.m.terms, loss: m.m.loss, learningRate: m.m.learningRate, samplesPerSecond: m.m.samplesPerSecond } });
+        this.updateProgress(m);
+        break;
+      }
+      case 'epoch': {
+        const row: EpochRow = { epoch: m.m.epoch, natAccuracy: m.m.natAccuracy, pgdAccuracy: m.m.pgdAccuracy,
+          trainAccuracy: m.m.trainAccuracy, learningRate: m.m.learningRate, seconds: m.m.seconds, terms: m.m.terms };
+        const steps = this.steps;
+        this.steps = [];
+        store.appendMetrics(this.runId, steps, row);
+        const { rdiv, d_plus: dPlus, d_minus: dMinus } = m.m.terms;
+        if (Number.isFinite(rdiv) && Number.isFinite(dPlus) && Number.isFinite(dMinus)) store.setRdivEpoch(this.runId, [{ epoch: row.epoch, dPlus, dMinus, rdiv }]);
+        events.emit('run:epoch', { id: this.runId, row });
+        break;
+      }
+      case 'checkpoint':
+        store.addCheckpoint({ runId: this.runId, epoch: m.epoch, globalStep: m.globalStep, file: m.file, size: m.size, sha256: m.sha256 });
+        store.pruneCheckpoints(this.runId, this.ctx.keepCheckpoints);
+        break;
+      case 'selection':
+        store.addSelection(this.runId, m.s);
+        break;
+      case 'done':
+        this.flushSteps();
+        this.settle(m.status, null);
+        break;
+      case 'error':
+        this.fail(m.message);
+        break;
+      case 'eval-progress':
+      case 'eval-result':
+        throw new Error(`unexpected ${m.kind} message from a training worker`);
+      default:
+        assertNever(m, `train-job(${this.runId})`);
+    }
+  }
+
+  private updateProgress(m: Extract<FromWorker, { kind: 'step' }>): void {
+    const { epoch, step, stepInEpoch, stepsPerEpoch, loss, samplesPerSecond } = m.m;
+    if (this.started.step < 0) this.started = { time: m.time, step };
+    const total = this.epochsTotal * stepsPerEpoch;
+    const doneSteps = step - this.started.step;
+    const perStep = doneSteps > 0 ? (m.time - this.started.time) / 1000 / doneSteps : null;
+    const etaSeconds = perStep === null ? null : Math.max(0, (total - step - 1) * perStep);
+    this.progress = { epoch, step, stepInEpoch, stepsPerEpoch, etaSeconds };
+    if (m.time - this.lastProgressEvent >= PROGRESS_EVENT_MS || stepInEpoch + 1 === stepsPerEpoch) {
+      this.lastProgressEvent = m.time;
+      this.ctx.events.emit('run:progress', { id: this.runId, epoch, step, stepInEpoch, stepsPerEpoch, loss, samplesPerSecond, etaSeconds });
+    }
+  }
+
+  private flushSteps(): void {
+    if (this.steps.length === 0 || this.isSettled) return;
+    const steps = this.steps;
+    this.steps = [];
+    this.ctx.store.appendMetrics(this.runId, steps);
+  }
+
+  private fail(message: string): void {
+    if (this.isSettled) return;
+    this.failure = message;
+    this.settle('failed', message);
+    void this.worker?.terminate();
+  }
+
+  private finish(code: number): void {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (!this.isSettled) {
+      this.flushSteps();
+      this.settle('failed', this.failure ?? `the training worker exited with code ${code} before finishing`);
+    }
+    this.resolveDone();
+  }
+
+  private settle(status: 'completed' | 'cancelled' | 'failed' | 'interrupted', error: string | null): void {
+    if (this.isSettled) return;
+    this.flushSteps();
+    this.isSettled = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.ctx.store.setStatus(this.runId, status, { error });
+    this.ctx.events.emit('run:status', { id: this.runId, status, error });
+  }
+}
