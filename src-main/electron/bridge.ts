@@ -13,3 +13,6 @@ export interface AsclBridge {
 }
 
 export const BRIDGE_KEY = 'ascl';
+/** The two IPC channels: one generic invoke (every API channel goes through dispatch) and one event stream. */
+export const IPC_INVOKE = 'ascl:invoke';
+export const IPC_EVENT = 'ascl:event';

@@ -7,8 +7,9 @@
 import { dispatch, toErrorBody } from '../api/dispatch.js';
 import { API_EVENTS, type ApiErrorBody, type ApiEvent, type ApiEvents, type ApiService } from '../api/channels.js';
 
-export const IPC_INVOKE = 'ascl:invoke';
-export const IPC_EVENT = 'ascl:event';
+import { IPC_EVENT, IPC_INVOKE } from '../electron/bridge.js';
+
+export { IPC_EVENT, IPC_INVOKE };
 
 /** What crosses the bridge: a value or an error body (Electron would flatten a thrown error to a string). */
 export type IpcResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody['error'] };
