@@ -20,6 +20,8 @@ export interface Dataset {
   test: DatasetSplit;
   /** Human-readable provenance (folder, files used, batches missing). */
   source: string;
+  /** Things the user should know (e.g. missing training batches); empty when none. */
+  warnings?: string[];
 }
 
 export interface DatasetLoadOptions {
@@ -29,6 +31,15 @@ export interface DatasetLoadOptions {
   limit?: number | null;
   /** Seed for generated data (synthetic). */
   seed?: number;
+  /** Progress of a download of the official archive (dataDir null and no local copy). */
+  onDownloadProgress?: (p: DownloadProgress) => void;
+}
+
+export interface DownloadProgress {
+  file: string;
+  receivedBytes: number;
+  /** null when the server does not announce a length. */
+  totalBytes: number | null;
 }
 
 /** One dataset per file, registered by name in ./index.ts. */

@@ -7,6 +7,8 @@ import type { DatasetName } from '../config/options.js';
 import type { Dataset, DatasetLoadOptions, DatasetLoader } from './dataset.js';
 import { createSyntheticDataset } from './synthetic.js';
 import { limitTrain } from './split.js';
+import { cifar10Loader, cifar100Loader } from './cifar.js';
+import { mnistLoader } from './mnist.js';
 
 export const datasetRegistry = new Registry<DatasetLoader>('dataset');
 
@@ -14,6 +16,10 @@ datasetRegistry.register('synthetic', {
   name: 'synthetic',
   load: async (o) => createSyntheticDataset({ seed: o.seed ?? 0 }),
 });
+
+datasetRegistry.register('mnist', mnistLoader);
+datasetRegistry.register('cifar10', cifar10Loader);
+datasetRegistry.register('cifar100', cifar100Loader);
 
 /** Loads a dataset by name and applies `limit` (first N training samples). */
 export async function loadDataset(name: DatasetName, options: DatasetLoadOptions = {}): Promise<Dataset> {
@@ -25,3 +31,6 @@ export { DatasetError } from './dataset.js';
 export type { Dataset, DatasetSplit, DatasetLoadOptions } from './dataset.js';
 export { createSyntheticDataset } from './synthetic.js';
 export { takeFirst, limitTrain, sampleSize } from './split.js';
+export { batches, numBatches, epochOrder, gatherSamples, type Batch, type BatchOptions } from './batches.js';
+export { augmentBatch, type AugmentOptions } from './augment.js';
+export { defaultDataDir, downloadFile, ensureOfficialArchive, OFFICIAL_ARCHIVES } from './download.js';

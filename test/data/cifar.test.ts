@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset, DatasetError } from '../../src-main/engine/data/index.js';
+import { fakeCifarBatch, tarGz } from './fixtures.js';
+
+const REAL = path.resolve('../shared/datasets/cifar10/cifar-10-batches-bin');
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-cifar-'));
+afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
+
+function folder(name: string, files: Record<string, Buffer>): string {
+  const dir = path.join(tmpRoot, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [f, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), data);
+  return dir;
+}
+
+const batch10 = fakeCifarBatch(10000, 1, 10);
+
+describe('CIFAR-10 binary loader', () => {
+  it('real folder ../shared/datasets/cifar10: 10000 train (data_batch_1 only, 2-5 reported missing), 10000 test, pixels = bytes/255 in HWC', async () => {
+    const t0 = performance.now();
+    const d = await loadDataset('cifar10', { dataDir: REAL });
+    const ms = performance.now() - t0;
+    console.log(`loaded real CIFAR-10 folder (20000 images) in ${ms.toFixed(0)} ms`);
+    expect(d.train.count).toBe(10000);
+    expect(d.test.count).toBe(10000);
+    expect(d.classNames).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
+    expect(d.warnings?.join(' ')).toMatch(/missing.*data_batch_2\.bin, data_batch_3\.bin, data_batch_4\.bin, data_batch_5\.bin/);
+    const counts = new Array(10).fill(0);
+    for (const l of d.train.labels) counts[l]++;
+    expect(counts).toEqual(new Array(10).fill(1000));
+    // test image 0 against the raw file: record = label byte, R plane, G plane, B plane
+    const raw = fs.readFileSync(path.join(REAL, 'test_batch.bin')).subarray(0, 3073);
+    expect(d.test.labels[0]).toBe(raw[0]);
+    for (const [y, x, c] of [[0, 0, 0], [5, 17, 1], [31, 31, 2], [12, 3, 2]]) {
+      expect(d.test.images[(y * 32 + x) * 3 + c]).toBeCloseTo(raw[1 + c * 1024 + y * 32 + x] / 255, 6);
+    }
+  });
+
+  it('limit 500 keeps the first 500 training images only', async () => {
+    const d = await loadDataset('cifar10', { dataDir: REAL, limit: 500 });
+    expect(d.train.count).toBe(500);
+    expect(d.train.images.length).toBe(500 * 3072);
+    expect(d.test.count).toBe(10000);
+  });
+
+  it('folder with all 5 training batches: 50000 train, no warnings; the parent of cifar-10-batches-bin works too', async () => {
+    const dir = folder('full/cifar-10-batches-bin', { 'test_batch.bin': batch10, 'data_batch_1.bin': batch10 });
+    // batches 2-5: links to batch 1 (no 120 MB of writes)
+    for (let i = 2; i <= 5; i++) fs.symlinkSync(path.join(dir, 'data_batch_1.bin'), path.join(dir, `data_batch_${i}.bin`));
+    const d = await loadDataset('cifar10', { dataDir: path.dirname(dir) });
+    expect(d.train.count).toBe(50000);
+    expect(d.warnings).toEqual([]);
+    expect(d.train.labels[40003]).toBe(3);
+    expect(d.train.images[40003 * 3072 + 1]).toBeCloseTo(((3 * 7 + 1024) & 255) / 255, 6); // G of pixel 0
+  });
+
+  it('official .tar.gz (data_batch_1 + test_batch only): read from the archive and from its folder', async () => {
+    const archive = tarGz([
+      { name: 'cifar-10-batches-bin/data_batch_1.bin', data: batch10 },
+      { name: 'cifar-10-batches-bin/test_batch.bin', data: fakeCifarBatch(10000, 1, 10, 1) },
+      { name: 'cifar-10-batches-bin/batches.meta.txt', data: Buffer.from('a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n') },
+    ]);
+    const dir = folder('archive', { 'cifar-10-binary.tar.gz': archive });
+    for (const dataDir of [dir, path.join(dir, 'cifar-10-binary.tar.gz')]) {
+      const d = await loadDataset('cifar10', { dataDir });
+      expect(d.train.count).toBe(10000);
+      expect(d.test.labels[0]).toBe(1);
+      expect(d.classNames[9]).toBe('j');
+      expect(d.source).toMatch(/cifar-10-binary\.tar\.gz/);
+    }
+  });
+
+  const bad: Array<[string, Buffer, RegExp]> = [
+    ['truncated test_batch.bin (1000 bytes short)', batch10.subarray(0, batch10.length - 1000), /test_batch\.bin: truncated: 30729000 bytes of 30730000/],
+    ['empty test_batch.bin', Buffer.alloc(0), /test_batch\.bin: the file is empty/],
+    ['oversized test_batch.bin (one extra record)', fakeCifarBatch(10001, 1, 10), /test_batch\.bin: wrong size: 30733073 bytes/],
+    ['CIFAR-100 records in test_batch.bin', fakeCifarBatch(10000, 2, 100).subarray(0, 3074 * 9000), /looks like CIFAR-100/],
+    ['label 12 in test_batch.bin', (() => { const b = Buffer.from(batch10); b[3073 * 5] = 12; return b; })(), /record 5 has label 12, outside \[0, 10\)/],
+  ];
+  for (const [what, testBatch, message] of bad) {
+    it(`${what}: DatasetError naming the file`, async () => {
+      const dir = folder(what.replace(/\W+/g, '_'), { 'data_batch_1.bin': batch10, 'test_batch.bin': testBatch });
+      const p = loadDataset('cifar10', { dataDir: dir });
+      await expect(p).rejects.toBeInstanceOf(DatasetError);
+      await expect(p).rejects.toThrow(message);
+    });
+  }
+
+  it('no training batch / no test batch / no folder / not an archive / corrupt gzip: clear DatasetErrors', async () => {
+    const onlyTest = folder('only-test', { 'test_batch.bin': batch10 });
+    await expect(loadDataset('cifar10', { dataDir: onlyTest })).rejects.toThrow(/no CIFAR-10 training batch in .*only-test \(looked for data_batch_1\.bin/);
+    const onlyTrain = folder('only-train', { 'data_batch_3.bin': batch10 });
+    await expect(loadDataset('cifar10', { dataDir: onlyTrain })).rejects.toThrow(/test batch test_batch\.bin is missing/);
+    const empty = folder('empty', {});
+    await expect(loadDataset('cifar10', { dataDir: empty })).rejects.toThrow(/no CIFAR-10 found in .*empty: expected data_batch_1\.bin/);
+    await expect(loadDataset('cifar10', { dataDir: path.join(tmpRoot, 'nope') })).rejects.toThrow(/data folder .*nope does not exist/);
+    const txt = folder('txt', { 'data.csv': Buffer.from('1,2,3') });
+    await expect(loadDataset('cifar10', { dataDir: path.join(txt, 'data.csv') })).rejects.toThrow(/data\.csv: unknown format/);
+    const gz = folder('corrupt-gz', { 'cifar-10-binary.tar.gz': tarGz([{ name: 'x/test_batch.bin', data: batch10 }]).subarray(0, 5000) });
+    await expect(loadDataset('cifar10', { dataDir: gz })).rejects.toThrow(/gzip data is corrupt or truncated/);
+    const py = folder('py/cifar-10-batches-py', { data_batch_1: Buffer.from('pickle') });
+    await expect(loadDataset('cifar10', { dataDir: path.dirname(py) })).rejects.toThrow(/Python \(pickle\) version/);
+  });
+});
+
+describe('CIFAR-100 binary loader', () => {
+  it('train.bin (50000) + test.bin (10000) in cifar-100-binary/: fine labels (second byte), names from fine_label_names.txt', async () => {
+    const names = Array.from({ length: 100 }, (_, i) => `n${i}`).join('\n');
+    const dir = folder('c100/cifar-100-binary', { 'test.bin': fakeCifarBatch(10000, 2, 100, 5), 'fine_label_names.txt': Buffer.from(names) });
+    // train.bin: a sparse 50000-record file (labels 0, black images) whose first 100 records are real
+    const fd = fs.openSync(path.join(dir, 'train.bin'), 'w');
+    fs.ftruncateSync(fd, 50000 * 3074);
+    fs.writeSync(fd, fakeCifarBatch(100, 2, 100), 0, 100 * 3074, 0);
+    fs.closeSync(fd);
+    const d = await loadDataset('cifar100', { dataDir: path.dirname(dir) });
+    expect([d.train.count, d.test.count, d.numClasses]).toEqual([50000, 10000, 100]);
+    expect(d.train.labels[7]).toBe(8); // coarse byte (i % 100), fine byte (i + 1) % 100
+    expect(d.train.labels[49999]).toBe(0);
+    expect(d.test.labels[0]).toBe(6);
+    expect(d.classNames[42]).toBe('n42');
+  });
+
+  it('CIFAR-10 files given as CIFAR-100: DatasetError', async () => {
+    const dir = folder('c100-wrong', { 'train.bin': fakeCifarBatch(10000, 1, 10), 'test.bin': fakeCifarBatch(10000, 1, 10) });
+    await expect(loadDataset('cifar100', { dataDir: dir })).rejects.toThrow(/train\.bin: .*looks like CIFAR-10, not CIFAR-100/);
+  });
+});
