@@ -21,9 +21,10 @@ export function electronBinary(): string | null {
   }
 }
 
-export async function buildRenderer(): Promise<void> {
+/** Builds the renderer into dist/renderer, or into outDir (tests build their own copy). */
+export async function buildRenderer(outDir?: string): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: `${ROOT}src-renderer/vite.config.ts`, logLevel: 'warn' });
+  await build({ configFile: `${ROOT}src-renderer/vite.config.ts`, logLevel: 'warn', ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}) });
 }
 
 /** The sandboxed preload can only `require('electron')`: bundle everything else into one CJS file. */

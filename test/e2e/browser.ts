@@ -23,6 +23,8 @@ export function watchErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = `${ARTIFACTS}${name}.png`;
+  // Full-page shots of a scrolled page would show the sticky sidebar mid-way.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -88,11 +88,9 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
     while (r.s.epochsDone < r.s.epochsTotal) step(r, rng);
     finish(r);
   }
-  // Simulated training: one active run at a time advances one step per tick.
+  // Simulated training: every queued or running run advances one step per tick (as on many workers).
   const liveRng = new Rng(99);
-  const timer = setInterval(() => {
-    const r = [...runs.values()].find((x) => x.s.status === 'running') ?? [...runs.values()].find((x) => x.s.status === 'queued');
-    if (!r) return;
+  const tick = (r: DemoRun): void => {
     if (r.s.status === 'queued') { r.s.status = 'running'; emit('run:status', { id: r.s.id, status: 'running', error: null }); }
     step(r, liveRng);
     const k = r.steps.length;
@@ -100,6 +98,9 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
     r.s.etaSeconds = (r.s.epochsTotal * stepsPerEpoch - k) * (options.stepMs ?? 50) / 1000;
     emit('run:progress', { id: r.s.id, epoch: r.s.epochsDone + 1, step: k, stepInEpoch: k % stepsPerEpoch, stepsPerEpoch, loss: r.steps.at(-1)!.v.loss, samplesPerSecond: 420, etaSeconds: r.s.etaSeconds });
     if (r.s.epochsDone >= r.s.epochsTotal) { finish(r); emit('run:status', { id: r.s.id, status: 'completed', error: null }); }
+  };
+  const timer = setInterval(() => {
+    for (const r of runs.values()) if (r.s.status === 'queued' || r.s.status === 'running') tick(r);
   }, options.stepMs ?? 50);
 
   const get = (id: string): DemoRun => {

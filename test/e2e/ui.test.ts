@@ -1,0 +1,120 @@
+/**
+ * UI end-to-end test on the demo service (deterministic data, simulated training): form
+ * validation, sweep builder, live chart updates, comparing runs, CSV/LaTeX export, and clean
+ * pages (no console errors, no CSP violations). The real-training test is real-training.test.ts.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../src-main/launch.js';
+import { startServer, type RunningServer } from '../../src-main/transport/http.js';
+import { launchBrowser, screenshot, watchErrors } from './browser.js';
+import { createDemoService } from './demo-service.js';
+
+let dir: string;
+let server: RunningServer;
+let service: ReturnType<typeof createDemoService>;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+let base: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ascl-ui-'));
+  await buildRenderer(dir);
+  service = createDemoService({ runs: 10, stepMs: 40, stepsPerEpoch: 10 });
+  server = await startServer(service, { port: 0, staticDir: dir });
+  base = server.url.replace(/\/$/, '');
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  errors = watchErrors(page);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  service?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const pointsOf = async (p: Page, n = 0): Promise<number> => Number(await p.locator('[data-testid=chart]').nth(n).getAttribute('data-points'));
+
+describe('served UI on the demo service (Chromium headless)', () => {
+  it('runs page lists the 10 stored runs', async () => {
+    await page.goto(`${base}/#/runs`);
+    await expect.poll(() => page.locator('[data-testid=runs-table] tbody tr[data-run-id]').count()).toBe(10);
+    await screenshot(page, 'ui-runs');
+  });
+
+  it('setup form: epochs "abc" and tau "0" show messages and disable Start; fixing them enables it', async () => {
+    await page.goto(`${base}/#/setup`);
+    await page.getByTestId('field-epochs').fill('abc');
+    await page.getByTestId('field-tau').fill('0');
+    await expect.poll(() => page.getByTestId('error-epochs').textContent()).toMatch(/"abc" is not a number/);
+    expect(await page.getByTestId('error-tau').textContent()).toMatch(/>\s*0/);
+    await page.getByTestId('start').click();
+    expect(await page.getByTestId('form-errors').textContent()).toMatch(/Fix 2 fields/);
+    expect(await page.getByTestId('start').isDisabled()).toBe(true);
+    await screenshot(page, 'ui-setup-validation');
+    await page.getByTestId('field-epochs').fill('4');
+    await page.getByTestId('field-tau').fill('0.1');
+    await expect.poll(() => page.getByTestId('start').isDisabled()).toBe(false);
+  });
+
+  it('sweep builder: 4 selections x seeds "0, 1, 2" = 12 runs queued', async () => {
+    await page.getByTestId('sweep-on').check();
+    await page.getByTestId('sweep-seed').fill('0, 1, 2');
+    expect(await page.getByTestId('sweep-count').textContent()).toMatch(/^12 runs will be queued/);
+    await page.getByTestId('start').click();
+    await page.waitForURL(/#\/runs$/);
+    await expect.poll(() => page.locator('[data-testid=runs-table] tbody tr[data-run-id]').count()).toBe(22);
+  });
+
+  it('a started run page shows live charts whose point count grows', async () => {
+    await page.goto(`${base}/#/setup`);
+    await page.getByTestId('run-name').fill('live-demo');
+    await page.getByTestId('field-epochs').fill('3');
+    await page.getByTestId('start').click();
+    await page.waitForURL(/#\/run\//);
+    const first = await pointsOf(page);
+    await expect.poll(() => pointsOf(page), { timeout: 30_000, intervals: [500] }).toBeGreaterThan(first);
+    await screenshot(page, 'ui-run-live');
+  });
+
+  it('compare two runs: results table rows, config diff, table CSV download has the right content', async () => {
+    await page.goto(`${base}/#/compare?runs=run-001,run-002`);
+    await expect.poll(() => page.locator('[data-testid=results-table] tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid=config-diff] tbody tr').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^selection/)]));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-table-csv').click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('group,n,Nat. mean,Nat. std,PGD mean,PGD std,mPGD mean,mPGD std,AA mean,AA std');
+    expect(lines).toHaveLength(3);
+    const shown = await page.locator('[data-testid=results-table] tbody tr').first().locator('td').nth(2).textContent();
+    expect(Number(lines[1].split(',')[2]).toFixed(2)).toBe(shown?.trim());
+    await screenshot(page, 'ui-compare');
+  });
+
+  it('chart CSV export writes the plotted series in long format', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-csv').first().click()]);
+    const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
+    expect(lines[0]).toBe('series,epoch,value');
+    expect(lines.length).toBe(1 + 2 * 30);
+  });
+
+  it('R-DIV and latent pages render their charts', async () => {
+    await page.goto(`${base}/#/rdiv?runs=run-001,run-004`);
+    await expect.poll(() => pointsOf(page, 0)).toBeGreaterThan(0);
+    await screenshot(page, 'ui-rdiv');
+    await page.goto(`${base}/#/latent/run-004`);
+    await expect.poll(() => pointsOf(page, 0)).toBe(600);
+    expect(await page.getByTestId('gallery').isVisible()).toBe(true);
+    await screenshot(page, 'ui-latent');
+  });
+
+  it('no console errors or CSP violations on any page', () => {
+    expect(errors).toEqual([]);
+  });
+});
