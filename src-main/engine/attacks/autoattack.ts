@@ -50,7 +50,9 @@ export function autoAttack(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Attac
   const attacks = o.attacks ?? AUTOATTACK_ORDER;
   for (const name of AUTOATTACK_ORDER) {
     const idx = indicesOf(robust);
-    if (attacks.includes(name) && idx.length > 0) {
+    // The targeted DLR loss needs 4 classes (z_pi4); auto-attack itself fails below that.
+    const applicable = name !== 'apgd-t' || p.numClasses >= 4;
+    if (attacks.includes(name) && applicable && idx.length > 0) {
       const xs = gatherRows(x, idx);
       const ys = gatherLabels(y, idx);
       // Each attack gets its own seed, as auto-attack seeds each perturb() call.

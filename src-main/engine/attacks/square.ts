@@ -8,6 +8,8 @@
  *   one window position and one +-2 eps sign per channel, shared by the whole batch; the candidate
  *   x_best + delta is clipped to the ball and [0, 1] and accepted where the loss decreases or the
  *   point becomes misclassified. Fooled points leave the batch; the loop stops when none is left.
+ * As in the reference, window corners are drawn from [0, h - s) (random_int excludes h - s), so the
+ * last row and column keep their stripe values unless a window covers them from further up/left.
  */
 import { tf } from '../tf.js';
 import type { Attack, AttackParams } from './attack.js';

@@ -1,0 +1,76 @@
+/**
+ * R-DIV of a model under PGD (Figure 2b over epochs, Figures 2c and 4 over eps): runs the paper's
+ * PGD (random start, `steps` steps of `stepSize`, inference mode) on mini-batches of 128 of the
+ * given images, takes the latents of the benign images and of their adversarial examples, and
+ * averages the divergences of ./divergence.ts over the mini-batches; robust accuracy comes from
+ * the same adversarial examples.
+ */
+import { tf } from '../tf.js';
+import type { ClassifierModel } from '../models/model.js';
+import { pgdEval } from '../attacks/pgd.js';
+import { inferenceLogits } from '../evaluate/evaluate.js';
+import { batchDivergences, DivergenceAverager, type Divergences, type DivergenceOptions } from './divergence.js';
+
+export interface RdivOptions extends DivergenceOptions {
+  eps: number;
+  stepSize: number;
+  /** PGD steps (the paper: 250 for testing, Figure 2). */
+  steps: number;
+  seed: number;
+  /** Evaluate only the first n images (default all). */
+  n?: number;
+}
+
+export interface RdivPoint extends Divergences {
+  eps: number;
+  robustAccuracy: number;
+  cleanAccuracy: number;
+  batches: number;
+}
+
+/** latentDivergence's core: benign and adversarial latents per mini-batch of an engine model. */
+export function latentDivergence(model: ClassifierModel, images: Float32Array, labels: Int32Array, o: RdivOptions): RdivPoint {
+  if (!(o.eps > 0) || !(o.stepSize > 0) || !(o.steps >= 1)) {
+    throw new Error(`latentDivergence: eps, stepSize and steps must be positive (got ${o.eps}, ${o.stepSize}, ${o.steps})`);
+  }
+  const [h, w, c] = model.inputShape;
+  const d = h * w * c;
+  const n = Math.min(o.n ?? labels.length, labels.length);
+  if (images.length < n * d) throw new Error(`latentDivergence: ${images.length} pixel values for ${n} images of ${h}x${w}x${c}`);
+  const bs = o.batchSize ?? 128;
+  const f = inferenceLogits(model);
+  const avg = new DivergenceAverager();
+  let robust = 0, clean = 0;
+  for (let from = 0; from < n; from += bs) {
+    const m = Math.min(bs, n - from);
+    const yArr = labels.subarray(from, from + m);
+    const x = tf.tensor4d(images.subarray(from * d, (from + m) * d), [m, h, w, c]);
+    const y = tf.tensor1d(yArr, 'int32');
+    const adv = pgdEval(f, x, y, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, restarts: 1, numClasses: model.numClasses, seed: o.seed + from });
+    const out = tf.tidy(() => {
+      const nat = model.forward(x, { training: false });
+      const at = model.forward(adv, { training: false });
+      return { z: nat.latent, zAdv: at.latent, natPred: tf.argMax(nat.logits, 1), advPred: tf.argMax(at.logits, 1) };
+    });
+    const np = out.natPred.dataSync();
+    const ap = out.advPred.dataSync();
+    for (let i = 0; i < m; i++) {
+      clean += np[i] === yArr[i] ? 1 : 0;
+      robust += np[i] === yArr[i] && ap[i] === yArr[i] ? 1 : 0;
+    }
+    if (m >= 2) avg.add(batchDivergences(out.z, out.zAdv, yArr, o));
+    tf.dispose([x, y, adv, out.z, out.zAdv, out.natPred, out.advPred]);
+  }
+  return { eps: o.eps, ...avg.result(), robustAccuracy: robust / n, cleanAccuracy: clean / n, batches: avg.batches };
+}
+
+/** R-DIV and robust accuracy for each eps (fixed step size and steps, as Figure 4). */
+export function rdivSweep(model: ClassifierModel, images: Float32Array, labels: Int32Array, epsList: number[],
+  o: Omit<RdivOptions, 'eps'>, onPoint?: (p: RdivPoint, index: number) => void): RdivPoint[] {
+  if (epsList.length === 0) throw new Error('rdivSweep: the eps list is empty');
+  return epsList.map((eps, i) => {
+    const p = latentDivergence(model, images, labels, { ...o, eps });
+    onPoint?.(p, i);
+    return p;
+  });
+}
