@@ -37,3 +37,19 @@ describe('BatchMatMul on wasm matches cpu with transposes', () => {
     expectClose(r.wasm, r.cpu, 1e-5);
   });
 });
+
+describe('BatchMatMul transposed-operand cache', () => {
+  it('the same data reshaped ([6,4] then [4,6] / [3,8]) as b with transposeB gives the cpu results', async () => {
+    const bv = randomArray(24, 61);
+    const av = randomArray(8 * 24, 62);
+    const r = await onCpuAndWasm(() => {
+      const b = tf.tensor2d(bv, [6, 4]);
+      const y1 = tf.matMul(tf.tensor2d(av.slice(0, 32), [8, 4]), b, false, true); // [8,4] x [4,6]
+      const y2 = tf.matMul(tf.tensor2d(av.slice(0, 48), [8, 6]), tf.reshape(b, [4, 6]), false, true); // [8,6] x [6,4]
+      const y3 = tf.matMul(tf.tensor2d(av.slice(0, 64), [8, 8]), tf.reshape(b, [3, 8]), false, true); // [8,8] x [8,3]
+      const y4 = tf.matMul(tf.tensor2d(av.slice(0, 32), [8, 4]), b, false, true); // a hit
+      return [y1, y2, y3, y4];
+    });
+    expectClose(r.wasm, r.cpu, 1e-5);
+  });
+});

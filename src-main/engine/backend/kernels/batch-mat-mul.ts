@@ -4,9 +4,55 @@
  * runs a naive loop at 0.6-2.3 GFLOPS, which is the dense layers' whole backward pass
  * (dx = dy W^T, dW = x^T dy). Here a transposed operand is transposed explicitly (cheap, memory
  * bound) and the product goes to the fast path. Products with batch > 1 keep the stock kernel.
+ * A transposed B is cached by its source's data id (tfjs data is immutable): in a step the dense
+ * weights W serve dx = dy W^T in all 11 backward passes (PGD-10 + the update), and XNNPACK keeps
+ * its packed copy of the cached operand too. Entries whose source is gone are freed.
  */
 import { tf } from '../../tf.js';
-import { asWasmBackend, free, runKernel, type TensorInfo } from './wasm-kernel-utils.js';
+import { asWasmBackend, free, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
+
+const CACHE_ENTRIES = 4;
+const transposedB = new WeakMap<WasmBackendLike, Map<object, TensorInfo>>();
+
+/** [.., r, c] -> [c, r] as a 2-D transpose (leading unit dimensions dropped). */
+function transpose2d(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
+  const [r, c] = x.shape.slice(-2);
+  const flat = runKernel('Reshape', backend, { x }, { shape: [r, c] });
+  const t = runKernel('Transpose', backend, { x: flat }, { perm: [1, 0] });
+  free(backend, flat);
+  return t;
+}
+
+/** The cached transpose of b (owned by the cache: callers must not free it). */
+function cachedTranspose(backend: WasmBackendLike, b: TensorInfo): TensorInfo {
+  let cache = transposedB.get(backend);
+  if (!cache) transposedB.set(backend, (cache = new Map()));
+  for (const [id, t] of cache) {
+    if (!backend.dataIdMap.has(id)) {
+      free(backend, t);
+      cache.delete(id);
+    }
+  }
+  let t = cache.get(b.dataId);
+  const [r, c] = b.shape.slice(-2);
+  if (t && (t.shape[0] !== c || t.shape[1] !== r)) {
+    free(backend, t); // the same data reshaped differently
+    cache.delete(b.dataId);
+    t = undefined;
+  }
+  if (t) {
+    cache.delete(b.dataId); // re-insert: most recently used last
+  } else {
+    t = transpose2d(backend, b);
+    if (cache.size >= CACHE_ENTRIES) {
+      const [oldest, old] = cache.entries().next().value as [object, TensorInfo];
+      free(backend, old);
+      cache.delete(oldest);
+    }
+  }
+  cache.set(b.dataId, t);
+  return t;
+}
 
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
   const backend = asWasmBackend(args.backend);
@@ -17,19 +63,10 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   if ((!transposeA && !transposeB) || batchA !== 1 || batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
     return runKernel(tf.BatchMatMul, backend, { a, b }, { transposeA, transposeB });
   }
-  // [.., r, c] -> [c, r] as a 2-D transpose (leading unit dimensions dropped).
-  const t2 = (x: TensorInfo): TensorInfo => {
-    const [r, c] = x.shape.slice(-2);
-    const flat = runKernel('Reshape', backend, { x }, { shape: [r, c] });
-    const t = runKernel('Transpose', backend, { x: flat }, { perm: [1, 0] });
-    free(backend, flat);
-    return t;
-  };
-  const a2 = transposeA ? t2(a) : a;
-  const b2 = transposeB ? t2(b) : b;
+  const a2 = transposeA ? transpose2d(backend, a) : a;
+  const b2 = transposeB ? cachedTranspose(backend, b) : b;
   const out = runKernel(tf.BatchMatMul, backend, { a: a2, b: b2 }, { transposeA: false, transposeB: false });
   if (a2 !== a) free(backend, a2);
-  if (b2 !== b) free(backend, b2);
   // Keep the rank tfjs expects: the leading unit dimensions of the larger-rank operand.
   const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   if (lead.length + 2 === out.shape.length) return out;

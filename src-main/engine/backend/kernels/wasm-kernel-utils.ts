@@ -21,6 +21,7 @@ export interface WasmBackendLike {
   dataIdMap: { get(dataId: object): WasmTensorData | undefined; has(dataId: object): boolean };
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
   wasm: {
     HEAPU8: Uint8Array;
     _malloc(bytes: number): number;

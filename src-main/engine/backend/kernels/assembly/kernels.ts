@@ -176,3 +176,31 @@ export function maxPoolGrad(
   const a = dxPtr + (<usize>(pos * c + j) << 2);
   store<f32>(a, load<f32>(a) + g);
 }
+
+/** out = max(a, b) elementwise over n floats (same shapes; f32x4.max propagates NaN like Math.max). */
+export function maximum(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(outPtr + o, f32x4.max(v128.load(aPtr + o), v128.load(bPtr + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(outPtr + o, Mathf.max(load<f32>(aPtr + o), load<f32>(bPtr + o)));
+  }
+}
+
+/** out = min(a, b) elementwise over n floats. */
+export function minimum(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(outPtr + o, f32x4.min(v128.load(aPtr + o), v128.load(bPtr + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(outPtr + o, Mathf.min(load<f32>(aPtr + o), load<f32>(bPtr + o)));
+  }
+}
