@@ -3,9 +3,11 @@ import { Registry } from '../registry.js';
 import type { ModelName } from '../config/options.js';
 import type { ClassifierModel, ModelFactory, ModelSpec } from './model.js';
 import { smallCnnFactory } from './small-cnn.js';
+import { cnnFactory } from './cnn.js';
+import { resnet20Factory, resnet50Factory } from './resnet.js';
 
 export const modelRegistry = new Registry<ModelFactory>('model');
-modelRegistry.register(smallCnnFactory.name, smallCnnFactory);
+for (const f of [smallCnnFactory, cnnFactory, resnet20Factory, resnet50Factory]) modelRegistry.register(f.name, f);
 
 export function createModel(name: ModelName, spec: ModelSpec): ClassifierModel {
   const [h, w, c] = spec.inputShape;

@@ -1,0 +1,59 @@
+/**
+ * The CIFAR ResNets of the paper: a 3x3 stem conv + BN + ReLU (no max-pool), residual stages,
+ * global average pooling (= latent z, the input of the last FC), FC K.
+ *   resnet20: 16-channel stem, BasicBlock x [3, 3, 3] with 16/32/64 planes (He et al. 2016,
+ *             Section 4.2), latent 64, about 0.27 M parameters.
+ *   resnet50: 64-channel stem, Bottleneck x [3, 4, 6, 3] with 64/128/256/512 planes (authors'
+ *             resnet.py), latent 2048, about 23.5 M parameters.
+ * Shortcuts are projections where shapes change (option B, see resnet-blocks.ts).
+ */
+import { tf } from '../tf.js';
+import type { ModelName } from '../config/options.js';
+import type { ClassifierModel, ForwardOptions, ModelFactory, ModelOutput, ModelSpec } from './model.js';
+import { ParamStore } from './params.js';
+import { dense, denseParams, project, projectionParams, tidyOutput } from './layers.js';
+import { applyBlock, applyConvBn, convBn, makeStages } from './resnet-blocks.js';
+
+interface ResNetConfig { name: Extract<ModelName, 'resnet20' | 'resnet50'>; kind: 'basic' | 'bottleneck'; stem: number; planes: number[]; counts: number[] }
+
+export function createResNet(cfg: ResNetConfig, spec: ModelSpec): ClassifierModel {
+  const [h, w, c] = spec.inputShape;
+  const down = 2 ** (cfg.planes.length - 1);
+  if (h < down || w < down) throw new Error(`create ${cfg.name}: input ${JSON.stringify(spec.inputShape)} is smaller than its downsampling (${down})`);
+  const store = new ParamStore(cfg.name, spec.seed);
+  const stem = convBn(store, 'stem', 3, c, cfg.stem, 1);
+  const blocks = makeStages(store, cfg.kind, cfg.stem, cfg.planes, cfg.counts);
+  const latentDim = blocks[blocks.length - 1].outChannels;
+  const fc = denseParams(store, 'fc', latentDim, spec.numClasses);
+  const head = projectionParams(store, spec.projectionHead, latentDim);
+
+  return {
+    name: cfg.name,
+    numClasses: spec.numClasses,
+    latentDim,
+    inputShape: spec.inputShape,
+    projectionHead: spec.projectionHead,
+    forward(x: tf.Tensor4D, options: ForwardOptions): ModelOutput {
+      return tidyOutput(() => {
+        let y = tf.relu(applyConvBn(x, stem, options.training)); // [B, H, W, stem]
+        for (const b of blocks) y = applyBlock(y, b, options.training);
+        const latent = tf.mean(y, [1, 2]) as tf.Tensor2D;       // [B, latentDim]
+        const logits = dense(latent, fc);                        // [B, K]
+        return { logits, latent, projection: project(latent, head) };
+      });
+    },
+    trainableVariables: () => store.trainableVariables(),
+    stateVariables: () => store.stateVariables(),
+    dispose: () => store.dispose(),
+  };
+}
+
+export const resnet20Factory: ModelFactory = {
+  name: 'resnet20',
+  create: (spec) => createResNet({ name: 'resnet20', kind: 'basic', stem: 16, planes: [16, 32, 64], counts: [3, 3, 3] }, spec),
+};
+
+export const resnet50Factory: ModelFactory = {
+  name: 'resnet50',
+  create: (spec) => createResNet({ name: 'resnet50', kind: 'bottleneck', stem: 64, planes: [64, 128, 256, 512], counts: [3, 4, 6, 3] }, spec),
+};
