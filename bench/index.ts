@@ -1,0 +1,165 @@
+/**
+ * `npm run bench [-- --json] [--models small-cnn,resnet20] [--steps N] [--backend wasm] [--no-torch] [--no-extras]`
+ *
+ * For each model at batch 128: samples/s of one ASCL training step (./train-step.ts) on one core
+ * (one worker thread) and on two (two worker threads, each running its own step concurrently:
+ * one run per core), the effective GFLOPS per core, the same step in PyTorch with 1 and 2 threads
+ * (./torch_reference_step.py), and the ratio ours(2 cores) / torch(2 threads). Sections by other
+ * areas are included when their files exist: ./attacks.ts (attackBench), ./selection.ts (selectionBench).
+ * With --json the last line is one JSON object keyed by model (and section).
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { BACKENDS, MODELS, type ModelName } from '../src-main/engine/config/options.js';
+import { engineWorkerUrl, spawnEngineWorker } from '../src-main/engine/backend/worker-spawn.js';
+import type { StepWorkerData, StepWorkerMessage } from './step-worker.js';
+import type { StepTiming } from './train-step.js';
+import { runTorchStep, torchUnavailable } from './torch-reference.js';
+
+const Args = z.object({
+  json: z.boolean(),
+  models: z.array(z.enum(MODELS)).min(1),
+  steps: z.number().int().positive(),
+  backend: z.enum(BACKENDS),
+  torch: z.boolean(),
+  extras: z.boolean(),
+});
+type Args = z.infer<typeof Args>;
+
+function parseArgs(argv: string[]): Args {
+  const raw: Record<string, unknown> = { json: false, models: ['small-cnn', 'resnet20'], steps: 3, backend: 'wasm', torch: true, extras: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') raw.json = true;
+    else if (a === '--no-torch') raw.torch = false;
+    else if (a === '--no-extras') raw.extras = false;
+    else if (a === '--models') raw.models = (argv[++i] ?? '').split(',');
+    else if (a === '--steps') raw.steps = Number(argv[++i]);
+    else if (a === '--backend') raw.backend = argv[++i];
+    else throw new Error(`bench: unknown argument '${a}' (known: --json --models a,b --steps N --backend NAME --no-torch --no-extras)`);
+  }
+  const r = Args.safeParse(raw);
+  if (!r.success) throw new Error(`bench: bad arguments: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/** Runs `count` workers, each timing its own training step; timing starts in all at once. */
+async function timeInWorkers(count: number, data: StepWorkerData): Promise<StepTiming[]> {
+  const workers = Array.from({ length: count }, () => spawnEngineWorker(engineWorkerUrl('./step-worker', import.meta.url), { workerData: data }));
+  try {
+    let ready = 0;
+    return await Promise.all(workers.map((w) => new Promise<StepTiming>((resolve, reject) => {
+      w.on('message', (m: StepWorkerMessage) => {
+        if (m.type === 'ready' && ++ready === count) for (const v of workers) v.postMessage('go');
+        else if (m.type === 'result') resolve(m.timing);
+        else if (m.type === 'error') reject(new Error(`bench worker (${data.model}): ${m.message}`));
+      });
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`bench worker (${data.model}) exited with code ${code}`)));
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+export interface ModelBench {
+  samplesPerSecond: number;
+  samplesPerSecondOneCore: number;
+  torchSamplesPerSecond: number | null;
+  torchSamplesPerSecondOneThread: number | null;
+  ratio: number | null;
+  ratioOneCore: number | null;
+  gflopsPerCore: number;
+  gflopsOneCore: number;
+  gflopPerStep: number;
+}
+
+async function benchModel(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
+  const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
+  const [one] = await timeInWorkers(1, data);
+  log(`  ${model}: 1 core  ${one.samplesPerSecond.toFixed(1)} samples/s (${one.msPerStep.toFixed(0)} ms/step)`);
+  const two = await timeInWorkers(2, data);
+  const sps2 = two.reduce((s, t) => s + t.samplesPerSecond, 0);
+  log(`  ${model}: 2 cores ${sps2.toFixed(1)} samples/s (${two.map((t) => t.msPerStep.toFixed(0)).join(' / ')} ms/step)`);
+  let torch1: number | null = null;
+  let torch2: number | null = null;
+  if (a.torch) {
+    const why = torchUnavailable();
+    if (why) log(`  ${model}: PyTorch skipped: ${why}`);
+    else {
+      torch1 = runTorchStep(model, 1, { batch: 128, steps: a.steps }).samplesPerSecond;
+      torch2 = runTorchStep(model, 2, { batch: 128, steps: a.steps }).samplesPerSecond;
+      log(`  ${model}: PyTorch 1 thread ${torch1.toFixed(1)}, 2 threads ${torch2.toFixed(1)} samples/s`);
+    }
+  }
+  const flops = one.flopsPerStep;
+  return {
+    samplesPerSecond: sps2,
+    samplesPerSecondOneCore: one.samplesPerSecond,
+    torchSamplesPerSecond: torch2,
+    torchSamplesPerSecondOneThread: torch1,
+    ratio: torch2 ? sps2 / torch2 : null,
+    ratioOneCore: torch1 ? one.samplesPerSecond / torch1 : null,
+    gflopsPerCore: two.reduce((s, t) => s + flops / t.msPerStep / 1e6, 0) / two.length,
+    gflopsOneCore: flops / one.msPerStep / 1e6,
+    gflopPerStep: flops / 1e9,
+  };
+}
+
+async function extraSection(file: string, exportName: string, a: Args, log: (s: string) => void): Promise<Record<string, number> | null> {
+  const path = fileURLToPath(new URL(file, import.meta.url));
+  if (!existsSync(path) && !existsSync(path.replace(/\.js$/, '.ts'))) return null;
+  const { initBackend } = await import('../src-main/engine/backend/index.js');
+  await initBackend(a.backend);
+  const mod = (await import(file)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') throw new Error(`bench: ${file} does not export ${exportName}()`);
+  const r = (await (fn as (o?: unknown) => Promise<Record<string, number>>)({})) ?? {};
+  for (const [k, v] of Object.entries(r)) log(`  ${exportName} ${k}: ${typeof v === 'number' ? v.toFixed(2) : String(v)}`);
+  return r;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const log = (s: string): void => void (a.json ? process.stderr : process.stdout).write(s + '\n');
+  log(`bench: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, backend ${a.backend}, ${a.steps} timed steps`);
+  const out: Record<string, unknown> = {};
+  for (const model of a.models) {
+    try {
+      out[model] = await benchModel(model, a, log);
+    } catch (e) {
+      const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      log(`  ${model}: skipped: ${message}`);
+      out[model] = { error: message };
+    }
+  }
+  log('');
+  log('model      ours 1c   ours 2c  torch 1t  torch 2t  ratio 2c/2t  GFLOPS/core  GFLOP/step');
+  for (const model of a.models) {
+    const r = out[model] as Partial<ModelBench> & { error?: string };
+    if (r.error) continue;
+    const f = (v: number | null | undefined, d = 1): string => (v == null ? '-' : v.toFixed(d)).padStart(9);
+    log(`${model.padEnd(9)}${f(r.samplesPerSecondOneCore)}${f(r.samplesPerSecond)}${f(r.torchSamplesPerSecondOneThread)}${f(r.torchSamplesPerSecond)}${f(r.ratio, 2).padStart(13)}${f(r.gflopsPerCore).padStart(13)}${f(r.gflopPerStep).padStart(12)}`);
+  }
+  log('targets: small-cnn ratio >= 1.2, resnet20 ratio >= 0.4, >= 20 GFLOPS per core');
+  if (a.extras) {
+    for (const [file, name, key] of [['./attacks.js', 'attackBench', 'attacks'], ['./selection.js', 'selectionBench', 'selection']] as const) {
+      try {
+        const r = await extraSection(file, name, a, log);
+        if (r) out[key] = r;
+      } catch (e) {
+        log(`  ${name}: failed: ${e instanceof Error ? e.message : String(e)}`);
+        out[key] = { error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+  }
+  out.loadAverage = os.loadavg();
+  if (a.json) process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

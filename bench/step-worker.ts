@@ -1,0 +1,42 @@
+/**
+ * Worker entry of `npm run bench`: starts its own backend (one single-threaded wasm backend per
+ * worker = per core), warms a training step up, waits for `go`, times steps, posts the timing.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { z } from 'zod';
+import { BACKENDS, MODELS } from '../src-main/engine/config/options.js';
+import { initBackend } from '../src-main/engine/backend/index.js';
+import { timeTrainStep } from './train-step.js';
+
+export const StepWorkerData = z.object({
+  model: z.enum(MODELS),
+  backend: z.enum(BACKENDS),
+  batch: z.number().int().positive(),
+  steps: z.number().int().positive(),
+  warmup: z.number().int().min(0),
+});
+export type StepWorkerData = z.infer<typeof StepWorkerData>;
+
+export type StepWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'result'; backend: string; timing: Awaited<ReturnType<typeof timeTrainStep>> }
+  | { type: 'error'; message: string };
+
+if (parentPort) {
+  const port = parentPort;
+  const post = (m: StepWorkerMessage): void => port.postMessage(m);
+  try {
+    const d = StepWorkerData.parse(workerData);
+    const backend = await initBackend(d.backend);
+    const timing = await timeTrainStep(d.model, {
+      batch: d.batch, steps: d.steps, warmup: d.warmup,
+      beforeTiming: () => new Promise<void>((resolve) => {
+        port.once('message', () => resolve());
+        post({ type: 'ready' });
+      }),
+    });
+    post({ type: 'result', backend, timing });
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+  }
+}

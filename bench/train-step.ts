@@ -1,0 +1,102 @@
+/**
+ * Times one training step of the paper's method on the current tfjs backend: PGD-10 adversary
+ * (eps 8/255, step 2/255, random start), loss CE(nat) + CE(adv) + L_SCL (tau 0.07, cosine,
+ * Global selection) + 2 * KL(nat || adv), Adam: the engine's own model, `ascl` objective and
+ * train step (src-main/engine/{models,objectives,train}). Inputs are synthetic CIFAR-shaped
+ * batches (throughput does not depend on the data).
+ */
+import { tf } from '../src-main/engine/tf.js';
+import type { ModelName } from '../src-main/engine/config/options.js';
+import { parseRunConfig, attackBudget } from '../src-main/engine/config/run-config.js';
+import { createModel } from '../src-main/engine/models/index.js';
+import { getObjective } from '../src-main/engine/objectives/index.js';
+import { Rng } from '../src-main/engine/rng.js';
+import { createOptimizer } from '../src-main/engine/train/optimizer.js';
+import { makeTrainStep } from '../src-main/engine/train/step.js';
+
+export interface StepTiming {
+  model: ModelName;
+  batch: number;
+  msPerStep: number;
+  samplesPerSecond: number;
+  /** FLOPs of one step by the convention in `stepFlops`. */
+  flopsPerStep: number;
+  /** Live tensors after the first and the last timed step (equal when nothing leaks). */
+  tensorsAfter: [number, number];
+}
+
+/**
+ * Multiply-add FLOPs (2 per MAC) of the convolutions and matmuls of one forward pass of `logits`,
+ * read from tf.profile's kernel list (Conv2D: 2 * |out| * KH * KW * CI; MatMul: 2 * M * N * K).
+ */
+export async function forwardFlops(forward: () => tf.Tensor): Promise<number> {
+  const info = await tf.profile(() => forward());
+  let flops = 0;
+  for (const k of info.kernels) {
+    const out = k.outputShapes[0] ?? [];
+    const outSize = out.reduce((a, b) => a * b, 1);
+    if (k.name === 'Conv2D' || k.name === 'FusedConv2D') {
+      const [kh, kw, ci] = k.inputShapes[1];
+      flops += 2 * outSize * kh * kw * ci;
+    } else if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul') {
+      const a = k.inputShapes[0];
+      const b = k.inputShapes[1];
+      const shared = a[a.length - 1] === b[b.length - 2] || a[a.length - 1] === b[b.length - 1] ? a[a.length - 1] : a[a.length - 2];
+      flops += 2 * outSize * shared;
+    }
+  }
+  return flops;
+}
+
+/**
+ * Step FLOPs = 26 F for a forward pass F over the batch: PGD-10 is 10 x (forward + input
+ * gradient, about F each) = 20 F; the update is 2 forwards (nat, adv) + their backward passes
+ * (input and weight gradients, about 2 F each) = 6 F. The contrastive and KL terms are negligible.
+ */
+export function stepFlops(forwardBatchFlops: number, pgdSteps = 10): number {
+  return (2 * pgdSteps + 6) * forwardBatchFlops;
+}
+
+export interface TimeStepOptions {
+  batch?: number;
+  steps?: number;
+  warmup?: number;
+  seed?: number;
+  /** Awaited between warm-up and timing (workers use it to start timing together). */
+  beforeTiming?: () => Promise<void>;
+}
+
+export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}): Promise<StepTiming> {
+  const batch = opts.batch ?? 128;
+  const config = parseRunConfig({
+    dataset: 'cifar10', model, defense: 'ascl', adversary: 'pgd', selection: 'global', distance: 'cosine', tau: 0.07,
+    lambdaNat: 1, lambdaScl: 1, lambdaVat: 2, pgdSteps: 10, randomStart: true, optimizer: 'adam', batchSize: batch,
+    seed: opts.seed ?? 0,
+  }, 'bench');
+  const net = createModel(model, { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: config.seed });
+  const optimizer = createOptimizer('adam', net.trainableVariables(), { momentum: 0, weightDecay: 0 });
+  const { eps, stepSize } = attackBudget(config);
+  const rng = new Rng(config.seed);
+  const step = makeTrainStep({ model: net, objective: getObjective('ascl'), optimizer, config, eps, stepSize, rng });
+  const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tensor1d(Array.from({ length: batch }, () => rng.int(10)), 'int32');
+  try {
+    const f = await forwardFlops(() => tf.tidy(() => net.forward(x, { training: true }).logits));
+    const call = (i: number) => step(x, y, { epoch: 0, step: i, learningRate: 1e-3 });
+    for (let i = 0; i < (opts.warmup ?? 1); i++) call(i);
+    await opts.beforeTiming?.();
+    const steps = opts.steps ?? 3;
+    let first = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) {
+      call(i + 100);
+      if (i === 0) first = tf.memory().numTensors;
+    }
+    const ms = (performance.now() - t0) / steps;
+    return { model, batch, msPerStep: ms, samplesPerSecond: (batch / ms) * 1000, flopsPerStep: stepFlops(f), tensorsAfter: [first, tf.memory().numTensors] };
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    net.dispose();
+  }
+}
