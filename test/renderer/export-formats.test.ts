@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, seriesCsv, toCsv } from '../../src-renderer/src/lib/csv.js';
-import { formatResult, latexEscape, resultsCsv, resultsLatex, type ResultRow } from '../../src-renderer/src/lib/results-table.js';
+import { formatResult, latexEscape, orderColumns, resultsCsv, resultsLatex, type ResultRow } from '../../src-renderer/src/lib/results-table.js';
 import { meanStd } from '../../src-renderer/src/lib/stats.js';
 import { chartToSvg } from '../../src-renderer/src/lib/svg-export.js';
 
@@ -58,6 +58,11 @@ describe('results table formatting', () => {
     expect(tex).toContain('ASCL\\_leaked \\#1 & \\textbf{85.12 $\\pm$ 0.40} & \\textbf{51.07 $\\pm$ 0.39} & -- \\\\');
     expect(tex).toContain('ADV & 83.01 & 48.11 & \\textbf{45.00} \\\\');
     expect(latexEscape('a_b%c&d$e{f}~^\\')).toBe('a\\_b\\%c\\&d\\$e\\{f\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
+  });
+
+  it('orderColumns puts the paper order first: [trainAccuracy, eval:aa, pgdAccuracy, eval:pgd, natAccuracy, eval:fgsm]', () => {
+    expect(orderColumns(['trainAccuracy', 'eval:aa', 'pgdAccuracy', 'eval:pgd', 'natAccuracy', 'eval:fgsm']))
+      .toEqual(['natAccuracy', 'eval:pgd', 'eval:aa', 'pgdAccuracy', 'eval:fgsm', 'trainAccuracy']);
   });
 
   it('meanStd uses n - 1: [1, 2, 3, 4] -> mean 2.5, std sqrt(5/3); one value -> std 0', () => {

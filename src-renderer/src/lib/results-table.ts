@@ -7,9 +7,23 @@ import { toCsv, type Cell } from './csv.js';
 export interface ResultCell { mean: number; std: number }
 export interface ResultRow { group: string; n: number; metrics: Record<string, ResultCell | null> }
 
-/** Paper column names for the service's metric keys. */
-export const COLUMN_LABELS: Readonly<Record<string, string>> = { nat: 'Nat.', pgd: 'PGD', mpgd: 'mPGD', aa: 'AA' };
+/**
+ * Paper column names for the service's metric keys: per-epoch accuracies (natAccuracy, ...) and
+ * stored evaluations (`eval:<attack>`). PGD of Tables 3/4 is the stored PGD evaluation; the
+ * per-epoch PGD accuracy on the small held-out subset is labelled as such.
+ */
+export const COLUMN_LABELS: Readonly<Record<string, string>> = {
+  nat: 'Nat.', pgd: 'PGD', mpgd: 'mPGD', aa: 'AA', natAccuracy: 'Nat.', pgdAccuracy: 'PGD (epoch eval)', trainAccuracy: 'Train',
+  'eval:pgd': 'PGD', 'eval:mpgd': 'mPGD', 'eval:aa': 'AA', 'eval:fgsm': 'FGSM', 'eval:apgd-ce': 'APGD-CE', 'eval:apgd-t': 'APGD-T', 'eval:fab-t': 'FAB-T', 'eval:square': 'Square',
+};
 export const columnLabel = (key: string): string => COLUMN_LABELS[key] ?? key;
+
+const PAPER_ORDER = ['nat', 'natAccuracy', 'pgd', 'eval:pgd', 'mpgd', 'eval:mpgd', 'aa', 'eval:aa', 'pgdAccuracy'];
+/** The paper's column order first (Nat., PGD, mPGD, AA), then the rest as given; training accuracy last. */
+export function orderColumns(columns: readonly string[]): string[] {
+  const rank = (c: string): number => { const i = PAPER_ORDER.indexOf(c); return i >= 0 ? i : c === 'trainAccuracy' ? 1000 : 500; };
+  return columns.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c);
+}
 
 const pct = (v: number, digits: number): string => (v * 100).toFixed(digits);
 

@@ -10,7 +10,13 @@ export const X_LABELS: Record<XMode, string> = { epoch: 'epoch', step: 'step', t
 
 const COUNTERS = /^(pos|neg)_/;
 const RDIV = /^(rdiv|d_plus|d_minus)$/;
-const NOT_LOSS = /^(learningRate|samplesPerSecond)$/;
+const NOT_LOSS = /^(learningRate|samplesPerSecond|acc_.*)$/;
+
+/**
+ * Step-term names to ask for before the first epoch row reveals the run's terms (there is no
+ * channel listing them); names a run does not record come back empty and are dropped.
+ */
+export const KNOWN_STEP_TERMS = ['loss', 'ce_nat', 'ce_adv', 'scl', 'vat', 'trades_kl', 'pos_benign', 'pos_adv', 'neg_benign', 'neg_adv', 'rdiv', 'd_plus', 'd_minus'];
 
 /** Splits term names into loss terms, positive/negative counts per anchor, and R-DIV quantities. */
 export function classifyTerms(keys: Iterable<string>): { loss: string[]; counts: string[]; rdiv: string[] } {

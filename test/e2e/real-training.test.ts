@@ -1,0 +1,143 @@
+/**
+ * End-to-end with real training: the HTTP server around the real application service (SQLite
+ * store, worker threads, the engine) on 127.0.0.1, driven through the built UI in headless
+ * Chromium. Tiny runs: synthetic data, small-cnn, 256 samples, 3 epochs, batches of 64.
+ * Creates two experiments from the form, watches the live chart grow, compares the two runs,
+ * exports CSV and checks it against the store, and saves a screenshot of every page.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../src-main/launch.js';
+import { createAppService, type AppService } from '../../src-main/service/app-service.js';
+import { startServer, type RunningServer } from '../../src-main/transport/http.js';
+import { launchBrowser, screenshot, watchErrors } from './browser.js';
+
+let dir: string;
+let service: AppService;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+let base: string;
+const runIds: string[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ascl-e2e-'));
+  await buildRenderer(path.join(dir, 'ui'));
+  service = await createAppService({ dbPath: path.join(dir, 'ascl.db'), workers: 2, log: () => {} });
+  server = await startServer(service, { port: 0, staticDir: path.join(dir, 'ui') });
+  base = server.url.replace(/\/$/, '');
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  errors = watchErrors(page);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await service?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const pointsOf = async (n = 0): Promise<number> => Number(await page.locator('[data-testid=chart]').nth(n).getAttribute('data-points'));
+
+/** Fills the form for a tiny ASCL run with the given selection strategy and starts it. */
+async function startFromForm(name: string, selection: string): Promise<string> {
+  await page.goto(`${base}/#/setup`);
+  await page.getByTestId('field-dataset').selectOption('synthetic');
+  await page.getByTestId('field-model').selectOption('small-cnn');
+  await page.getByTestId('field-defense').selectOption('ascl');
+  await page.getByTestId('field-selection').selectOption(selection);
+  for (const [key, value] of [['limit', '256'], ['epochs', '3'], ['batchSize', '64'], ['evalSubset', '64'], ['pgdSteps', '2'], ['lrMilestones', '']] as const) {
+    await page.getByTestId(`field-${key}`).fill(value);
+  }
+  await page.getByTestId('run-name').fill(name);
+  await page.getByTestId('start').click();
+  await page.waitForURL(/#\/run\//);
+  return decodeURIComponent(page.url().split('#/run/')[1]);
+}
+
+describe('served UI on the real service with real training (synthetic, small-cnn, 3 epochs)', () => {
+  it('creates a run from the form; its live loss chart gains points while it trains', async () => {
+    runIds.push(await startFromForm('e2e-leaked', 'leaked'));
+    const stored = await service['runs:get']({ id: runIds[0] });
+    expect(stored.config).toMatchObject({ dataset: 'synthetic', model: 'small-cnn', defense: 'ascl', selection: 'leaked', epochs: 3, batchSize: 64, limit: 256 });
+    // Step x-axis: the decimated step series grows during each epoch.
+    await page.getByTestId('x-step').click();
+    const seen: number[] = [];
+    await expect.poll(async () => { seen.push(await pointsOf()); return new Set(seen.filter((n) => n > 0)).size; },
+      { timeout: 120_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...seen)).toBeGreaterThan(Math.min(...seen));
+    await screenshot(page, 'e2e-run-live');
+  });
+
+  it('a second run (hard selection) trains alongside; both complete with 3 epochs stored', async () => {
+    runIds.push(await startFromForm('e2e-hard', 'hard'));
+    for (const id of runIds) expect(await service.waitForRun(id)).toBe('completed');
+    for (const id of runIds) expect((await service['metrics:epochs']({ runId: id })).map((r) => r.epoch)).toEqual([1, 2, 3]);
+    await page.goto(`${base}/#/run/${runIds[0]}`);
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 20_000 }).toBe('completed');
+    await expect.poll(() => page.getByTestId('kpi-epoch').textContent()).toBe('3 / 3');
+    await screenshot(page, 'e2e-run-completed');
+  });
+
+  it('runs page shows both runs completed', async () => {
+    await page.goto(`${base}/#/runs`);
+    for (const id of runIds) {
+      await expect.poll(() => page.locator(`tr[data-run-id="${id}"] .badge`).textContent()).toBe('completed');
+    }
+    await screenshot(page, 'e2e-runs');
+  });
+
+  it('compare the two runs: table with a row each, selection in the config diff, CSV matches the shown table', async () => {
+    await page.goto(`${base}/#/compare?runs=${runIds.join(',')}`);
+    await expect.poll(() => page.locator('[data-testid=results-table] tbody tr').count()).toBe(2);
+    const diff = await page.locator('[data-testid=config-diff] tbody tr td:first-child').allTextContents();
+    expect(diff).toContain('selection');
+    expect(await pointsOf(0)).toBe(6);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-table-csv').click()]);
+    const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^group,n,Nat\. mean,Nat\. std/);
+    expect(lines).toHaveLength(3);
+    const table = await service['compare:table']({ runIds, summary: { kind: 'last' } });
+    const natCol = lines[0].split(',').indexOf('Nat. mean');
+    for (const row of table.rows) {
+      const line = lines.find((l) => l.startsWith(`${row.group},`));
+      expect(line, `CSV row for group ${row.group}`).toBeDefined();
+      expect(Number(line!.split(',')[natCol])).toBeCloseTo((row.metrics.natAccuracy?.mean ?? NaN) * 100, 6);
+    }
+    await screenshot(page, 'e2e-compare');
+  });
+
+  it('the epoch-metrics CSV export has 3 rows per run with the stored natural accuracy', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Epoch metrics CSV' }).click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const [header, ...rows] = csv.trim().split(/\r?\n/);
+    expect(rows).toHaveLength(6);
+    const cols = header.split(',');
+    const epochs = await service['metrics:epochs']({ runId: runIds[0] });
+    const natIdx = cols.findIndex((c) => /nat/i.test(c));
+    expect(natIdx).toBeGreaterThanOrEqual(0);
+    const first = rows.filter((r) => r.includes(runIds[0])).map((r) => Number(r.split(',')[natIdx]));
+    expect(first).toHaveLength(3);
+    first.forEach((v, i) => expect(v).toBeCloseTo(epochs[i].natAccuracy, 6));
+  });
+
+  it('R-DIV and latent-space pages load for the trained run', async () => {
+    await page.goto(`${base}/#/rdiv?runs=${runIds.join(',')}`);
+    await expect.poll(() => pointsOf(1)).toBe(6);
+    await screenshot(page, 'e2e-rdiv');
+    await page.goto(`${base}/#/latent/${runIds[0]}`);
+    await expect.poll(async () => (await page.locator('.chart-empty').count()) === 0 || (await page.locator('.chart-empty').textContent()) !== 'Computing t-SNE…', { timeout: 60_000 }).toBe(true);
+    await screenshot(page, 'e2e-latent');
+    await page.goto(`${base}/#/setup`);
+    await screenshot(page, 'e2e-setup');
+  });
+
+  it('no console errors or CSP violations', () => {
+    expect(errors).toEqual([]);
+  });
+});
