@@ -1,0 +1,80 @@
+/**
+ * One training step: the objective's adversary (outside the tape), its loss and gradients, a
+ * finite check, the optimiser's update. Exported on its own so `npm run bench` can time it.
+ */
+import { tf } from '../tf.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { ClassifierModel } from '../models/model.js';
+import type { Objective, ObjectiveContext } from '../objectives/objective.js';
+import type { Rng } from '../rng.js';
+import type { TrainOptimizer } from './optimizer.js';
+import type { Terms } from './types.js';
+
+export interface TrainStepSetup {
+  model: ClassifierModel;
+  objective: Objective;
+  optimizer: TrainOptimizer;
+  config: RunConfig;
+  eps: number;
+  stepSize: number;
+  rng: Rng;
+}
+
+export interface StepCall {
+  epoch: number;
+  step: number;
+  learningRate: number;
+  augment?: ObjectiveContext['augment'];
+  onSelectionMasks?: ObjectiveContext['onSelectionMasks'];
+}
+
+export interface StepResult { loss: number; terms: Terms }
+
+/** A non-finite loss or term: names the epoch, the step and the offending values. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+}
+
+/**
+ * Returns step(x [B,H,W,C], y [B] int32, call) -> loss and recorded terms as plain numbers.
+ * x and y stay owned by the caller; everything the step creates is released before it returns.
+ */
+export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1D, call: StepCall) => StepResult {
+  const variables = s.model.trainableVariables();
+  return (x, y, call) => {
+    const ctx: ObjectiveContext = {
+      model: s.model, config: s.config, eps: s.eps, stepSize: s.stepSize, rng: s.rng,
+      epoch: call.epoch, step: call.step, augment: call.augment, onSelectionMasks: call.onSelectionMasks,
+    };
+    const prepared = s.objective.prepare(ctx, x, y);
+    const names: string[] = [];
+    const kept: tf.Scalar[] = [];
+    let grads: tf.NamedTensorMap = {};
+    let value: tf.Scalar | null = null;
+    try {
+      const r = tf.variableGrads(() => s.objective.loss(ctx, prepared, (name, v) => {
+        if (names.includes(name)) throw new Error(`${s.objective.name}.loss: term ${JSON.stringify(name)} recorded twice in one step`);
+        names.push(name);
+        kept.push(tf.keep(v));
+      }), variables);
+      grads = r.grads;
+      value = r.value;
+      // One read for the loss and every term.
+      const values = tf.tidy(() => tf.stack([value as tf.Scalar, ...kept]).dataSync());
+      const loss = values[0];
+      const terms: Terms = {};
+      names.forEach((n, k) => { terms[n] = values[k + 1]; });
+      const bad = [['loss', loss] as const, ...Object.entries(terms)].filter(([, v]) => !Number.isFinite(v));
+      if (bad.length > 0) {
+        throw new NonFiniteLossError(`train: non-finite loss at epoch ${call.epoch}, step ${call.step} (${s.objective.name}): ${bad.map(([n, v]) => `${n}=${v}`).join(', ')}; lower the learning rate or check the inputs`);
+      }
+      s.optimizer.apply(grads, call.learningRate);
+      return { loss, terms };
+    } finally {
+      tf.dispose(Object.values(grads));
+      if (value) value.dispose();
+      tf.dispose(kept);
+      if (prepared.xAdv && prepared.xAdv !== x) prepared.xAdv.dispose();
+    }
+  };
+}
