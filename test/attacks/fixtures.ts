@@ -6,7 +6,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../../src-main/engine/tf.js';
-import type { LogitsFn } from '../../src-main/engine/models/model.js';
+import type { ClassifierModel, LogitsFn } from '../../src-main/engine/models/model.js';
+import { createModel, setNamedWeights } from '../../src-main/engine/models/index.js';
+import type { NamedArrays } from '../../src-main/engine/train/types.js';
 
 export const SHARED = resolve(import.meta.dirname, '../../../shared');
 export const REFERENCE_DIR = resolve(SHARED, 'reference-models/cifar10-cnn-pgdat');
@@ -49,4 +51,32 @@ export function readCifarBatch(path: string, n: number): { images: Float32Array;
     for (let c = 0; c < 3; c++) for (let p = 0; p < 1024; p++) images[i * 3072 + p * 3 + c] = buf[o + 1 + c * 1024 + p] / 255;
   }
   return { images, labels };
+}
+
+/** The reference weights as named arrays (manifest order, float32, little-endian). */
+export function readReferenceWeights(dir: string = REFERENCE_DIR): NamedArrays {
+  const json = JSON.parse(readFileSync(resolve(dir, 'model.json'), 'utf8')) as {
+    weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }>;
+  };
+  const out: NamedArrays = {};
+  for (const group of json.weightsManifest) {
+    const buf = Buffer.concat(group.paths.map((p) => readFileSync(resolve(dir, p))));
+    let offset = 0;
+    for (const w of group.weights) {
+      if (w.dtype !== 'float32') throw new Error(`readReferenceWeights: ${w.name} has dtype ${w.dtype}, expected float32`);
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(size);
+      for (let i = 0; i < size; i++) data[i] = buf.readFloatLE(offset + 4 * i);
+      offset += 4 * size;
+      out[w.name] = { shape: w.shape, data };
+    }
+  }
+  return out;
+}
+
+/** The reference CNN as an engine model (small-cnn has the same layers and weight names). */
+export function referenceEngineModel(): ClassifierModel {
+  const model = createModel('small-cnn', { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 0 });
+  setNamedWeights(model, readReferenceWeights());
+  return model;
 }
