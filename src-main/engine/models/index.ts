@@ -23,3 +23,5 @@ export function createModel(name: ModelName, spec: ModelSpec): ClassifierModel {
 export { getNamedWeights, setNamedWeights } from './weights.js';
 export { stableWeightName } from './params.js';
 export type { ClassifierModel, ModelSpec, ModelOutput, ForwardOptions, LogitsFn } from './model.js';
+export { logitsFn } from './logits.js';
+export { loadExternalModel, readLayersModelFiles, readLayersModelWeights, ExternalModelError } from './external.js';
