@@ -9,48 +9,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src-main/engine/tf.js';
 import { initBackend } from '../../src-main/engine/backend/index.js';
-import type { LogitsFn } from '../../src-main/engine/models/model.js';
-import { Rng } from '../../src-main/engine/rng.js';
+import { linearProblem } from './linear-model.js';
 import { autoAttack } from '../../src-main/engine/attacks/autoattack.js';
 import { getAttack } from '../../src-main/engine/attacks/index.js';
 import { predictLabels, linfDistance } from '../../src-main/engine/attacks/batch-ops.js';
 import type { AttackName } from '../../src-main/engine/config/options.js';
 
-const C = 1, N = 60, EPS = 0.05;
-let H = 4, W = 4, D = H * W * C;
-function setSize(h: number, w: number): void { H = h; W = w; D = h * w * C; }
-
-function linearProblem(k: number, seed: number) {
-  const rng = new Rng(seed);
-  const w = Float32Array.from({ length: D * k }, () => rng.next() * 2 - 1);
-  const bias = Float32Array.from({ length: k }, () => (rng.next() - 0.5) * 0.2);
-  const x = Float32Array.from({ length: N * D }, () => rng.next());
-  const wt = tf.tensor2d(w, [D, k]);
-  const bt = tf.tensor1d(bias);
-  const f: LogitsFn = (xa) => tf.add(tf.matMul(tf.reshape(xa, [-1, D]), wt), bt) as tf.Tensor2D;
-  const z = tf.tidy(() => f(tf.tensor4d(x, [N, H, W, C])).dataSync());
-  const labels = new Int32Array(N);
-  // Label = the clean prediction, so every point starts correct; gainRatio = best (gain / margin).
-  const ratio = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let y = 0;
-    for (let j = 1; j < k; j++) if (z[i * k + j] > z[i * k + y]) y = j;
-    labels[i] = y;
-    let best = 0;
-    for (let t = 0; t < k; t++) {
-      if (t === y) continue;
-      let gain = 0;
-      for (let p = 0; p < D; p++) {
-        const v = w[p * k + t] - w[p * k + y];
-        const xi = x[i * D + p];
-        gain += Math.max(v * Math.max(-EPS, -xi), v * Math.min(EPS, 1 - xi));
-      }
-      best = Math.max(best, gain / (z[i * k + y] - z[i * k + t]));
-    }
-    ratio[i] = best;
-  }
-  return { f, x: tf.tensor4d(x, [N, H, W, C]), y: tf.tensor1d(labels, 'int32'), labels, ratio, dispose: () => tf.dispose([wt, bt]) };
-}
+const N = 60, EPS = 0.05;
+const linear = (k: number, seed: number, size = 4) => linearProblem({ h: size, w: size, k, n: N, eps: EPS, seed });
 
 function checkAgainstClosedForm(name: string, pred: Int32Array, labels: Int32Array, ratio: Float64Array, threshold = 1.05): void {
   let breakable = 0;
@@ -70,7 +36,7 @@ beforeAll(async () => { await initBackend('cpu'); });
 
 describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
   it('binary linear model (K=2): PGD-20, multi-targeted PGD and AutoAttack reach the worst case', async () => {
-    const p = linearProblem(2, 11);
+    const p = linear(2, 11);
     for (const name of ['pgd', 'mpgd'] as AttackName[]) {
       const adv = await getAttack(name).run(p.f, p.x, p.y, params(2));
       expect(Math.max(...linfDistance(p.x, adv))).toBeLessThanOrEqual(EPS + 1e-6);
@@ -85,7 +51,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
   });
 
   it('10-class linear model (K=10): multi-targeted PGD, APGD-T and AutoAttack reach the worst case of every target pair', async () => {
-    const p = linearProblem(10, 12);
+    const p = linear(10, 12);
     const mp = await getAttack('mpgd').run(p.f, p.x, p.y, params(10));
     checkAgainstClosedForm('mpgd', predictLabels(p.f, mp), p.labels, p.ratio);
     const at = await getAttack('apgd-t').run(p.f, p.x, p.y, params(10));
@@ -97,7 +63,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
   });
 
   it('10-class linear model: FAB-T (overshoot eta 1.05) breaks every point with gain/margin > 1.1', async () => {
-    const p = linearProblem(10, 13);
+    const p = linear(10, 13);
     const fab = await getAttack('fab-t').run(p.f, p.x, p.y, params(10));
     expect(Math.max(...linfDistance(p.x, fab))).toBeLessThanOrEqual(EPS + 1e-6);
     checkAgainstClosedForm('fab-t', predictLabels(p.f, fab), p.labels, p.ratio, 1.1);
@@ -108,8 +74,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
   it('10-class linear model on 16x16x1 inputs: Square (5000 queries) breaks no unbreakable point and 90 % of those with gain/margin > 1.2', async () => {
     // Square never moves its window onto the last row and column (auto-attack's random_int(0, h - s)
     // excludes h - s), so its inputs must be large enough for that to matter little.
-    setSize(16, 16);
-    const p = linearProblem(10, 14);
+    const p = linear(10, 14, 16);
     const sq = await getAttack('square').run(p.f, p.x, p.y, params(10));
     expect(Math.max(...linfDistance(p.x, sq))).toBeLessThanOrEqual(EPS + 1e-6);
     // Square is a random search: exact on the unbreakable side, at least 90 % on the clearly breakable side.
@@ -123,6 +88,5 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
     expect(hit / clear).toBeGreaterThanOrEqual(0.9);
     sq.dispose();
     p.dispose();
-    setSize(4, 4);
   });
 });
