@@ -24,7 +24,7 @@ export function electronBinary(): string | null {
 /** Builds the renderer into dist/renderer, or into outDir (tests build their own copy). */
 export async function buildRenderer(outDir?: string): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: `${ROOT}src-renderer/vite.config.ts`, logLevel: 'warn', ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}) });
+  await build({ configFile: `${ROOT}src-renderer/vite.config.ts`, logLevel: 'error', ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}) });
 }
 
 /** The sandboxed preload can only `require('electron')`: bundle everything else into one CJS file. */
@@ -48,6 +48,7 @@ function run(cmd: string, args: string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  console.log('Building the UI (vite)…');
   await buildRenderer();
   const binary = electronBinary();
   if (binary) {

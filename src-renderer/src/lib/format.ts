@@ -12,6 +12,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatNumber(v: unknown, digits = 4): string {
   if (typeof v !== 'number') return v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
+  if (Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
   return String(Number(v.toPrecision(digits)));
