@@ -41,7 +41,10 @@ describe('external LayersModel: ../shared/reference-models/cifar10-cnn-pgdat', (
     const x8 = tf.slice(x, [0, 0, 0, 0], [8, 32, 32, 3]);
     const e8 = tf.slice(e.logits, [0, 0], [8, 10]);
     const n0 = tf.memory().numTensors;
-    const l = logitsFn(ext)(x8);
+    const l = ext.logits(x8);
+    const l2 = logitsFn(ours)(x8);
+    expect(maxAbsDiff(l2.dataSync(), e8.dataSync())).toBeLessThan(1e-4);
+    l2.dispose();
     expect(maxAbsDiff(l.dataSync(), e8.dataSync())).toBeLessThan(1e-6);
     l.dispose();
     expect(tf.memory().numTensors).toBe(n0);

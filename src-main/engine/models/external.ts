@@ -10,7 +10,8 @@ import { z } from 'zod';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../tf.js';
 import type { NamedArrays } from '../train/types.js';
-import type { ClassifierModel, ForwardOptions, ModelOutput } from './model.js';
+import type { ClassifierModel, ForwardOptions, LogitsFn, ModelOutput } from './model.js';
+import { logitsFn } from './logits.js';
 
 export class ExternalModelError extends Error {
   override name = 'ExternalModelError';
@@ -108,7 +109,10 @@ export interface ExternalModelOptions {
   numClasses?: number;
 }
 
-export async function loadExternalModel(p: string, options: ExternalModelOptions = {}): Promise<ClassifierModel> {
+/** A ClassifierModel plus its LogitsFn (inference mode), what `ascl eval --model` needs. */
+export type ExternalClassifier = ClassifierModel & { logits: LogitsFn };
+
+export async function loadExternalModel(p: string, options: ExternalModelOptions = {}): Promise<ExternalClassifier> {
   const files = readLayersModelFiles(p);
   let model: tfl.LayersModel;
   try {
@@ -136,7 +140,7 @@ export async function loadExternalModel(p: string, options: ExternalModelOptions
   const both = tfl.model({ inputs: model.inputs, outputs: [last.input as tfl.SymbolicTensor, model.outputs[0]] });
   const latentDim = (last.input as tfl.SymbolicTensor).shape[1] as number;
 
-  return {
+  const classifier: ClassifierModel = {
     name: 'external', numClasses, latentDim, inputShape, projectionHead: 'none',
     forward(x: tf.Tensor4D, o: ForwardOptions): ModelOutput {
       const [latent, logits] = tf.tidy(() => both.apply(x, { training: o.training }) as tf.Tensor[]);
@@ -146,4 +150,5 @@ export async function loadExternalModel(p: string, options: ExternalModelOptions
     stateVariables: () => variablesOf(model.nonTrainableWeights),
     dispose: () => model.dispose(),
   };
+  return { ...classifier, logits: logitsFn(classifier) };
 }
