@@ -69,7 +69,7 @@ describe('served UI on the real service with real training (synthetic, small-cnn
     await page.getByTestId('x-step').click();
     const seen: number[] = [];
     await expect.poll(async () => { seen.push(await pointsOf()); return new Set(seen.filter((n) => n > 0)).size; },
-      { timeout: 120_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
+      { timeout: 120_000, interval: 1000 }).toBeGreaterThanOrEqual(2);
     expect(Math.max(...seen)).toBeGreaterThan(Math.min(...seen));
     await screenshot(page, 'e2e-run-live');
   });

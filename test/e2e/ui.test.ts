@@ -79,7 +79,7 @@ describe('served UI on the demo service (Chromium headless)', () => {
     await page.getByTestId('start').click();
     await page.waitForURL(/#\/run\//);
     const first = await pointsOf(page);
-    await expect.poll(() => pointsOf(page), { timeout: 30_000, intervals: [500] }).toBeGreaterThan(first);
+    await expect.poll(() => pointsOf(page), { timeout: 30_000, interval: 500 }).toBeGreaterThan(first);
     await screenshot(page, 'ui-run-live');
   });
 
