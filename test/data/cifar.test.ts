@@ -17,6 +17,8 @@ function folder(name: string, files: Record<string, Buffer>): string {
 }
 
 const batch10 = fakeCifarBatch(10000, 1, 10);
+// one valid training batch on disk, linked into the folders of the bad-file cases (no 30 MB write each)
+const goodBatch = path.join(folder('good', { 'data_batch_1.bin': batch10 }), 'data_batch_1.bin');
 
 describe('CIFAR-10 binary loader', () => {
   it('real folder ../shared/datasets/cifar10: 10000 train (data_batch_1 only, 2-5 reported missing), 10000 test, pixels = bytes/255 in HWC', async () => {
@@ -82,7 +84,8 @@ describe('CIFAR-10 binary loader', () => {
   ];
   for (const [what, testBatch, message] of bad) {
     it(`${what}: DatasetError naming the file`, async () => {
-      const dir = folder(what.replace(/\W+/g, '_'), { 'data_batch_1.bin': batch10, 'test_batch.bin': testBatch });
+      const dir = folder(what.replace(/\W+/g, '_'), { 'test_batch.bin': testBatch });
+      fs.symlinkSync(goodBatch, path.join(dir, 'data_batch_1.bin'));
       const p = loadDataset('cifar10', { dataDir: dir });
       await expect(p).rejects.toBeInstanceOf(DatasetError);
       await expect(p).rejects.toThrow(message);
@@ -90,9 +93,11 @@ describe('CIFAR-10 binary loader', () => {
   }
 
   it('no training batch / no test batch / no folder / not an archive / corrupt gzip: clear DatasetErrors', async () => {
-    const onlyTest = folder('only-test', { 'test_batch.bin': batch10 });
+    const onlyTest = folder('only-test', {});
+    fs.symlinkSync(goodBatch, path.join(onlyTest, 'test_batch.bin'));
     await expect(loadDataset('cifar10', { dataDir: onlyTest })).rejects.toThrow(/no CIFAR-10 training batch in .*only-test \(looked for data_batch_1\.bin/);
-    const onlyTrain = folder('only-train', { 'data_batch_3.bin': batch10 });
+    const onlyTrain = folder('only-train', {});
+    fs.symlinkSync(goodBatch, path.join(onlyTrain, 'data_batch_3.bin'));
     await expect(loadDataset('cifar10', { dataDir: onlyTrain })).rejects.toThrow(/test batch test_batch\.bin is missing/);
     const empty = folder('empty', {});
     await expect(loadDataset('cifar10', { dataDir: empty })).rejects.toThrow(/no CIFAR-10 found in .*empty: expected data_batch_1\.bin/);

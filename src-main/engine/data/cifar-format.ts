@@ -39,12 +39,8 @@ export const CIFAR100: CifarSpec = {
 
 export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
-/**
- * Validates one batch file and decodes it into `images` (NHWC, /255) and `labels` at sample
- * offset `at`. Checks the size (record size, truncation, record count) and every label.
- */
-export function decodeCifarBatch(spec: CifarSpec, buf: Uint8Array, expectedRecords: number, file: string,
-  images: Float32Array, labels: Int32Array, at: number): void {
+/** Checks a batch file's size: record size (CIFAR-10 vs -100), truncation, record count. */
+export function checkCifarBatchSize(spec: CifarSpec, buf: Uint8Array, expectedRecords: number, file: string): void {
   const record = spec.labelBytes + PIXELS;
   const expectedBytes = expectedRecords * record;
   if (buf.length !== expectedBytes) {
@@ -60,6 +56,16 @@ export function decodeCifarBatch(spec: CifarSpec, buf: Uint8Array, expectedRecor
         `(${expectedBytes} bytes). Download the binary version of ${spec.title} again.`,
     );
   }
+}
+
+/**
+ * Validates one batch file and decodes it into `images` (NHWC, /255) and `labels` at sample
+ * offset `at`. Checks the size and every label.
+ */
+export function decodeCifarBatch(spec: CifarSpec, buf: Uint8Array, expectedRecords: number, file: string,
+  images: Float32Array, labels: Int32Array, at: number): void {
+  checkCifarBatchSize(spec, buf, expectedRecords, file);
+  const record = spec.labelBytes + PIXELS;
   const scale = 1 / 255;
   for (let r = 0; r < expectedRecords; r++) {
     const base = r * record;

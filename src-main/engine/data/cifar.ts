@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatasetError, type Dataset, type DatasetLoadOptions, type DatasetLoader } from './dataset.js';
-import { CIFAR10, CIFAR10_CLASS_NAMES, CIFAR100, PIXELS, decodeCifarBatch, type CifarSpec } from './cifar-format.js';
+import { CIFAR10, CIFAR10_CLASS_NAMES, CIFAR100, PIXELS, checkCifarBatchSize, decodeCifarBatch, type CifarSpec } from './cifar-format.js';
 import { readTarGz } from './tar.js';
 import { defaultDataDir, ensureOfficialArchive, OFFICIAL_ARCHIVES } from './download.js';
 
@@ -94,15 +94,21 @@ function decodeFromSource(spec: CifarSpec, src: FileSource): Dataset {
   if (!src.has(spec.testFile)) throw new DatasetError(`loadCifar: ${spec.title} test batch ${spec.testFile} is missing in ${src.where}`);
   if (missing.length > 0) warnings.push(`${spec.title}: training batches missing in ${src.where}: ${missing.join(', ')}; using ${present.map((b) => b.file).join(', ')}`);
 
+  // Read and size-check every file before decoding any: a bad file fails fast.
+  const files = [...present, { file: spec.testFile, records: spec.testRecords }].map((b) => {
+    const buf = src.read(b.file);
+    checkCifarBatchSize(spec, buf, b.records, path.join(src.where, b.file));
+    return { ...b, buf };
+  });
   const trainCount = present.reduce((a, b) => a + b.records, 0);
   const train = { images: new Float32Array(trainCount * PIXELS), labels: new Int32Array(trainCount), count: trainCount };
   let at = 0;
-  for (const b of present) {
-    decodeCifarBatch(spec, src.read(b.file), b.records, path.join(src.where, b.file), train.images, train.labels, at);
+  for (const b of files.slice(0, -1)) {
+    decodeCifarBatch(spec, b.buf, b.records, path.join(src.where, b.file), train.images, train.labels, at);
     at += b.records;
   }
   const test = { images: new Float32Array(spec.testRecords * PIXELS), labels: new Int32Array(spec.testRecords), count: spec.testRecords };
-  decodeCifarBatch(spec, src.read(spec.testFile), spec.testRecords, path.join(src.where, spec.testFile), test.images, test.labels, 0);
+  decodeCifarBatch(spec, files[files.length - 1].buf, spec.testRecords, path.join(src.where, spec.testFile), test.images, test.labels, 0);
 
   return {
     name: spec.name, height: 32, width: 32, channels: 3, numClasses: spec.numClasses,
