@@ -30,7 +30,7 @@ function checkAgainstClosedForm(name: string, pred: Int32Array, labels: Int32Arr
   expect(Array.from(ratio).filter((r) => r < 1).length).toBeGreaterThan(5);
 }
 
-const params = (k: number) => ({ eps: EPS, stepSize: EPS / 4, steps: 20, randomStart: true, restarts: 1, numClasses: k, seed: 3 });
+const params = (k: number, steps = 20) => ({ eps: EPS, stepSize: EPS / 4, steps, randomStart: true, restarts: 1, numClasses: k, seed: 3 });
 
 beforeAll(async () => { await initBackend('cpu'); });
 
@@ -54,7 +54,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
     const p = linear(10, 12);
     const mp = await getAttack('mpgd').run(p.f, p.x, p.y, params(10));
     checkAgainstClosedForm('mpgd', predictLabels(p.f, mp), p.labels, p.ratio);
-    const at = await getAttack('apgd-t').run(p.f, p.x, p.y, params(10));
+    const at = await getAttack('apgd-t').run(p.f, p.x, p.y, params(10, 100));
     checkAgainstClosedForm('apgd-t', predictLabels(p.f, at), p.labels, p.ratio);
     const aa = autoAttack(p.f, p.x, p.y, params(10));
     checkAgainstClosedForm('aa', predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
@@ -64,7 +64,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
 
   it('10-class linear model: FAB-T (overshoot eta 1.05) breaks every point with gain/margin > 1.1', async () => {
     const p = linear(10, 13);
-    const fab = await getAttack('fab-t').run(p.f, p.x, p.y, params(10));
+    const fab = await getAttack('fab-t').run(p.f, p.x, p.y, params(10, 100));
     expect(Math.max(...linfDistance(p.x, fab))).toBeLessThanOrEqual(EPS + 1e-6);
     checkAgainstClosedForm('fab-t', predictLabels(p.f, fab), p.labels, p.ratio, 1.1);
     fab.dispose();
@@ -75,7 +75,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
     // Square never moves its window onto the last row and column (auto-attack's random_int(0, h - s)
     // excludes h - s), so its inputs must be large enough for that to matter little.
     const p = linear(10, 14, 16);
-    const sq = await getAttack('square').run(p.f, p.x, p.y, params(10));
+    const sq = await getAttack('square').run(p.f, p.x, p.y, params(10, 5000));
     expect(Math.max(...linfDistance(p.x, sq))).toBeLessThanOrEqual(EPS + 1e-6);
     // Square is a random search: exact on the unbreakable side, at least 90 % on the clearly breakable side.
     const pred = predictLabels(p.f, sq);

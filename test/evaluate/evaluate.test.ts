@@ -49,12 +49,14 @@ describe('evaluateRobustness (5-class linear model, 4x4x1, eps 0.05)', () => {
     expect(after[3]).toBeCloseTo(r.robustAccuracy, 10);
   });
 
-  it('progress reaches n with a non-negative time estimate; no tensors leak over two evaluations', async () => {
+  it('progress reaches n with a non-negative time estimate; no tensors leak over evaluations with every attack', async () => {
     const seen: number[] = [];
     await evaluateRobustness(opts({ attack: 'mpgd', steps: 5, onProgress: (done, total, eta) => { seen.push(done); expect(total).toBe(N); expect(eta).toBeGreaterThanOrEqual(0); } }));
     expect(seen).toEqual([16, 32, 40]);
     const before = tf.memory().numTensors;
-    await evaluateRobustness(opts({ steps: 3 }));
+    for (const attack of ['fgsm', 'pgd', 'mpgd', 'apgd-ce', 'apgd-t', 'fab-t', 'square'] as const) {
+      await evaluateRobustness(opts({ attack, steps: 3, n: 8, batchSize: 8 }));
+    }
     await evaluateRobustness(opts({ attack: 'aa', n: 8, batchSize: 8 }));
     expect(tf.memory().numTensors).toBe(before);
   });

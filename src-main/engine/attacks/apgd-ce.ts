@@ -25,5 +25,6 @@ export function apgdCe(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackPar
 
 export const apgdCeAttack: Attack = {
   name: 'apgd-ce',
-  async run(f, x, y, params) { return apgdCe(f, x, y, params); },
+  // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
+  async run(f, x, y, params) { return apgdCe(f, x, y, params, params.steps); },
 };

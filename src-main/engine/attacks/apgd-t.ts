@@ -39,5 +39,6 @@ export function apgdTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Att
 
 export const apgdTAttack: Attack = {
   name: 'apgd-t',
-  async run(f, x, y, params) { return apgdTargeted(f, x, y, params); },
+  // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
+  async run(f, x, y, params) { return apgdTargeted(f, x, y, params, params.steps); },
 };

@@ -3,6 +3,7 @@
  * APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5000 queries), in that order, each on
  * the points every earlier attack failed to break; a point is robust only if all four fail (the
  * per-point worst case, not an average of attacks). Clean-misclassified points start non-robust.
+ * The four attacks always run with the standard iterations and queries (params.steps is ignored).
  */
 import { tf } from '../tf.js';
 import type { Attack, AttackParams } from './attack.js';

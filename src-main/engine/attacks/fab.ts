@@ -90,5 +90,6 @@ export function fabTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Atta
 
 export const fabTAttack: Attack = {
   name: 'fab-t',
-  async run(f, x, y, params) { return fabTargeted(f, x, y, params); },
+  // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
+  async run(f, x, y, params) { return fabTargeted(f, x, y, params, params.steps); },
 };

@@ -113,5 +113,6 @@ export function squareAttack(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Att
 
 export const squareAttackDef: Attack = {
   name: 'square',
-  async run(f, x, y, params) { return squareAttack(f, x, y, params); },
+  // Alone, `steps` sets the queries (5000 in AutoAttack, which ignores it).
+  async run(f, x, y, params) { return squareAttack(f, x, y, params, params.steps); },
 };
