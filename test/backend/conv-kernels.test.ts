@@ -4,7 +4,7 @@ import { expectClose, onCpuAndWasm, randomArray, useWasm } from './compare.js';
 
 beforeAll(useWasm);
 
-type Case = { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' };
+type Case = { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' | number };
 const CASES: Case[] = [
   { n: 4, h: 9, w: 9, ci: 3, co: 5, k: 3, s: 1, pad: 'same' },
   { n: 3, h: 8, w: 8, ci: 4, co: 6, k: 3, s: 2, pad: 'same' },
@@ -14,6 +14,11 @@ const CASES: Case[] = [
   { n: 3, h: 11, w: 6, ci: 2, co: 7, k: 5, s: 1, pad: 'valid' },
   { n: 2, h: 8, w: 8, ci: 16, co: 32, k: 1, s: 2, pad: 'valid' },
   { n: 5, h: 6, w: 6, ci: 8, co: 8, k: 3, s: 1, pad: 'same' },
+  // Even sizes with stride 2 take the sub-pixel path; PyTorch-style symmetric padding as the models use.
+  { n: 2, h: 8, w: 6, ci: 3, co: 5, k: 3, s: 2, pad: 1 },
+  { n: 2, h: 12, w: 8, ci: 4, co: 3, k: 5, s: 2, pad: 2 },
+  { n: 2, h: 9, w: 9, ci: 4, co: 3, k: 3, s: 3, pad: 1 },
+  { n: 2, h: 8, w: 8, ci: 4, co: 6, k: 4, s: 2, pad: 'same' },
 ];
 
 describe('conv2d gradients on wasm match cpu (Conv2DBackpropFilter, Conv2DBackpropInput)', () => {

@@ -9,10 +9,9 @@
  * its packed copy of the cached operand too. Entries whose source is gone are freed.
  */
 import { tf } from '../../tf.js';
-import { asWasmBackend, free, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
+import { asWasmBackend, DerivedCache, free, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
 
-const CACHE_ENTRIES = 4;
-const transposedB = new WeakMap<WasmBackendLike, Map<object, TensorInfo>>();
+const transposedB = new DerivedCache(8);
 
 /** [.., r, c] -> [c, r] as a 2-D transpose (leading unit dimensions dropped). */
 function transpose2d(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
@@ -20,37 +19,6 @@ function transpose2d(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
   const flat = runKernel('Reshape', backend, { x }, { shape: [r, c] });
   const t = runKernel('Transpose', backend, { x: flat }, { perm: [1, 0] });
   free(backend, flat);
-  return t;
-}
-
-/** The cached transpose of b (owned by the cache: callers must not free it). */
-function cachedTranspose(backend: WasmBackendLike, b: TensorInfo): TensorInfo {
-  let cache = transposedB.get(backend);
-  if (!cache) transposedB.set(backend, (cache = new Map()));
-  for (const [id, t] of cache) {
-    if (!backend.dataIdMap.has(id)) {
-      free(backend, t);
-      cache.delete(id);
-    }
-  }
-  let t = cache.get(b.dataId);
-  const [r, c] = b.shape.slice(-2);
-  if (t && (t.shape[0] !== c || t.shape[1] !== r)) {
-    free(backend, t); // the same data reshaped differently
-    cache.delete(b.dataId);
-    t = undefined;
-  }
-  if (t) {
-    cache.delete(b.dataId); // re-insert: most recently used last
-  } else {
-    t = transpose2d(backend, b);
-    if (cache.size >= CACHE_ENTRIES) {
-      const [oldest, old] = cache.entries().next().value as [object, TensorInfo];
-      free(backend, old);
-      cache.delete(oldest);
-    }
-  }
-  cache.set(b.dataId, t);
   return t;
 }
 
@@ -64,7 +32,7 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
     return runKernel(tf.BatchMatMul, backend, { a, b }, { transposeA, transposeB });
   }
   const a2 = transposeA ? transpose2d(backend, a) : a;
-  const b2 = transposeB ? cachedTranspose(backend, b) : b;
+  const b2 = transposeB ? transposedB.get(backend, b, b.shape.slice(-2).join('x'), () => transpose2d(backend, b)) : b;
   const out = runKernel(tf.BatchMatMul, backend, { a: a2, b: b2 }, { transposeA: false, transposeB: false });
   if (a2 !== a) free(backend, a2);
   // Keep the rank tfjs expects: the leading unit dimensions of the larger-rank operand.

@@ -7,11 +7,59 @@
  * where D is dy dilated by the stride (s-1 zeros between rows/columns). Substituting
  * kh' = KH-1-kh makes it a stride-1 convolution of D, padded by KH-1-pt on top, with the
  * filter rotated 180 degrees and its channels swapped ([KH, KW, CO, CI]).
- * Stride > 1 does s^2 times the needed work on the zeros; ResNet20 has two such layers.
+ * Stride > 1: the sub-pixel form (./sub-pixel.ts: one conv on dy itself + depth-to-space) where
+ * the input size is a multiple of the stride; otherwise the dilated form (s^2 times the work).
+ * Rotated and sub-pixel filters are cached per weight (they serve every backward pass of a step).
  * Forward padding larger than the filter (never in our models) falls back to the stock kernel.
  */
 import { tf } from '../../tf.js';
-import { asWasmBackend, conv2dExplicit, free, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
+import { phaseTaps, subPixelFilter } from './sub-pixel.js';
+import { f32View } from './simd.js';
+import { asWasmBackend, conv2dExplicit, DerivedCache, free, offsetOf, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
+
+/** ResNet20 has 22 conv weights; a step's backward passes cycle through all of them. */
+const filters = new DerivedCache(64);
+
+/** dx by the sub-pixel form, or null where it does not apply (sizes not multiples of the stride). */
+function subPixel(
+  backend: WasmBackendLike, dy: TensorInfo, filter: TensorInfo, info: ReturnType<typeof tf.backend_util.computeConv2DInfo>,
+): TensorInfo | null {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: s, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, padInfo } = info;
+  if (info.strideWidth !== s || h % s !== 0 || w % s !== 0) return null;
+  const th = phaseTaps(kh, s, padInfo.top);
+  const tw = phaseTaps(kw, s, padInfo.left);
+  if (th.lo > 0 || tw.lo > 0) return null;
+  const stacked = filters.get(backend, filter, `subpixel ${s} ${padInfo.top} ${padInfo.left}`, () => {
+    const out = backend.makeOutput([th.taps, tw.taps, co, s * s * ci], 'float32');
+    const values = subPixelFilter(f32View(backend, offsetOf(backend, filter), kh * kw * ci * co), kh, kw, ci, co, s, th, tw);
+    f32View(backend, offsetOf(backend, out), values.length).set(values);
+    return out;
+  });
+  const [, oh, ow] = dy.shape;
+  const hs = h / s;
+  const ws = w / s;
+  const pt = -th.lo;
+  const pl = -tw.lo;
+  // Output rows OH + pt + pb - T + 1 must reach H/s; extra rows are sliced off.
+  const pb = Math.max(0, hs - oh - pt + th.taps - 1);
+  const pr = Math.max(0, ws - ow - pl + tw.taps - 1);
+  let phases = conv2dExplicit(backend, dy, stacked, [pt, pb, pl, pr], [1, 1], [1, 1]); // [N, >=H/s, >=W/s, s*s*CI]
+  if (phases.shape[1] !== hs || phases.shape[2] !== ws) {
+    const cropped = runKernel('Slice', backend, { x: phases }, { begin: [0, 0, 0, 0], size: [-1, hs, ws, -1] });
+    free(backend, phases);
+    phases = cropped;
+  }
+  // DepthToSpace as reshape + 5-D transpose (the stock wasm DepthToSpace is a slow scalar loop):
+  // [N*H/s, W/s, s(a_h), s(a_w), CI] -> [N*H/s, s(a_h), W/s, s(a_w), CI] = [N, H, W, CI].
+  const n = dy.shape[0];
+  const r5 = runKernel('Reshape', backend, { x: phases }, { shape: [n * hs, ws, s, s, ci] });
+  free(backend, phases);
+  const t5 = runKernel('Transpose', backend, { x: r5 }, { perm: [0, 2, 1, 3, 4] });
+  free(backend, r5);
+  const dx = runKernel('Reshape', backend, { x: t5 }, { shape: [n, h, w, ci] });
+  free(backend, t5);
+  return dx;
+}
 
 /** dy [N, OH, OW, C] -> [N, OH*sh, OW*sw, C] with dy at multiples of the stride, zeros elsewhere. */
 function dilate(backend: WasmBackendLike, dy: TensorInfo, sh: number, sw: number): TensorInfo {
@@ -44,17 +92,23 @@ function conv2DBackpropInput(args: {
   if (info.dataFormat !== 'channelsLast' || padTop < 0 || padLeft < 0) {
     return runKernel(tf.Conv2DBackpropInput, backend, args.inputs as Record<string, TensorInfo>, attrs as unknown as Record<string, unknown>);
   }
+  if (sh > 1 || sw > 1) {
+    const viaSubPixel = subPixel(backend, dy, filter, info);
+    if (viaSubPixel) return viaSubPixel;
+  }
   const d = sh > 1 || sw > 1 ? dilate(backend, dy, sh, sw) : dy; // [N, LH, LW, CO]
   const [, lh, lw] = d.shape;
   // Output height LH + padTop + pb - (KH-1) must reach H; extra rows (from the dilation's
   // trailing zeros or a negative pb) are sliced off.
   const pb = Math.max(0, h + kh - 1 - lh - padTop);
   const pr = Math.max(0, w + kw - 1 - lw - padLeft);
-  const reversed = runKernel('Reverse', backend, { x: filter }, { dims: [0, 1] });
-  const rotated = runKernel('Transpose', backend, { x: reversed }, { perm: [0, 1, 3, 2] }); // [KH, KW, CO, CI]
-  free(backend, reversed);
+  const rotated = filters.get(backend, filter, 'rotated', () => {
+    const reversed = runKernel('Reverse', backend, { x: filter }, { dims: [0, 1] });
+    const t = runKernel('Transpose', backend, { x: reversed }, { perm: [0, 1, 3, 2] }); // [KH, KW, CO, CI]
+    free(backend, reversed);
+    return t;
+  });
   const full = conv2dExplicit(backend, d, rotated, [padTop, pb, padLeft, pr], [1, 1], [1, 1]);
-  free(backend, rotated);
   if (d !== dy) free(backend, d);
   if (full.shape[1] === h && full.shape[2] === w) return full;
   const dx = runKernel('Slice', backend, { x: full }, { begin: [0, 0, 0, 0], size: [-1, h, w, -1] });

@@ -3,6 +3,7 @@
  * - Identity copied its input (about 1.5 ms per 4M floats, 36 calls a small-CNN step, from
  *   gradients of reshapes and adds); tensor data is immutable in tfjs (assign swaps the data id),
  *   so here the output shares the input's data by reference count, as tfjs-backend-cpu does.
+ * - Cast to the same dtype copied too (ReLU's gradient casts step(x) to float32 every time).
  * - Maximum/Minimum ran a generic broadcasting loop at about 20 ns per element (PGD's projection
  *   onto the eps-ball, twice per iteration); same-shape float32 operands now use f32x4 min/max.
  */
@@ -18,6 +19,15 @@ function identity(args: KernelArgs): TensorInfo {
   if (x.dtype === 'string') return runKernel(tf.Identity, backend, { x });
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+function cast(args: KernelArgs): TensorInfo {
+  const backend = asWasmBackend(args.backend);
+  const x = args.inputs.x as TensorInfo;
+  const { dtype } = args.attrs as unknown as tf.CastAttrs;
+  if (x.dtype !== dtype || dtype === 'string') return runKernel(tf.Cast, backend, { x }, { dtype });
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype };
 }
 
 function binaryMinMax(name: typeof tf.Maximum | typeof tf.Minimum) {
@@ -37,6 +47,7 @@ function binaryMinMax(name: typeof tf.Maximum | typeof tf.Minimum) {
 const setupFunc = (backend: unknown): void => void simdKernels(asWasmBackend(backend));
 
 export const identityConfig: tf.KernelConfig = { kernelName: tf.Identity, backendName: 'wasm', kernelFunc: identity as unknown as tf.KernelFunc };
+export const castConfig: tf.KernelConfig = { kernelName: tf.Cast, backendName: 'wasm', kernelFunc: cast as unknown as tf.KernelFunc };
 export const maximumConfig: tf.KernelConfig = {
   kernelName: tf.Maximum, backendName: 'wasm', setupFunc, kernelFunc: binaryMinMax(tf.Maximum) as unknown as tf.KernelFunc,
 };

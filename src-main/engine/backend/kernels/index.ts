@@ -7,7 +7,7 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient } from './batch-norm-training.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
-import { identityConfig, maximumConfig, minimumConfig } from './elementwise.js';
+import { castConfig, identityConfig, maximumConfig, minimumConfig } from './elementwise.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { registerWasmKernel } from './wasm-kernel-utils.js';
 
@@ -19,6 +19,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   identityConfig,
+  castConfig,
   maximumConfig,
   minimumConfig,
 ];

@@ -107,3 +107,40 @@ export function conv2dExplicit(
     strides, dilations, pad: explicitPad(...pads), dataFormat: 'NHWC', dimRoundingMode: undefined,
   });
 }
+
+/**
+ * Tensors derived from a kernel input (a transposed or rearranged weight), cached by the
+ * source's data id and a variant key: tfjs data never changes under a data id (`assign` swaps
+ * ids), and within a training step the same weights serve all 11 backward passes. LRU-bounded;
+ * entries whose source was freed are released on the next lookup. Owned by the cache.
+ */
+export class DerivedCache {
+  private readonly perBackend = new WeakMap<WasmBackendLike, Map<string, { source: object; t: TensorInfo }>>();
+  constructor(private readonly capacity: number) {}
+
+  get(backend: WasmBackendLike, source: TensorInfo, variant: string, make: () => TensorInfo): TensorInfo {
+    let cache = this.perBackend.get(backend);
+    if (!cache) this.perBackend.set(backend, (cache = new Map()));
+    for (const [k, e] of cache) {
+      if (!backend.dataIdMap.has(e.source)) {
+        free(backend, e.t);
+        cache.delete(k);
+      }
+    }
+    const key = `${backend.dataIdMap.get(source.dataId)?.id}|${variant}`;
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key); // re-insert: most recently used last
+      cache.set(key, hit);
+      return hit.t;
+    }
+    const t = make();
+    if (cache.size >= this.capacity) {
+      const [oldestKey, oldest] = cache.entries().next().value as [string, { t: TensorInfo }];
+      free(backend, oldest.t);
+      cache.delete(oldestKey);
+    }
+    cache.set(key, { source: source.dataId, t });
+    return t;
+  }
+}
