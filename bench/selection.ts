@@ -7,6 +7,8 @@ import { tf } from '../src-main/engine/tf.js';
 import { contrastiveTerm } from '../src-main/engine/objectives/supervised-contrastive.js';
 import type { DistanceName, SelectionName } from '../src-main/engine/config/options.js';
 import { Rng } from '../src-main/engine/rng.js';
+import { createModel } from '../src-main/engine/models/index.js';
+import { crossEntropyPerSample } from '../src-main/engine/attacks/losses.js';
 
 const B = 128;
 const NUM_CLASSES = 10;
@@ -33,24 +35,44 @@ function timeOne(d: number, distance: DistanceName, selection: SelectionName, it
   return ms;
 }
 
-/** ms per (masks + L_SCL + gradient) at B=128 (256 latents), keyed `<distance>/<selection>/D<dim>`. */
+/** One PGD step (training-mode forward + input gradient) of small-cnn on a CIFAR-shaped batch of 128. */
+function pgdStepMs(iterations: number): number {
+  const model = createModel('small-cnn', { inputShape: [32, 32, 3], numClasses: NUM_CLASSES, projectionHead: 'none', seed: 0 });
+  const x = tf.randomUniform([B, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tensor1d(Array.from({ length: B }, (_, i) => i % NUM_CLASSES), 'int32');
+  const g = tf.grad((xa: tf.Tensor) => tf.sum(crossEntropyPerSample(model.forward(xa as tf.Tensor4D, { training: true }).logits, y)));
+  const run = (): void => { const r = g(x); r.dataSync(); r.dispose(); };
+  run(); run();
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) run();
+  const ms = (performance.now() - t0) / iterations;
+  tf.dispose([x, y]);
+  model.dispose();
+  return ms;
+}
+
+/**
+ * ms per (masks + L_SCL + gradient) at B=128 (256 latents), keyed `<distance>/<selection>/D<dim>`,
+ * the ms of one small-cnn PGD step (`pgdStep/small-cnn`) measured in the same conditions, and
+ * `fraction/<key>` = the contrastive cost over that PGD step.
+ */
 export async function selectionBench(iterations = 10): Promise<Record<string, number>> {
   await tf.ready();
   const out: Record<string, number> = {};
+  out['pgdStep/small-cnn'] = pgdStepMs(iterations);
   for (const d of [128, 256]) {
     for (const [distance, selection] of [['cosine', 'global'], ['cosine', 'leaked'], ['l2', 'leaked'], ['linf', 'leaked']] as const) {
       out[`${distance}/${selection}/D${d}`] = timeOne(d, distance, selection, iterations);
     }
   }
+  for (const k of Object.keys(out)) if (k.includes('/D')) out[`fraction/${k}`] = out[k] / out['pgdStep/small-cnn'];
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const backend = process.argv[2] ?? 'cpu';
-  if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
-  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  await tf.setBackend(backend);
+  const { initBackend } = await import('../src-main/engine/backend/index.js');
+  const backend = await initBackend((process.argv[2] ?? 'auto') as 'auto');
   const r = await selectionBench();
-  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(24)} ${v.toFixed(2)} ms`);
+  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(34)} ${v.toFixed(k.startsWith('fraction') ? 3 : 2)}${k.startsWith('fraction') ? '' : ' ms'}`);
   console.log(JSON.stringify({ backend, selectionMs: r }));
 }

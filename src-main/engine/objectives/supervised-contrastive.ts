@@ -66,6 +66,63 @@ const rowLogSumExp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>)
 }) as (x: tf.Tensor2D) => tf.Tensor1D;
 
 /**
+ * Pairwise l1 / linf distances [n, D] -> [n, n] in plain JS loops with a hand-written gradient.
+ * As tensor ops they need an [n, n, D] difference tensor (8M floats for a batch of 128 at D = 128)
+ * and, for linf, a max gradient that broadcasts an `equal` over it: about a second per step on the
+ * wasm backend, against a few ms here. Gradient: d|a_k - b_k|/da_k = sign(a_k - b_k) (0 at a tie,
+ * as tf.abs), for linf only at the first coordinate attaining the max.
+ */
+function lpDistances(kind: 'l1' | 'linf') {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const h = args[0] as tf.Tensor2D;
+    const [n, d] = h.shape;
+    const H = h.dataSync() as Float32Array;
+    const dist = new Float32Array(n * n);
+    const argmax = kind === 'linf' ? new Int32Array(n * n) : null;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        let acc = 0, best = 0;
+        for (let k = 0; k < d; k++) {
+          const a = Math.abs(H[i * d + k] - H[j * d + k]);
+          if (kind === 'l1') acc += a;
+          else if (a > acc) { acc = a; best = k; }
+        }
+        dist[i * n + j] = dist[j * n + i] = acc;
+        if (argmax) argmax[i * n + j] = best;
+      }
+    }
+    return {
+      value: tf.tensor2d(dist, [n, n]),
+      gradFunc: (dy: tf.Tensor2D) => {
+        const G = dy.dataSync() as Float32Array;
+        const out = new Float32Array(n * d);
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            const g = G[i * n + j] + G[j * n + i]; // the matrix is symmetric: both entries depend on the pair
+            if (g === 0) continue;
+            if (argmax) {
+              const k = argmax[i * n + j];
+              const s = g * Math.sign(H[i * d + k] - H[j * d + k]);
+              out[i * d + k] += s;
+              out[j * d + k] -= s;
+            } else {
+              for (let k = 0; k < d; k++) {
+                const s = g * Math.sign(H[i * d + k] - H[j * d + k]);
+                out[i * d + k] += s;
+                out[j * d + k] -= s;
+              }
+            }
+          }
+        }
+        return tf.tensor2d(out, [n, d]);
+      },
+    };
+  }) as (h: tf.Tensor2D) => tf.Tensor2D;
+}
+const l1Distances = lpDistances('l1');
+const linfDistances = lpDistances('linf');
+
+/**
  * Pairwise similarity sim(z_i, z_j) of eq. 1 (before the temperature): cosine, minus an l1 / l2 /
  * linf distance, or the dot product (`matmul`). z: [n, D] -> [n, n].
  */
@@ -83,10 +140,9 @@ export function pairwiseSimilarity(z: tf.Tensor2D, distance: DistanceName, norma
         return tf.neg(tf.sqrt(tf.maximum(d2, SQRT_FLOOR))) as tf.Tensor2D;
       }
       case 'l1':
-      case 'linf': {
-        const diff = tf.abs(tf.sub(tf.expandDims(h, 1), tf.expandDims(h, 0))); // [n, n, D]
-        return tf.neg(distance === 'l1' ? tf.sum(diff, 2) : tf.max(diff, 2)) as tf.Tensor2D;
-      }
+        return tf.neg(l1Distances(h));
+      case 'linf':
+        return tf.neg(linfDistances(h));
       default:
         throw new Error(`pairwiseSimilarity: unknown distance ${JSON.stringify(distance)}; known: cosine, l1, l2, linf, matmul`);
     }
