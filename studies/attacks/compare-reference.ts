@@ -28,6 +28,7 @@ const line = (name: string, ours: number, theirs: number | null, seconds: number
   console.log(`${name.padEnd(12)} ours ${ours.toFixed(3)}  reference ${theirs === null ? '  -  ' : theirs.toFixed(3)}  (${seconds.toFixed(0)} s)`);
 console.log(`backend ${backend}, first ${n} test images, eps 8/255${n < 1000 ? ' (reference figures are for 1000)' : ''}`);
 const only = new Set(values.only!.split(','));
+if (only.has('aa') && n % 100 !== 0) throw new Error(`compare-reference: --n must be a multiple of 100 with aa, got ${n}`);
 const progress = (name: string) => (done: number, total: number, eta: number) => process.stderr.write(`\r${name} ${done}/${total}, ${eta.toFixed(0)} s left   `);
 
 for (const [attack, steps, refAcc] of [['fgsm', 1, ref.fgsm_accuracy_1000], ['pgd', 20, ref.pgd20_accuracy_1000]] as Array<[AttackName, number, number]>) {
@@ -38,13 +39,25 @@ for (const [attack, steps, refAcc] of [['fgsm', 1, ref.fgsm_accuracy_1000], ['pg
   line(attack === 'pgd' ? 'PGD-20' : 'FGSM', r.robustAccuracy, refAcc, r.seconds);
 }
 if (only.has('aa')) {
-  const r = await evaluateRobustness({ ...base, attack: 'aa', onProgress: progress('aa') });
-  process.stderr.write('\n');
+  // Chunks of 100 images, printed as they finish: the per-image reference flags allow a running
+  // comparison, so a partial run still says something (the whole 1000 take tens of CPU minutes).
   const names: Record<string, string> = { 'apgd-ce': 'APGD-CE', 'apgd-t': 'APGD-T', 'fab-t': 'FAB-T', square: 'SQUARE' };
-  for (const [k, v] of Object.entries(r.perAttack ?? {})) line(`  ${names[k]}`, v, ref.autoattack_accuracy_after_each_attack[names[k]] ?? null, 0);
-  line('AutoAttack', r.robustAccuracy, ref.autoattack_standard_accuracy_1000, r.seconds);
   const flags = ref.autoattack_robust_per_sample_1000.slice(0, n);
-  let both = 0, oursOnly = 0, refOnly = 0;
-  flags.forEach((v, i) => { if (v && r.perSample[i]) both++; else if (r.perSample[i]) oursOnly++; else if (v) refOnly++; });
-  console.log(`per image: robust in both ${both}, only ours ${oursOnly} (we are weaker there), only reference ${refOnly}; agreement ${((n - oursOnly - refOnly) / n * 100).toFixed(1)} %`);
+  const after: Record<string, number> = {};
+  let both = 0, oursOnly = 0, refOnly = 0, ours = 0, theirs = 0, seconds = 0;
+  for (let from = 0; from < n; from += 100) {
+    const m = Math.min(100, n - from);
+    const r = await evaluateRobustness({ ...base, images: data.images.subarray(from * 3072), labels: data.labels.subarray(from), n: m, batchSize: 100, seed: from, attack: 'aa' });
+    seconds += r.seconds;
+    for (const [k, v] of Object.entries(r.perAttack ?? {})) after[k] = (after[k] ?? 0) + v * m;
+    r.perSample.forEach((v, i) => {
+      const f = flags[from + i];
+      ours += v; theirs += f;
+      if (v && f) both++; else if (v) oursOnly++; else if (f) refOnly++;
+    });
+    const done = from + m;
+    console.log(`AutoAttack first ${done}: ours ${(ours / done).toFixed(3)}  reference ${(theirs / done).toFixed(3)}  per image: robust in both ${both}, only ours ${oursOnly} (we are weaker there), only reference ${refOnly}  (${seconds.toFixed(0)} s)`);
+  }
+  for (const [k, v] of Object.entries(after)) line(`  ${names[k]}`, v / n, n === 1000 ? ref.autoattack_accuracy_after_each_attack[names[k]] ?? null : null, 0);
+  line('AutoAttack', ours / n, n === 1000 ? ref.autoattack_standard_accuracy_1000 : theirs / n, seconds);
 }

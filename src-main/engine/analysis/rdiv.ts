@@ -11,6 +11,7 @@ import { pgdEval } from '../attacks/pgd.js';
 import { inferenceLogits } from '../evaluate/evaluate.js';
 import { batchDivergences, DivergenceAverager, type Divergences, type DivergenceOptions } from './divergence.js';
 
+/** `batchSize` is both the PGD batch and the divergences' mini-batch (supplementary 7: 128). */
 export interface RdivOptions extends DivergenceOptions {
   eps: number;
   stepSize: number;

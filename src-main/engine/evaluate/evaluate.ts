@@ -79,7 +79,8 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     if (!(o.labels[i] >= 0 && o.labels[i] < v.numClasses)) throw new Error(`evaluateRobustness: label ${o.labels[i]} at index ${i} is outside [0, ${v.numClasses})`);
   }
   const stepSize = v.stepSize ?? v.eps / 4;
-  const steps = v.steps ?? DEFAULT_STEPS[v.attack];
+  // AutoAttack's standard version fixes its iterations (100) and queries (5000): steps is ignored.
+  const steps = v.attack === 'aa' ? DEFAULT_STEPS.aa : v.steps ?? DEFAULT_STEPS[v.attack];
   const params: AttackParams = { eps: v.eps, stepSize, steps, randomStart: true, restarts: v.restarts ?? 1, numClasses: v.numClasses, seed: v.seed };
   const perSample = new Uint8Array(v.n);
   const robustAfter: Record<string, number> = Object.fromEntries(AUTOATTACK_ORDER.map((a) => [a, 0]));
