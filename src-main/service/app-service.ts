@@ -14,10 +14,10 @@ import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
 import { exportCsv } from './csv-export.js';
 import { describeRunConfig } from './describe.js';
-import { runEvalJob, type EvalProgress } from './eval-job.js';
+import { runAnalyzeJob, runEvalJob, type EvalProgress } from './eval-job.js';
 import { EventHub } from './events.js';
 import { listPresets, resolveRunConfig } from './presets.js';
-import type { EvalJob, EvalOutcome } from './protocol.js';
+import type { AnalysisOutcome, EvalJob, EvalOutcome } from './protocol.js';
 import { buildSweep } from './sweep.js';
 import { TrainJobHandle } from './train-job.js';
 import type { EngineModules } from './engine.js';
@@ -35,12 +35,16 @@ export interface AppServiceOptions {
   log?: (message: string) => void;
 }
 
+export interface AnalyzeRequest { overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; steps: number | null; seed: number }
+
 export interface AppService extends ApiService {
   readonly store: Store;
   /** Resolves with the run's status once it is no longer queued or running in this service. */
   waitForRun(id: string): Promise<RunStatus>;
   /** Runs an evaluation on a worker; stores it when `runId` is given. */
   evaluate(job: EvalJob, runId: string | null, checkpointEpoch: number | null, onProgress?: (p: EvalProgress) => void): Promise<{ id: number | null; outcome: EvalOutcome }>;
+  /** Latent-space analyses of a run (R-DIV over its stored checkpoints and over eps, t-SNE), stored for the UI. */
+  analyze(runId: string, o: AnalyzeRequest, onProgress?: (p: EvalProgress) => void): Promise<AnalysisOutcome>;
   close(): Promise<void>;
 }
 
@@ -281,6 +285,19 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const row = store.evaluations(runId).find((e) => e.id === id);
       if (row) events.emit('eval:done', { runId, row });
       return { id, outcome };
+    },
+
+    async analyze(runId, o, onProgress) {
+      const r = requireRun(runId);
+      const config = parseRunConfig(r.config, `analyze(${runId})`);
+      const checkpoints = store.checkpoints(runId).reverse().map((c) => ({ epoch: c.epoch, file: store.resolveFile(c.file), sha256: c.sha256 }));
+      if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
+      const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
+        n: o.n, steps: o.steps ?? config.pgdSteps, seed: o.seed, backend }, onProgress).done;
+      if (outcome.rdivEpochs.length) store.setRdivEpoch(runId, outcome.rdivEpochs);
+      if (outcome.rdivEps.length) store.setRdivEps(runId, outcome.rdivEps);
+      if (outcome.tsne) store.setTsne(runId, outcome.tsne);
+      return outcome;
     },
 
     async close() {

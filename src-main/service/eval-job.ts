@@ -2,21 +2,37 @@
  * One evaluation (an attack on a stored run's checkpoint or on an external LayersModel) on a
  * worker thread; progress is relayed and the result is returned as plain data.
  */
-import type { EvalJob, EvalOutcome, FromWorker } from './protocol.js';
+import type { AnalysisOutcome, AnalyzeJob, EvalJob, EvalOutcome, FromWorker } from './protocol.js';
 import { assertNever } from './protocol.js';
-import { siblingModule, spawnModuleWorker } from './spawn.js';
+import { engineWorkerUrl, spawnEngineWorker } from '../engine/backend/worker-spawn.js';
 
 export interface EvalProgress { done: number; total: number; etaSeconds: number | null }
 
-export function runEvalJob(job: EvalJob, onProgress: (p: EvalProgress) => void = () => {}): { done: Promise<EvalOutcome>; cancel: () => Promise<void> } {
-  const worker = spawnModuleWorker(siblingModule('eval-worker', import.meta.url), { workerData: { job } });
-  const done = new Promise<EvalOutcome>((resolve, reject) => {
-    let result: EvalOutcome | null = null;
+export interface WorkerTask<T> { done: Promise<T>; cancel: () => Promise<void> }
+
+export function runEvalJob(job: EvalJob, onProgress?: (p: EvalProgress) => void): WorkerTask<EvalOutcome> {
+  return runJob<EvalOutcome>(job, 'eval-result', onProgress);
+}
+
+export function runAnalyzeJob(job: AnalyzeJob, onProgress?: (p: EvalProgress) => void): WorkerTask<AnalysisOutcome> {
+  return runJob<AnalysisOutcome>(job, 'analysis-result', onProgress);
+}
+
+function runJob<T>(job: EvalJob | AnalyzeJob, resultKind: 'eval-result' | 'analysis-result', onProgress: (p: EvalProgress) => void = () => {}): WorkerTask<T> {
+  const worker = spawnEngineWorker(engineWorkerUrl('./eval-worker', import.meta.url), { workerData: { job }, stdout: true });
+  // Engine chatter (tfjs banners) must not mix with the CLI's JSON lines on stdout.
+  worker.stdout.pipe(process.stderr);
+  const done = new Promise<T>((resolve, reject) => {
+    let result: T | null = null;
     let failure: string | null = null;
     worker.on('message', (m: FromWorker) => {
       switch (m.kind) {
         case 'eval-progress': onProgress({ done: m.done, total: m.total, etaSeconds: m.etaSeconds }); break;
-        case 'eval-result': result = m.result; break;
+        case 'eval-result':
+        case 'analysis-result':
+          if (m.kind === resultKind) result = m.result as T;
+          else failure = `eval-job: expected ${resultKind}, got ${m.kind}`;
+          break;
         case 'error': failure = m.message; break;
         case 'started': case 'resumed': case 'step': case 'epoch': case 'checkpoint': case 'selection': case 'done':
           failure = `eval-job: unexpected ${m.kind} message from an evaluation worker`;
@@ -27,7 +43,7 @@ export function runEvalJob(job: EvalJob, onProgress: (p: EvalProgress) => void =
     });
     worker.on('error', (err) => { failure ??= `evaluation worker error: ${err.message}`; });
     worker.on('exit', (code) => {
-      if (result && !failure) resolve(result);
+      if (result !== null && !failure) resolve(result);
       else reject(new Error(failure ?? `the evaluation worker exited with code ${code} before giving a result`));
     });
   });

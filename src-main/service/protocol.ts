@@ -5,7 +5,7 @@
  */
 import type { EpochMetrics, SelectionSnapshot, StepMetrics } from '../engine/train/types.js';
 import type { RunConfig } from '../engine/config/run-config.js';
-import type { BackendChoice, BackendName } from '../engine/config/options.js';
+import type { AttackName, BackendChoice, BackendName } from '../engine/config/options.js';
 import type { EngineModules } from './engine.js';
 
 /** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */
@@ -29,7 +29,7 @@ export interface EvalJob {
   source: { kind: 'checkpoint'; file: string; sha256: string; config: RunConfig } | { kind: 'layers-model'; path: string };
   dataset: RunConfig['dataset'];
   dataDir: string | null;
-  attack: string;
+  attack: AttackName;
   eps: number;
   steps: number | null;
   stepSize: number | null;
@@ -40,7 +40,31 @@ export interface EvalJob {
   engineModules?: Partial<EngineModules>;
 }
 
-export type WorkerJob = TrainJob | EvalJob;
+/** `ascl analyze`: R-DIV over the stored checkpoints' epochs and over eps, and the t-SNE of the latent space. */
+export interface AnalyzeJob {
+  kind: 'analyze';
+  config: RunConfig;
+  /** Verified checkpoints to analyse (absolute files), oldest first; the last one is the model for the eps sweep and t-SNE. */
+  checkpoints: Array<{ epoch: number; file: string; sha256: string }>;
+  /** R-DIV at each stored checkpoint's epoch (at the run's training eps). */
+  overEpochs: boolean;
+  epsSweep: number[];
+  tsne: boolean;
+  /** Test images used (R-DIV); t-SNE uses up to 1000 benign + 100 adversarial. */
+  n: number;
+  steps: number;
+  seed: number;
+  backend: BackendChoice;
+  engineModules?: Partial<EngineModules>;
+}
+
+export type WorkerJob = TrainJob | EvalJob | AnalyzeJob;
+
+export interface AnalysisOutcome {
+  rdivEpochs: Array<{ epoch: number; dPlus: number; dMinus: number; rdiv: number }>;
+  rdivEps: Array<{ eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }>;
+  tsne: Array<{ x: number; y: number; label: number; adversarial: boolean; entropy: number }> | null;
+}
 
 /** main -> worker */
 export type ToWorker = { kind: 'stop' };
@@ -56,6 +80,7 @@ export type FromWorker =
   | { kind: 'selection'; s: SelectionSnapshot }
   | { kind: 'eval-progress'; done: number; total: number; etaSeconds: number | null }
   | { kind: 'eval-result'; result: EvalOutcome }
+  | { kind: 'analysis-result'; result: AnalysisOutcome }
   | { kind: 'done'; status: 'completed' | 'cancelled'; epochs: number }
   | { kind: 'error'; message: string };
 
@@ -68,7 +93,7 @@ export interface EvalOutcome {
   cleanAccuracy: number;
   robustAccuracy: number;
   seconds: number;
-  /** Per sample: bit 0 clean correct, bit 1 robust correct. */
+  /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
   outcomes: Uint8Array;
 }
 

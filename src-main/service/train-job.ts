@@ -16,7 +16,7 @@ import type { Store } from '../store/store.js';
 import type { StepRow } from '../store/rows.js';
 import type { EventHub } from './events.js';
 import { assertNever, type FromWorker, type ToWorker, type TrainJob } from './protocol.js';
-import { siblingModule, spawnModuleWorker } from './spawn.js';
+import { engineWorkerUrl, spawnEngineWorker } from '../engine/backend/worker-spawn.js';
 import type { EngineModules } from './engine.js';
 
 export interface TrainJobContext {
@@ -68,7 +68,9 @@ export class TrainJobHandle {
     };
     store.setStatus(this.runId, 'running', { owner });
     this.ctx.events.emit('run:status', { id: this.runId, status: 'running', error: null });
-    const worker = spawnModuleWorker(siblingModule('train-worker', import.meta.url), { workerData: { job, stopFlag: this.stopFlag } });
+    const worker = spawnEngineWorker(engineWorkerUrl('./train-worker', import.meta.url), { workerData: { job, stopFlag: this.stopFlag }, stdout: true });
+    // Engine chatter (tfjs banners) must not mix with the CLI's JSON lines on stdout.
+    worker.stdout.pipe(process.stderr);
     this.worker = worker;
     worker.on('message', (m: FromWorker) => {
       try { this.handle(m); } catch (err) { this.fail(`train-job(${this.runId}): ${(err as Error).message}`); }
@@ -143,6 +145,7 @@ export class TrainJobHandle {
         break;
       case 'eval-progress':
       case 'eval-result':
+      case 'analysis-result':
         throw new Error(`unexpected ${m.kind} message from a training worker`);
       default:
         assertNever(m, `train-job(${this.runId})`);

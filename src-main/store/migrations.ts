@@ -66,7 +66,7 @@ export const MIGRATIONS: readonly string[] = [
     clean_accuracy   REAL NOT NULL,
     robust_accuracy  REAL NOT NULL,
     seconds          REAL NOT NULL,
-    outcomes         BLOB,                  -- per sample: bit 0 clean correct, bit 1 robust correct
+    outcomes         BLOB,                  -- per sample: 1 = robust (correct on the clean image and its adversarial example)
     created_at       TEXT NOT NULL
   );
   CREATE INDEX evaluations_run ON evaluations(run_id);

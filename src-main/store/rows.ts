@@ -62,7 +62,7 @@ export interface EvaluationInput {
   cleanAccuracy: number;
   robustAccuracy: number;
   seconds: number;
-  /** Per sample: bit 0 clean prediction correct, bit 1 adversarial prediction correct. */
+  /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
   outcomes: Uint8Array | null;
 }
 

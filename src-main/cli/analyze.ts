@@ -1,0 +1,50 @@
+/** `ascl analyze --run RUN`: R-DIV over the run's stored checkpoints and over eps, and the t-SNE, stored for the UI. */
+import { Command } from 'commander';
+import { createAppService } from '../service/app-service.js';
+import { UsageError, dbPathOf, fractionFlag, intFlag, jsonLine } from './common.js';
+import { taskProgress } from './progress.js';
+
+interface AnalyzeFlags { run: string; epsSweep?: number[]; tsne?: boolean; overEpochs?: boolean; n: number; steps?: number; seed: number; db?: string; json?: boolean }
+
+const epsList = (v: string): number[] => {
+  const parse = fractionFlag('--eps-sweep', 0);
+  const list = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(parse);
+  if (list.length === 0) throw new UsageError('--eps-sweep needs at least one value, e.g. 0,2/255,4/255,8/255');
+  if (list.some((e) => e > 1)) throw new UsageError(`--eps-sweep values must be at most 1 (got ${v})`);
+  return list;
+};
+
+export function analyzeCommand(): Command {
+  return new Command('analyze')
+    .description('latent-space analysis of a run: R-DIV over eps (--eps-sweep), over its stored checkpoints (--over-epochs), t-SNE (--tsne)')
+    .requiredOption('--run <run>', 'the run')
+    .option('--eps-sweep <list>', 'comma-separated eps values, e.g. 0,2/255,4/255,8/255', epsList)
+    .option('--over-epochs', 'R-DIV at each stored checkpoint (the trainer also records it every epoch)')
+    .option('--tsne', 't-SNE of 1000 benign + 100 adversarial test latents')
+    .option('--n <n>', 'test images for R-DIV', intFlag('--n'), 512)
+    .option('--steps <k>', 'PGD steps (default: the run\'s pgdSteps)', intFlag('--steps'))
+    .option('--seed <s>', 'seed', intFlag('--seed', 0), 0)
+    .option('--db <file>', 'the store database')
+    .option('--json', 'JSON lines; the last line is the result')
+    .action(async (o: AnalyzeFlags) => {
+      if (!o.epsSweep && !o.tsne && !o.overEpochs) throw new UsageError('ascl analyze: choose at least one of --eps-sweep, --over-epochs, --tsne');
+      const service = await createAppService({ dbPath: dbPathOf(o), workers: 1, log: () => {} });
+      try {
+        if (!service.store.getRun(o.run)) throw new UsageError(`ascl analyze: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
+        const progress = taskProgress(`analyze ${o.run}`, o.json === true);
+        let out;
+        try {
+          out = await service.analyze(o.run, { overEpochs: o.overEpochs === true, epsSweep: o.epsSweep ?? [], tsne: o.tsne === true, n: o.n, steps: o.steps ?? null, seed: o.seed }, progress.update);
+        } finally {
+          progress.stop();
+        }
+        const result = { runId: o.run, rdivEpochs: out.rdivEpochs, rdivEps: out.rdivEps, tsnePoints: out.tsne?.length ?? 0 };
+        if (o.json) { jsonLine(result); return; }
+        for (const p of out.rdivEpochs) process.stdout.write(`epoch ${p.epoch}: d+ ${p.dPlus.toFixed(4)} d- ${p.dMinus.toFixed(4)} R-DIV ${p.rdiv.toFixed(4)}\n`);
+        for (const p of out.rdivEps) process.stdout.write(`eps ${p.eps.toFixed(5)}: R-DIV ${p.rdiv.toFixed(4)} robust ${(p.robustAccuracy * 100).toFixed(2)}%\n`);
+        if (out.tsne) process.stdout.write(`t-SNE: ${out.tsne.length} points stored\n`);
+      } finally {
+        await service.close();
+      }
+    });
+}

@@ -1,0 +1,28 @@
+/** `ascl doctor`: checks the store and names every problem; exits 1 when there is any. */
+import { Command } from 'commander';
+import { Store } from '../store/store.js';
+import { doctor } from '../store/doctor.js';
+import { EXIT, dbPathOf, jsonLine } from './common.js';
+
+export function doctorCommand(): Command {
+  return new Command('doctor')
+    .description('check the store: SQLite integrity, every checkpoint verified, every metric series without gaps or duplicates')
+    .option('--db <file>', 'the store database')
+    .option('--json', 'print the report as JSON')
+    .action((opts: { db?: string; json?: boolean }) => {
+      const store = new Store(dbPathOf(opts));
+      try {
+        const r = doctor(store);
+        if (opts.json) jsonLine(r);
+        else {
+          process.stdout.write(`store ${r.dbPath}: ${r.runs} runs, ${r.epochsChecked} epochs, ${r.checkpointsVerified} checkpoints verified\n`);
+          for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
+          for (const p of r.problems) process.stdout.write(`problem: ${p}\n`);
+          process.stdout.write(r.ok ? 'ok\n' : `${r.problems.length} problem(s) found\n`);
+        }
+        process.exitCode = r.ok ? EXIT.ok : EXIT.failed;
+      } finally {
+        store.close();
+      }
+    });
+}

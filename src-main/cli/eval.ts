@@ -1,0 +1,84 @@
+/**
+ * `ascl eval`: robust accuracy of a stored run (its newest checkpoint; the result is stored with
+ * the run) or of an external LayersModel, under one attack, on the dataset's test split.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../engine/config/options.js';
+import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../engine/config/run-config.js';
+import { createAppService } from '../service/app-service.js';
+import type { EvalJob } from '../service/protocol.js';
+import { UsageError, dbPathOf, fractionFlag, intFlag, jsonLine } from './common.js';
+import { taskProgress } from './progress.js';
+
+interface EvalFlags {
+  run?: string; model?: string; dataset?: DatasetName; dataDir?: string; attack: AttackName; eps?: number; steps?: number; stepSize?: number;
+  n: number; batchSize: number; seed: number; json?: boolean; db?: string; backend: BackendChoice;
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('evaluate a run (--run) or an external TensorFlow.js LayersModel (--model model.json) under an attack')
+    .option('--run <run>', 'a stored run: its newest checkpoint is evaluated and the result stored with it')
+    .option('--model <model.json>', 'an external LayersModel mapping [0, 1] NHWC images to logits')
+    .addOption(new Option('--dataset <name>', 'dataset whose test split is attacked (default: the run\'s)').choices(DATASETS))
+    .option('--data-dir <dir>', 'folder with the dataset files')
+    .addOption(new Option('--attack <attack>', 'the attack').choices(ATTACKS).makeOptionMandatory())
+    .option('--eps <eps>', 'L-infinity budget, e.g. 8/255 (default: the dataset\'s)', fractionFlag('--eps', 0))
+    .option('--steps <k>', 'attack iterations (default: the attack\'s, PGD 250)', intFlag('--steps'))
+    .option('--step-size <s>', 'step size (default eps/4)', fractionFlag('--step-size', Number.MIN_VALUE))
+    .option('--n <n>', 'number of test images', intFlag('--n'), 1000)
+    .option('--batch-size <b>', 'images per attack batch', intFlag('--batch-size'), 128)
+    .option('--seed <s>', 'seed of the attacks\' random starts', intFlag('--seed', 0), 0)
+    .addOption(new Option('--backend <backend>', 'compute backend').choices(BACKENDS).default('auto'))
+    .option('--db <file>', 'the store database')
+    .option('--json', 'progress as JSON lines; the last line is the result object')
+    .action(async (o: EvalFlags) => {
+      if ((o.run === undefined) === (o.model === undefined)) throw new UsageError('ascl eval: give exactly one of --run RUN or --model PATH/model.json');
+      if (o.eps !== undefined && o.eps > 1) throw new UsageError(`--eps must be at most 1 for images in [0, 1] (got ${o.eps})`);
+      const service = await createAppService({ dbPath: dbPathOf(o), workers: 1, backend: o.backend, log: () => {} });
+      try {
+        let job: EvalJob;
+        let checkpointEpoch: number | null = null;
+        if (o.run !== undefined) {
+          const run = service.store.getRun(o.run);
+          if (!run) throw new UsageError(`ascl eval: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
+          const config = parseRunConfig(run.config, `ascl eval (run ${run.id})`);
+          if (o.dataset && o.dataset !== config.dataset) throw new UsageError(`ascl eval: run ${run.id} was trained on ${config.dataset}, not ${o.dataset}`);
+          const ckpt = service.store.checkpoints(run.id)[0];
+          if (!ckpt) throw new UsageError(`ascl eval: run ${run.id} has no checkpoint yet; train it for at least one epoch first`);
+          checkpointEpoch = ckpt.epoch;
+          job = { kind: 'eval', source: { kind: 'checkpoint', file: service.store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
+            dataset: config.dataset, dataDir: o.dataDir ?? config.dataDir, attack: o.attack, eps: o.eps ?? attackBudget(config).eps,
+            steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+        } else {
+          if (!o.dataset) throw new UsageError('ascl eval: --model needs --dataset');
+          const file = path.resolve(o.model!);
+          if (path.basename(file) !== 'model.json' && !file.endsWith('.json')) throw new UsageError(`ascl eval: --model must name a model.json file (got ${o.model})`);
+          if (!fs.existsSync(file)) throw new UsageError(`ascl eval: ${file} does not exist`);
+          job = { kind: 'eval', source: { kind: 'layers-model', path: file }, dataset: o.dataset, dataDir: o.dataDir ?? null, attack: o.attack,
+            eps: o.eps ?? DATASET_ATTACK_DEFAULTS[o.dataset].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n,
+            batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+        }
+        if (!(job.eps > 0)) throw new UsageError(`--eps must be positive for an attack (got ${job.eps})`);
+        const progress = taskProgress(`${o.attack} eps ${job.eps.toFixed(5)}`, o.json === true);
+        let r;
+        try {
+          r = await service.evaluate(job, o.run ?? null, checkpointEpoch, progress.update);
+        } finally {
+          progress.stop();
+        }
+        const result = { attack: r.outcome.attack, eps: r.outcome.eps, steps: r.outcome.steps, stepSize: r.outcome.stepSize, n: r.outcome.n,
+          cleanAccuracy: r.outcome.cleanAccuracy, robustAccuracy: r.outcome.robustAccuracy, seconds: r.outcome.seconds,
+          runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch };
+        if (o.json) jsonLine(result);
+        else {
+          process.stdout.write(`${result.attack} eps ${result.eps.toFixed(5)} (${result.steps} steps) on ${result.n} images: clean ${(result.cleanAccuracy * 100).toFixed(2)}%, ` +
+            `robust ${(result.robustAccuracy * 100).toFixed(2)}% in ${result.seconds.toFixed(1)} s${r.id !== null ? ` (stored as evaluation ${r.id} of run ${o.run})` : ''}\n`);
+        }
+      } finally {
+        await service.close();
+      }
+    });
+}

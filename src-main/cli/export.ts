@@ -1,0 +1,31 @@
+/** `ascl export RUN... --csv FILE`: metric series, evaluations or the compare table as CSV. */
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import type { ApiResponses } from '../api/channels.js';
+import { dispatch } from '../api/dispatch.js';
+import { createAppService } from '../service/app-service.js';
+import { UsageError, dbPathOf } from './common.js';
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description('export runs as CSV')
+    .argument('<runs...>', 'run ids')
+    .requiredOption('--csv <file>', 'output file (- for stdout)')
+    .addOption(new Option('--what <what>', 'what to export').choices(['epochs', 'steps', 'evals', 'compare']).default('epochs'))
+    .option('--db <file>', 'the store database')
+    .action(async (runIds: string[], opts: { csv: string; what: string; db?: string }) => {
+      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      try {
+        const r = (await dispatch(service, 'export:csv', { what: opts.what, runIds })) as ApiResponses['export:csv'];
+        if (opts.csv === '-') { process.stdout.write(r.csv); return; }
+        try {
+          fs.writeFileSync(opts.csv, r.csv);
+        } catch (err) {
+          throw new UsageError(`cannot write ${opts.csv}: ${(err as Error).message}`);
+        }
+        process.stderr.write(`wrote ${r.csv.split('\n').length - 2} rows to ${opts.csv}\n`);
+      } finally {
+        await service.close();
+      }
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * The `ascl` command line: `npm run -s ascl -- <command>` from the repository, or the installed
+ * `ascl` bin (bin/ascl.js). Exit codes: 0 ok, 1 the work failed, 2 bad usage or input.
+ */
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { EXIT, exitCodeFor } from './common.js';
+import { analyzeCommand } from './analyze.js';
+import { doctorCommand } from './doctor.js';
+import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
+import { presetsCommand } from './presets.js';
+import { resumeCommand } from './resume.js';
+import { runsCommand, showCommand } from './runs.js';
+import { serveCommand } from './serve.js';
+import { trainCommand } from './train.js';
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function buildProgram(): Command {
+  const program = new Command('ascl')
+    .description('ASCL Studio: train, evaluate and compare adversarially robust models (Adversarial Supervised Contrastive Learning)')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+  for (const c of [trainCommand(), presetsCommand(), runsCommand(), showCommand(), exportCommand(), resumeCommand(),
+    doctorCommand(), evalCommand(), analyzeCommand(), serveCommand()]) {
+    program.addCommand(c);
+  }
+  // Throw instead of exiting, everywhere, so exit codes are ours (2 for usage errors).
+  const override = (c: Command): void => { c.exitOverride(); c.commands.forEach(override); };
+  override(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has printed its message already.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`ascl: ${err instanceof Error ? err.message : String(err)}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && fs.existsSync(process.argv[1]) &&
+  import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  void main().then((code) => { process.exitCode = code; });
+}

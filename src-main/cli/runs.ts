@@ -1,0 +1,74 @@
+/** `ascl runs` and `ascl show RUN`: what the store holds. */
+import { Command } from 'commander';
+import type { ApiResponses, RunSummary } from '../api/channels.js';
+import { dispatch } from '../api/dispatch.js';
+import { createAppService } from '../service/app-service.js';
+import { dbPathOf, jsonLine } from './common.js';
+
+const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function runsCommand(): Command {
+  return new Command('runs')
+    .description('list the runs in the store')
+    .option('--db <file>', 'the store database')
+    .option('--status <status>', 'only runs with this status')
+    .option('--json', 'print a JSON array')
+    .action(async (opts: { db?: string; status?: string; json?: boolean }) => {
+      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      try {
+        const runs = (await dispatch(service, 'runs:list', opts.status ? { status: opts.status } : {})) as RunSummary[];
+        if (opts.json) {
+          const withMetrics = runs.map((r) => ({ ...r, epochs: service.store.epochs(r.id) }));
+          jsonLine(withMetrics);
+          return;
+        }
+        if (runs.length === 0) { process.stdout.write(`no runs in ${service.store.dbPath}\n`); return; }
+        process.stdout.write(table([
+          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD', 'CREATED'],
+          ...runs.map((r) => {
+            const last = service.store.epochs(r.id).at(-1);
+            return [r.id, r.status, `${r.epochsDone}/${r.epochsTotal}`, r.dataset, r.model, r.defense, r.selection, String(r.seed),
+              pct(last?.natAccuracy), pct(last?.pgdAccuracy), r.createdAt.replace('T', ' ').slice(0, 19)];
+          }),
+        ]));
+      } finally {
+        await service.close();
+      }
+    });
+}
+
+export function showCommand(): Command {
+  return new Command('show')
+    .description('one run: status, configuration, every finished epoch, evaluations')
+    .argument('<run>', 'run id')
+    .option('--db <file>', 'the store database')
+    .option('--json', 'print one JSON object (status, config, epochs[], evaluations[], checkpoints[])')
+    .action(async (runId: string, opts: { db?: string; json?: boolean }) => {
+      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      try {
+        const run = (await dispatch(service, 'runs:get', { id: runId })) as ApiResponses['runs:get'];
+        const epochs = service.store.epochs(runId);
+        const evaluations = service.store.evaluationsDetailed(runId);
+        const checkpoints = service.store.checkpoints(runId).map(({ runId: _r, ...c }) => c);
+        if (opts.json) { jsonLine({ ...run, epochs, evaluations, checkpoints }); return; }
+        process.stdout.write(`run ${run.id} (${run.name}) ${run.status}, ${run.epochsDone}/${run.epochsTotal} epochs, backend ${run.backend ?? '-'}\n`);
+        if (run.error) process.stdout.write(`error: ${run.error}\n`);
+        process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);
+        if (epochs.length) {
+          process.stdout.write(table([['EPOCH', 'NAT', 'PGD', 'TRAIN', 'LR', 'SECONDS', 'LOSS'],
+            ...epochs.map((e) => [String(e.epoch), pct(e.natAccuracy), pct(e.pgdAccuracy), pct(e.trainAccuracy), e.learningRate.toExponential(1),
+              e.seconds.toFixed(1), e.terms.loss === undefined ? '-' : e.terms.loss.toFixed(4)])]));
+        }
+        for (const e of evaluations) {
+          process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)} n ${e.n}: clean ${pct(e.cleanAccuracy)} robust ${pct(e.robustAccuracy)} (${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
+        }
+      } finally {
+        await service.close();
+      }
+    });
+}

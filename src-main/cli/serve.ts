@@ -1,0 +1,36 @@
+/** `ascl serve`: the application service over HTTP + WebSocket with the browser UI (src-main/transport/http.ts). */
+import os from 'node:os';
+import { Command } from 'commander';
+import { createAppService } from '../service/app-service.js';
+import { startServer } from '../transport/http.js';
+import { UsageError, dbPathOf, intFlag } from './common.js';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the UI and the API over HTTP (loopback only unless --token is given)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <n>', 'port (0 picks a free one)', intFlag('--port', 0), 5317)
+    .option('--token <token>', 'access token every request must carry (required off loopback; at least 16 characters)')
+    .option('--workers <n>', 'runs trained at once', intFlag('--workers', 1), os.availableParallelism())
+    .option('--db <file>', 'the store database')
+    .action(async (opts: { host: string; port: number; token?: string; workers: number; db?: string }) => {
+      if (opts.port > 65535) throw new UsageError(`--port must be at most 65535 (got ${opts.port})`);
+      const service = await createAppService({ dbPath: dbPathOf(opts), workers: opts.workers });
+      let server;
+      try {
+        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token });
+      } catch (err) {
+        await service.close();
+        throw new UsageError((err as Error).message);
+      }
+      process.stdout.write(`ASCL Studio is served at ${server.url}\nstore ${service.store.dbPath}; ${opts.workers} worker(s); Ctrl-C stops\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.stderr.write('stopping: running runs are left interrupted and resume with `ascl resume RUN`\n');
+      await server.close();
+      await service.close();
+    });
+}

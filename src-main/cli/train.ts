@@ -1,0 +1,39 @@
+/** `ascl train`: validates the configuration, stores the run and trains it on a worker thread. */
+import { Command } from 'commander';
+import { createAppService } from '../service/app-service.js';
+import { resolveRunConfig } from '../service/presets.js';
+import { UsageError, dbPathOf, readJsonFile } from './common.js';
+import { addConfigFlags, configFromFlags } from './config-flags.js';
+import { followRun } from './follow.js';
+
+export function trainCommand(): Command {
+  const cmd = new Command('train')
+    .description('train one run (prints its id; a progress bar on a terminal, JSON lines otherwise)')
+    .option('--config <file>', 'JSON file with run configuration fields (flags override it)')
+    .option('--preset <name>', 'a named preset of the paper\'s tables (see `ascl presets`)')
+    .option('--name <name>', 'a name for the run')
+    .option('--group <group>', 'group label (runs of a group are averaged in the compare table)')
+    .option('--db <file>', 'the store database (default: $ASCL_HOME/ascl.db or the application data folder)')
+    .option('--json', 'JSON lines on stdout even on a terminal');
+  addConfigFlags(cmd);
+  return cmd.action(async (opts: Record<string, unknown>) => {
+    let base: Record<string, unknown> = {};
+    if (typeof opts.config === 'string') {
+      const raw = readJsonFile(opts.config, 'configuration file');
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`the configuration file ${opts.config} must hold a JSON object`);
+      base = raw as Record<string, unknown>;
+    }
+    const overrides = { ...base, ...configFromFlags(opts) };
+    const where = typeof opts.config === 'string' ? `ascl train (${opts.config} and flags)` : 'ascl train';
+    // Validate before opening the store: bad input changes nothing.
+    const config = await resolveRunConfig(opts.preset as string | undefined, overrides, where);
+    const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1, backend: config.backend });
+    try {
+      const { id } = await service['runs:start']({ name: opts.name as string | undefined, group: opts.group as string | undefined,
+        preset: opts.preset as string | undefined, config: overrides });
+      process.exitCode = await followRun(service, id, { json: opts.json === true, verb: 'training' });
+    } finally {
+      await service.close();
+    }
+  });
+}

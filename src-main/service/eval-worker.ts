@@ -1,0 +1,116 @@
+/**
+ * Worker thread for evaluations and analyses of a trained model: loads the model (a stored run's
+ * verified checkpoint, or an external LayersModel) and the test split, then runs
+ * evaluateRobustness (an attack) or the latent-space analyses (R-DIV over epochs and eps, t-SNE).
+ * Results cross back as plain numbers.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../engine/backend/index.js';
+import type { RunConfig } from '../engine/config/run-config.js';
+import { attackBudget } from '../engine/config/run-config.js';
+import { loadDataset, type Dataset } from '../engine/data/index.js';
+import { evaluateRobustness, inferenceLogits } from '../engine/evaluate/evaluate.js';
+import { createModel, setNamedWeights } from '../engine/models/index.js';
+import type { ClassifierModel, LogitsFn } from '../engine/models/model.js';
+import { latentDivergence, rdivSweep } from '../engine/analysis/rdiv.js';
+import { latentTsne } from '../engine/analysis/tsne.js';
+import { readTrainCheckpoint } from '../store/train-checkpoint.js';
+import type { AnalysisOutcome, AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import { loadExternalModel } from './external-model.js';
+
+const port = parentPort;
+if (!port) throw new Error('eval-worker: must run in a worker thread');
+const { job } = workerData as { job: EvalJob | AnalyzeJob };
+const post = (m: FromWorker): void => port.postMessage(m);
+
+function modelFromCheckpoint(file: string, sha256: string, config: RunConfig, data: Dataset): ClassifierModel {
+  const c = readTrainCheckpoint(file, sha256);
+  const model = createModel(config.model, {
+    inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses, projectionHead: config.projectionHead, seed: config.seed,
+  });
+  setNamedWeights(model, c.weights);
+  return model;
+}
+
+async function evaluate(j: EvalJob): Promise<void> {
+  const config = j.source.kind === 'checkpoint' ? j.source.config : null;
+  const data = await loadDataset(j.dataset, { dataDir: j.dataDir, seed: config?.seed ?? j.seed });
+  let logits: LogitsFn;
+  let dispose: () => void;
+  if (j.source.kind === 'checkpoint') {
+    const model = modelFromCheckpoint(j.source.file, j.source.sha256, j.source.config, data);
+    logits = inferenceLogits(model);
+    dispose = () => model.dispose();
+  } else {
+    const ext = await loadExternalModel(j.source.path, [data.height, data.width, data.channels], data.numClasses);
+    logits = ext.logits;
+    dispose = ext.dispose;
+  }
+  try {
+    const n = Math.min(j.n, data.test.count);
+    let last = 0;
+    const r = await evaluateRobustness({
+      logits, images: data.test.images, labels: data.test.labels, attack: j.attack,
+      eps: j.eps, stepSize: j.stepSize ?? undefined, steps: j.steps ?? undefined, n, batchSize: j.batchSize, seed: j.seed,
+      numClasses: data.numClasses, shape: [data.height, data.width, data.channels],
+      onProgress: (done, total, etaSeconds) => {
+        if (Date.now() - last < 200 && done < total) return;
+        last = Date.now();
+        post({ kind: 'eval-progress', done, total, etaSeconds });
+      },
+    });
+    post({ kind: 'eval-result', result: { attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
+      cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, outcomes: r.perSample } });
+  } finally {
+    dispose();
+  }
+}
+
+async function analyze(j: AnalyzeJob): Promise<void> {
+  const data = await loadDataset(j.config.dataset, { dataDir: j.config.dataDir, seed: j.config.seed });
+  const budget = attackBudget(j.config);
+  const n = Math.min(j.n, data.test.count);
+  const opts = { stepSize: budget.stepSize, steps: j.steps, seed: j.seed, n };
+  // eps 0 (no attack) is the limit of a vanishing budget: the adversarial latents equal the benign ones.
+  const epsSweep = j.epsSweep.map((e) => (e === 0 ? 1e-9 : e));
+  const out: AnalysisOutcome = { rdivEpochs: [], rdivEps: [], tsne: null };
+  const total = (j.overEpochs ? j.checkpoints.length : 0) + j.epsSweep.length + (j.tsne ? 1 : 0);
+  let done = 0;
+  const tick = (): void => post({ kind: 'eval-progress', done: ++done, total, etaSeconds: null });
+  if (j.overEpochs) {
+    for (const c of j.checkpoints) {
+      const model = modelFromCheckpoint(c.file, c.sha256, j.config, data);
+      try {
+        const p = latentDivergence(model, data.test.images, data.test.labels, { ...opts, eps: budget.eps });
+        out.rdivEpochs.push({ epoch: c.epoch, dPlus: p.dPlus, dMinus: p.dMinus, rdiv: p.rdiv });
+      } finally { model.dispose(); }
+      tick();
+    }
+  }
+  const last = j.checkpoints[j.checkpoints.length - 1];
+  if (last && (epsSweep.length > 0 || j.tsne)) {
+    const model = modelFromCheckpoint(last.file, last.sha256, j.config, data);
+    try {
+      if (epsSweep.length > 0) {
+        const pts = rdivSweep(model, data.test.images, data.test.labels, epsSweep, opts, () => tick());
+        out.rdivEps = pts.map((p, i) => ({ eps: j.epsSweep[i], dPlus: p.dPlus, dMinus: p.dMinus, rdiv: p.rdiv, robustAccuracy: p.robustAccuracy }));
+      }
+      if (j.tsne) {
+        out.tsne = latentTsne(model, data.test.images, data.test.labels, { eps: budget.eps, stepSize: budget.stepSize, steps: j.steps, seed: j.seed });
+        tick();
+      }
+    } finally { model.dispose(); }
+  }
+  post({ kind: 'analysis-result', result: out });
+}
+
+async function main(): Promise<void> {
+  const choice = job.kind === 'eval' && job.source.kind === 'checkpoint' && job.source.config.backend !== 'auto' ? job.source.config.backend : job.backend;
+  await initBackend(choice);
+  if (job.kind === 'eval') await evaluate(job);
+  else await analyze(job);
+}
+
+main().catch((err: unknown) => {
+  post({ kind: 'error', message: (err as Error)?.message ?? String(err) });
+}).finally(() => port.close());
