@@ -53,3 +53,22 @@ describe('BatchMatMul transposed-operand cache', () => {
     expectClose(r.wasm, r.cpu, 1e-5);
   });
 });
+
+describe('Sum on wasm matches cpu (the channel-sum fast path and the stock fallback)', () => {
+  const CASES: Array<{ shape: number[]; axis: number[]; keepDims: boolean }> = [
+    { shape: [4, 5, 6, 7], axis: [0, 1, 2], keepDims: false },
+    { shape: [4, 5, 6, 8], axis: [2, 0, 1], keepDims: true },
+    { shape: [30, 3], axis: [-2], keepDims: false },
+    { shape: [4, 5, 6], axis: [1, 2], keepDims: false },
+  ];
+  for (const c of CASES) {
+    it(`x [${c.shape}] axis [${c.axis}] keepDims ${c.keepDims}`, async () => {
+      const xv = randomArray(c.shape.reduce((a, b) => a * b, 1), 71);
+      const r = await onCpuAndWasm(() => {
+        const y = tf.sum(tf.tensor(xv, c.shape), c.axis, c.keepDims);
+        return [y, tf.tensor1d(y.shape)];
+      });
+      expectClose(r.wasm, r.cpu, 1e-5, JSON.stringify(c));
+    });
+  }
+});

@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { castConfig, identityConfig, maximumConfig, minimumConfig } from './elementwise.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { sumConfig } from './channel-sum.js';
 import { registerWasmKernel } from './wasm-kernel-utils.js';
 
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -20,6 +21,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   batchNormTrainingGradConfig,
   identityConfig,
   castConfig,
+  sumConfig,
   maximumConfig,
   minimumConfig,
 ];
