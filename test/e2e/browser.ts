@@ -17,6 +17,10 @@ export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
+  // Name the failing request and the server's message (the console line only says "400").
+  page.on('response', (r) => {
+    if (r.status() >= 400) void r.text().then((t) => errors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}: ${t.slice(0, 300)}`), () => {});
+  });
   return errors;
 }
 

@@ -84,6 +84,20 @@ describe('served UI on the real service with real training (synthetic, small-cnn
     await screenshot(page, 'e2e-run-completed');
   });
 
+  it('PGD evaluation (3 steps, 64 samples) started from each run page appears in its evaluations table', async () => {
+    for (const id of runIds) {
+      await page.goto(`${base}/#/run/${id}`);
+      await page.getByTestId('eval-attack').selectOption('pgd');
+      await page.getByTestId('eval-steps').fill('3');
+      await page.getByTestId('eval-n').fill('64');
+      await page.getByTestId('eval-start').click();
+      await expect.poll(() => page.locator('[data-testid=evals-table] tbody tr td:first-child').allTextContents(), { timeout: 90_000, interval: 1000 }).toEqual(['pgd']);
+      const stored = await service['evals:list']({ runId: id });
+      expect(stored.map((e) => [e.attack, e.n, e.steps])).toEqual([['pgd', 64, 3]]);
+    }
+    await screenshot(page, 'e2e-run-evaluated');
+  });
+
   it('runs page shows both runs completed', async () => {
     await page.goto(`${base}/#/runs`);
     for (const id of runIds) {
