@@ -132,7 +132,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
       const ev = evaluateEpoch(model, dataset, config, budget, epoch);
       const terms: Terms = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(steps, 1)]));
-      if (ev.rdiv !== null) Object.assign(terms, { rdiv: ev.rdiv, d_plus: ev.dPlus, d_minus: ev.dMinus });
+      // R-DIV needs at least one mini-batch with two samples of a class; left out when undefined.
+      if (ev.rdiv !== null && Number.isFinite(ev.rdiv)) Object.assign(terms, { rdiv: ev.rdiv, d_plus: ev.dPlus, d_minus: ev.dMinus });
       await hooks.onEpoch?.({
         epoch, terms, trainAccuracy: seen ? correct / seen : 0, natAccuracy: ev.natAccuracy, pgdAccuracy: ev.pgdAccuracy,
         learningRate, seconds: (performance.now() - started) / 1000,
