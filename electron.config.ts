@@ -29,9 +29,9 @@ const config = {
   npmRebuild: true,
   linux: { target: ['AppImage', 'deb'], category: 'Science', icon: 'build/icon.png' },
   deb: { depends: ['libnss3', 'libgtk-3-0'] },
-  mac: { target: ['dmg'], category: 'public.app-category.education', icon: 'build/icon.icns', hardenedRuntime: true },
+  mac: { target: ['dmg'], category: 'public.app-category.education', icon: 'build/icon.png', hardenedRuntime: true },
   dmg: { sign: false },
-  win: { target: ['nsis'], icon: 'build/icon.ico' },
+  win: { target: ['nsis'], icon: 'build/icon.png' },
   nsis: { oneClick: false, allowToChangeInstallationDirectory: true },
 } as const;
 
