@@ -41,12 +41,15 @@ describe('evaluateRobustness (5-class linear model, 4x4x1, eps 0.05)', () => {
     for (const i of [0, 5, 9]) expect(r.perSample[i]).toBe(0);
   });
 
-  it('aa reports the robust accuracy after each of its four attacks, non-increasing, last = robustAccuracy', async () => {
+  it('aa reports the robust accuracy after each of its four attacks, non-increasing, last = robustAccuracy; progress after each attack', async () => {
     const r = await evaluateRobustness(opts({ attack: 'aa', n: 20, batchSize: 20 }));
     const after = Object.values(r.perAttack ?? {});
     expect(Object.keys(r.perAttack ?? {})).toEqual(['apgd-ce', 'apgd-t', 'fab-t', 'square']);
     for (let i = 1; i < after.length; i++) expect(after[i]).toBeLessThanOrEqual(after[i - 1]);
     expect(after[3]).toBeCloseTo(r.robustAccuracy, 10);
+    const seen: number[] = [];
+    await evaluateRobustness(opts({ attack: 'aa', n: 20, batchSize: 20, onProgress: (done) => seen.push(done) }));
+    expect(seen).toEqual([5, 10, 15, 20]);
   });
 
   it('progress reaches n with a non-negative time estimate; no tensors leak over evaluations with every attack', async () => {

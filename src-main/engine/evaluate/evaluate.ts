@@ -95,7 +95,16 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     const cleanPred = predictLabels(o.logits, x);
     let adv: tf.Tensor4D;
     if (v.attack === 'aa') {
-      const r = autoAttack(o.logits, x, y, batchParams);
+      // Progress after each of the four attacks: a batch of AutoAttack can take many minutes.
+      const r = autoAttack(o.logits, x, y, batchParams, {
+        onAttack: (name) => {
+          const part = AUTOATTACK_ORDER.indexOf(name) + 1;
+          if (part === AUTOATTACK_ORDER.length) return;
+          const done = Math.round(from + (m * part) / AUTOATTACK_ORDER.length);
+          const elapsed = (performance.now() - start) / 1000;
+          if (done > 0) o.onProgress?.(done, v.n, (elapsed / done) * (v.n - done));
+        },
+      });
       adv = r.xAdv;
       for (const a of AUTOATTACK_ORDER) robustAfter[a] += r.robustAfter[a];
     } else {
