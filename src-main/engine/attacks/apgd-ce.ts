@@ -8,7 +8,7 @@ import type { Attack, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
 import { apgdSingleRun } from './apgd.js';
 import { crossEntropyPerSample } from './losses.js';
-import { untilBroken } from './pgd.js';
+import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { Rng } from '../rng.js';
 

@@ -9,7 +9,7 @@ import type { Attack, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
 import { apgdSingleRun } from './apgd.js';
 import { targetedDlr } from './losses.js';
-import { untilBroken } from './pgd.js';
+import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { APGD_STANDARD } from './apgd-ce.js';
 import { Rng } from '../rng.js';

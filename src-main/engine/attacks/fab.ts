@@ -14,7 +14,7 @@ import { tf } from '../tf.js';
 import type { Attack, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
 import { targetedLogitGap } from './losses.js';
-import { untilBroken } from './pgd.js';
+import { untilBroken } from './until-broken.js';
 import { labelsOf, lossAndGrad, predictLabels } from './batch-ops.js';
 import { rankedClass } from './apgd-t.js';
 import { projectLinfHyperplane } from './fab-projection.js';

@@ -11,7 +11,7 @@ import type { Attack, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
 import { pgdLinf } from './pgd-core.js';
 import { targetedLogitGap } from './losses.js';
-import { untilBroken } from './pgd.js';
+import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
 
 /** For each row, the classes other than y ordered by decreasing clean logit.  [B][K-1] */

@@ -10,41 +10,8 @@ import type { Attack, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
 import { pgdLinf } from './pgd-core.js';
 import { crossEntropyPerSample } from './losses.js';
-import { RowBuffer, gatherLabels, gatherRows, labelsOf, predictLabels } from './batch-ops.js';
+import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
-
-/**
- * Runs `runOnce` (an attack on a subset, returning its adversarial examples) up to `runs` times,
- * each time only on the points of x still classified correctly; returns the merged examples.
- */
-export function untilBroken(
-  f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, runs: number,
-  runOnce: (xs: tf.Tensor4D, ys: tf.Tensor1D, run: number, idx: number[]) => tf.Tensor4D,
-): tf.Tensor4D {
-  const labels = labelsOf(y);
-  const clean = predictLabels(f, x);
-  let todo: number[] = [];
-  for (let i = 0; i < labels.length; i++) if (clean[i] === labels[i]) todo.push(i);
-  const out = new RowBuffer(x);
-  for (let run = 0; run < runs && todo.length > 0; run++) {
-    const xs = gatherRows(x, todo);
-    const ys = gatherLabels(y, todo);
-    const adv = runOnce(xs, ys, run, todo);
-    const pred = predictLabels(f, adv);
-    const ysArr = labelsOf(ys);
-    // Broken points keep this run's example; the last run's example is kept for the rest.
-    const write: number[] = [];
-    const still: number[] = [];
-    for (let r = 0; r < todo.length; r++) {
-      if (pred[r] !== ysArr[r] || run === runs - 1) write.push(r);
-      if (pred[r] === ysArr[r]) still.push(todo[r]);
-    }
-    out.write(adv, todo, write);
-    tf.dispose([xs, ys, adv]);
-    todo = still;
-  }
-  return out.toTensor();
-}
 
 export function pgdEval(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): tf.Tensor4D {
   if (!(p.steps >= 1)) throw new Error(`pgd: steps must be >= 1, got ${p.steps}`);

@@ -15,7 +15,7 @@ import { tf } from '../tf.js';
 import type { Attack, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
 import { marginFromLogits } from './losses.js';
-import { untilBroken } from './pgd.js';
+import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { Rng } from '../rng.js';
 
