@@ -72,3 +72,15 @@ describe('Sum on wasm matches cpu (the channel-sum fast path and the stock fallb
     });
   }
 });
+
+describe('ReLU gradient on wasm (fused AsclReluGrad) matches cpu', () => {
+  it('x [3,5,7,9] with exact zeros: dx = dy where x > 0, else 0', async () => {
+    const xv = randomArray(945, 81).map((v, i) => (i % 7 === 0 ? 0 : v));
+    const dyv = randomArray(945, 82);
+    const r = await onCpuAndWasm(() => {
+      const dy = tf.tensor(dyv, [3, 5, 7, 9]);
+      return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), dy)))(tf.tensor(xv, [3, 5, 7, 9]))];
+    });
+    expectClose(r.wasm, r.cpu, 0);
+  });
+});

@@ -10,6 +10,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { castConfig, identityConfig, maximumConfig, minimumConfig } from './elementwise.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { sumConfig } from './channel-sum.js';
+import { installReluGradient, reluGradConfig } from './relu-grad.js';
 import { registerWasmKernel } from './wasm-kernel-utils.js';
 
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -22,6 +23,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   identityConfig,
   castConfig,
   sumConfig,
+  reluGradConfig,
   maximumConfig,
   minimumConfig,
 ];
@@ -35,6 +37,7 @@ export function registerWasmKernels(): string[] {
     // The gradient registry is shared by all backends; the kernel it calls exists on wasm only,
     // and batchNormTraining uses the op there only.
     if (!tf.getGradient(batchNormTrainingGradient.kernelName)) tf.registerGradient(batchNormTrainingGradient);
+    installReluGradient();
     registered = true;
   }
   return WASM_KERNELS.map((k) => k.kernelName);

@@ -204,3 +204,18 @@ export function minimum(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
     store<f32>(outPtr + o, Mathf.min(load<f32>(aPtr + o), load<f32>(bPtr + o)));
   }
 }
+
+/** ReLU's gradient: out = x > 0 ? dy : 0 (tfjs-core: dy * cast(step(x)), three kernels). */
+export function reluGrad(dyPtr: usize, xPtr: usize, outPtr: usize, n: i32): void {
+  const n4 = n & ~3;
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(outPtr + o, v128.and(v128.load(dyPtr + o), f32x4.gt(v128.load(xPtr + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(outPtr + o, load<f32>(xPtr + o) > 0 ? load<f32>(dyPtr + o) : 0);
+  }
+}
