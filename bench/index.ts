@@ -45,20 +45,35 @@ function parseArgs(argv: string[]): Args {
   return r.data;
 }
 
-/** Runs `count` workers, each timing its own training step; timing starts in all at once. */
-async function timeInWorkers(count: number, data: StepWorkerData): Promise<StepTiming[]> {
+interface WorkersTiming {
+  timings: StepTiming[];
+  /** Samples per second of process CPU time over the timed steps: throughput per core without contention. */
+  samplesPerCpuSecond: number;
+}
+
+/**
+ * Runs `count` workers, each timing its own training step; timing starts in all at once. Also
+ * reads this process's CPU time over the timed window (the main thread idles meanwhile).
+ */
+async function timeInWorkers(count: number, data: StepWorkerData): Promise<WorkersTiming> {
   const workers = Array.from({ length: count }, () => spawnEngineWorker(engineWorkerUrl('./step-worker', import.meta.url), { workerData: data }));
+  let cpuAtGo: NodeJS.CpuUsage | null = null;
   try {
     let ready = 0;
-    return await Promise.all(workers.map((w) => new Promise<StepTiming>((resolve, reject) => {
+    const timings = await Promise.all(workers.map((w) => new Promise<StepTiming>((resolve, reject) => {
       w.on('message', (m: StepWorkerMessage) => {
-        if (m.type === 'ready' && ++ready === count) for (const v of workers) v.postMessage('go');
-        else if (m.type === 'result') resolve(m.timing);
+        if (m.type === 'ready' && ++ready === count) {
+          cpuAtGo = process.cpuUsage();
+          for (const v of workers) v.postMessage('go');
+        } else if (m.type === 'result') resolve(m.timing);
         else if (m.type === 'error') reject(new Error(`bench worker (${data.model}): ${m.message}`));
       });
       w.once('error', reject);
       w.once('exit', (code) => reject(new Error(`bench worker (${data.model}) exited with code ${code}`)));
     })));
+    const cpu = process.cpuUsage(cpuAtGo ?? undefined);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    return { timings, samplesPerCpuSecond: (count * data.batch * data.steps) / cpuSeconds };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -74,15 +89,20 @@ export interface ModelBench {
   gflopsPerCore: number;
   gflopsOneCore: number;
   gflopPerStep: number;
+  /** Ours per core in samples per CPU-second (two-core run): what a core does when not contended. */
+  samplesPerCpuSecond: number;
+  gflopsPerCpuSecond: number;
 }
 
 async function benchModel(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
   const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
-  const [one] = await timeInWorkers(1, data);
-  log(`  ${model}: 1 core  ${one.samplesPerSecond.toFixed(1)} samples/s (${one.msPerStep.toFixed(0)} ms/step)`);
-  const two = await timeInWorkers(2, data);
+  const single = await timeInWorkers(1, data);
+  const [one] = single.timings;
+  log(`  ${model}: 1 core  ${one.samplesPerSecond.toFixed(1)} samples/s (${one.msPerStep.toFixed(0)} ms/step; ${single.samplesPerCpuSecond.toFixed(1)} per CPU-second)`);
+  const pair = await timeInWorkers(2, data);
+  const two = pair.timings;
   const sps2 = two.reduce((s, t) => s + t.samplesPerSecond, 0);
-  log(`  ${model}: 2 cores ${sps2.toFixed(1)} samples/s (${two.map((t) => t.msPerStep.toFixed(0)).join(' / ')} ms/step)`);
+  log(`  ${model}: 2 cores ${sps2.toFixed(1)} samples/s (${two.map((t) => t.msPerStep.toFixed(0)).join(' / ')} ms/step; ${pair.samplesPerCpuSecond.toFixed(1)} per CPU-second)`);
   let torch1: number | null = null;
   let torch2: number | null = null;
   if (a.torch) {
@@ -105,6 +125,8 @@ async function benchModel(model: ModelName, a: Args, log: (s: string) => void): 
     gflopsPerCore: two.reduce((s, t) => s + flops / t.msPerStep / 1e6, 0) / two.length,
     gflopsOneCore: flops / one.msPerStep / 1e6,
     gflopPerStep: flops / 1e9,
+    samplesPerCpuSecond: pair.samplesPerCpuSecond,
+    gflopsPerCpuSecond: (pair.samplesPerCpuSecond / data.batch) * flops / 1e9,
   };
 }
 
@@ -116,7 +138,8 @@ async function extraSection(file: string, exportName: string, a: Args, log: (s: 
   const mod = (await import(file)) as Record<string, unknown>;
   const fn = mod[exportName];
   if (typeof fn !== 'function') throw new Error(`bench: ${file} does not export ${exportName}()`);
-  const r = (await (fn as (o?: unknown) => Promise<Record<string, number>>)({})) ?? {};
+  // Called with no argument: each section's own defaults.
+  const r = (await (fn as () => Promise<Record<string, number>>)()) ?? {};
   for (const [k, v] of Object.entries(r)) log(`  ${exportName} ${k}: ${typeof v === 'number' ? v.toFixed(2) : String(v)}`);
   return r;
 }
@@ -136,12 +159,13 @@ async function main(): Promise<void> {
     }
   }
   log('');
-  log('model      ours 1c   ours 2c  torch 1t  torch 2t  ratio 2c/2t  GFLOPS/core  GFLOP/step');
+  log('samples/s (wall clock, batch 128); CPU: ours per CPU-second of a core; GFLOPS per core (wall) / per CPU-second');
+  log('model      ours 1c   ours 2c  torch 1t  torch 2t  ratio 2c/2t   ours CPU  GFLOPS/core  GFLOPS/CPU-s  GFLOP/step');
   for (const model of a.models) {
     const r = out[model] as Partial<ModelBench> & { error?: string };
     if (r.error) continue;
     const f = (v: number | null | undefined, d = 1): string => (v == null ? '-' : v.toFixed(d)).padStart(9);
-    log(`${model.padEnd(9)}${f(r.samplesPerSecondOneCore)}${f(r.samplesPerSecond)}${f(r.torchSamplesPerSecondOneThread)}${f(r.torchSamplesPerSecond)}${f(r.ratio, 2).padStart(13)}${f(r.gflopsPerCore).padStart(13)}${f(r.gflopPerStep).padStart(12)}`);
+    log(`${model.padEnd(9)}${f(r.samplesPerSecondOneCore)}${f(r.samplesPerSecond)}${f(r.torchSamplesPerSecondOneThread)}${f(r.torchSamplesPerSecond)}${f(r.ratio, 2).padStart(13)}${f(r.samplesPerCpuSecond).padStart(11)}${f(r.gflopsPerCore).padStart(13)}${f(r.gflopsPerCpuSecond).padStart(14)}${f(r.gflopPerStep).padStart(12)}`);
   }
   log('targets: small-cnn ratio >= 1.2, resnet20 ratio >= 0.4, >= 20 GFLOPS per core');
   if (a.extras) {
