@@ -1,10 +1,10 @@
 /** `ascl analyze --run RUN`: R-DIV over the run's stored checkpoints and over eps, and the t-SNE, stored for the UI. */
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
-import { UsageError, dbPathOf, fractionFlag, intFlag, jsonLine } from './common.js';
+import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
 import { taskProgress } from './progress.js';
 
-interface AnalyzeFlags { run: string; epsSweep?: number[]; tsne?: boolean; overEpochs?: boolean; n: number; steps?: number; seed: number; db?: string; json?: boolean }
+interface AnalyzeFlags { run: string; epsSweep?: number[]; tsne?: boolean; overEpochs?: boolean; n: number; tsneBenign: number; tsneAdversarial: number; steps?: number; seed: number; db?: string; json?: boolean }
 
 const epsList = (v: string): number[] => {
   const parse = fractionFlag('--eps-sweep', 0);
@@ -22,19 +22,22 @@ export function analyzeCommand(): Command {
     .option('--over-epochs', 'R-DIV at each stored checkpoint (the trainer also records it every epoch)')
     .option('--tsne', 't-SNE of 1000 benign + 100 adversarial test latents')
     .option('--n <n>', 'test images for R-DIV', intFlag('--n'), 512)
+    .option('--tsne-benign <n>', 'benign test images in the t-SNE', intFlag('--tsne-benign', 2), 1000)
+    .option('--tsne-adversarial <n>', 'adversarial examples in the t-SNE', intFlag('--tsne-adversarial', 0), 100)
     .option('--steps <k>', 'PGD steps (default: the run\'s pgdSteps)', intFlag('--steps'))
     .option('--seed <s>', 'seed', intFlag('--seed', 0), 0)
     .option('--db <file>', 'the store database')
     .option('--json', 'JSON lines; the last line is the result')
     .action(async (o: AnalyzeFlags) => {
       if (!o.epsSweep && !o.tsne && !o.overEpochs) throw new UsageError('ascl analyze: choose at least one of --eps-sweep, --over-epochs, --tsne');
-      const service = await createAppService({ dbPath: dbPathOf(o), workers: 1, log: () => {} });
+      const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, log: () => {} });
       try {
         if (!service.store.getRun(o.run)) throw new UsageError(`ascl analyze: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
         const progress = taskProgress(`analyze ${o.run}`, o.json === true);
         let out;
         try {
-          out = await service.analyze(o.run, { overEpochs: o.overEpochs === true, epsSweep: o.epsSweep ?? [], tsne: o.tsne === true, n: o.n, steps: o.steps ?? null, seed: o.seed }, progress.update);
+          out = await service.analyze(o.run, { overEpochs: o.overEpochs === true, epsSweep: o.epsSweep ?? [], tsne: o.tsne === true, n: o.n, steps: o.steps ?? null, seed: o.seed,
+            tsneBenign: o.tsneBenign, tsneAdversarial: o.tsneAdversarial }, progress.update);
         } finally {
           progress.stop();
         }

@@ -28,6 +28,15 @@ export function dbPathOf(o: DbOptions): string {
   return resolveDbPath(o.db ?? null);
 }
 
+/** The store of a command that only reads or continues runs: it must exist already (never created by a typo). */
+export function existingDbPath(o: DbOptions): string {
+  const file = dbPathOf(o);
+  if (!fs.existsSync(file)) {
+    throw new UsageError(`no store at ${file}; train a run first, or choose the store with --db FILE or ASCL_HOME`);
+  }
+  return file;
+}
+
 /** Reads a JSON file given on the command line; problems name the file. */
 export function readJsonFile(file: string, what: string): unknown {
   let text: string;

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { Store } from '../store/store.js';
 import { doctor } from '../store/doctor.js';
-import { EXIT, dbPathOf, jsonLine } from './common.js';
+import { EXIT, existingDbPath, jsonLine } from './common.js';
 
 export function doctorCommand(): Command {
   return new Command('doctor')
@@ -10,7 +10,7 @@ export function doctorCommand(): Command {
     .option('--db <file>', 'the store database')
     .option('--json', 'print the report as JSON')
     .action((opts: { db?: string; json?: boolean }) => {
-      const store = new Store(dbPathOf(opts));
+      const store = new Store(existingDbPath(opts));
       try {
         const r = doctor(store);
         if (opts.json) jsonLine(r);

@@ -9,7 +9,7 @@ import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type 
 import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../engine/config/run-config.js';
 import { createAppService } from '../service/app-service.js';
 import type { EvalJob } from '../service/protocol.js';
-import { UsageError, dbPathOf, fractionFlag, intFlag, jsonLine } from './common.js';
+import { UsageError, dbPathOf, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
 import { taskProgress } from './progress.js';
 
 interface EvalFlags {
@@ -37,7 +37,16 @@ export function evalCommand(): Command {
     .action(async (o: EvalFlags) => {
       if ((o.run === undefined) === (o.model === undefined)) throw new UsageError('ascl eval: give exactly one of --run RUN or --model PATH/model.json');
       if (o.eps !== undefined && o.eps > 1) throw new UsageError(`--eps must be at most 1 for images in [0, 1] (got ${o.eps})`);
-      const service = await createAppService({ dbPath: dbPathOf(o), workers: 1, backend: o.backend, log: () => {} });
+      if (o.eps !== undefined && !(o.eps > 0)) throw new UsageError(`--eps must be positive for an attack (got ${o.eps})`);
+      let modelFile: string | null = null;
+      if (o.model !== undefined) {
+        if (!o.dataset) throw new UsageError('ascl eval: --model needs --dataset');
+        modelFile = path.resolve(o.model);
+        if (!modelFile.endsWith('.json')) throw new UsageError(`ascl eval: --model must name a model.json file (got ${o.model})`);
+        if (!fs.existsSync(modelFile)) throw new UsageError(`ascl eval: ${modelFile} does not exist`);
+      }
+      // --model needs no stored run, but any store will do for the worker pool; --run needs the existing store.
+      const service = await createAppService({ dbPath: o.run !== undefined ? existingDbPath(o) : dbPathOf(o), workers: 1, backend: o.backend, log: () => {} });
       try {
         let job: EvalJob;
         let checkpointEpoch: number | null = null;
@@ -53,15 +62,10 @@ export function evalCommand(): Command {
             dataset: config.dataset, dataDir: o.dataDir ?? config.dataDir, attack: o.attack, eps: o.eps ?? attackBudget(config).eps,
             steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
         } else {
-          if (!o.dataset) throw new UsageError('ascl eval: --model needs --dataset');
-          const file = path.resolve(o.model!);
-          if (path.basename(file) !== 'model.json' && !file.endsWith('.json')) throw new UsageError(`ascl eval: --model must name a model.json file (got ${o.model})`);
-          if (!fs.existsSync(file)) throw new UsageError(`ascl eval: ${file} does not exist`);
-          job = { kind: 'eval', source: { kind: 'layers-model', path: file }, dataset: o.dataset, dataDir: o.dataDir ?? null, attack: o.attack,
-            eps: o.eps ?? DATASET_ATTACK_DEFAULTS[o.dataset].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n,
+          job = { kind: 'eval', source: { kind: 'layers-model', path: modelFile! }, dataset: o.dataset!, dataDir: o.dataDir ?? null, attack: o.attack,
+            eps: o.eps ?? DATASET_ATTACK_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n,
             batchSize: o.batchSize, seed: o.seed, backend: o.backend };
         }
-        if (!(job.eps > 0)) throw new UsageError(`--eps must be positive for an attack (got ${job.eps})`);
         const progress = taskProgress(`${o.attack} eps ${job.eps.toFixed(5)}`, o.json === true);
         let r;
         try {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { ApiResponses } from '../api/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
-import { UsageError, dbPathOf } from './common.js';
+import { UsageError, existingDbPath } from './common.js';
 
 export function exportCommand(): Command {
   return new Command('export')
@@ -14,7 +14,7 @@ export function exportCommand(): Command {
     .addOption(new Option('--what <what>', 'what to export').choices(['epochs', 'steps', 'evals', 'compare']).default('epochs'))
     .option('--db <file>', 'the store database')
     .action(async (runIds: string[], opts: { csv: string; what: string; db?: string }) => {
-      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      const service = await createAppService({ dbPath: existingDbPath(opts), workers: 1 });
       try {
         const r = (await dispatch(service, 'export:csv', { what: opts.what, runIds })) as ApiResponses['export:csv'];
         if (opts.csv === '-') { process.stdout.write(r.csv); return; }

@@ -42,7 +42,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // commander has printed its message already.
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`ascl: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${message.startsWith('ascl') ? '' : 'ascl: '}${message}\n`);
     return exitCodeFor(err);
   }
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { dispatch } from '../api/dispatch.js';
-import { dbPathOf } from './common.js';
+import { existingDbPath } from './common.js';
 import { followRun } from './follow.js';
 
 export function resumeCommand(): Command {
@@ -12,7 +12,7 @@ export function resumeCommand(): Command {
     .option('--db <file>', 'the store database')
     .option('--json', 'JSON lines on stdout even on a terminal')
     .action(async (runId: string, opts: { db?: string; json?: boolean }) => {
-      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      const service = await createAppService({ dbPath: existingDbPath(opts), workers: 1 });
       try {
         await dispatch(service, 'runs:resume', { id: runId });
         process.exitCode = await followRun(service, runId, { json: opts.json === true, verb: 'resuming' });

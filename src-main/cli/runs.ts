@@ -1,9 +1,10 @@
 /** `ascl runs` and `ascl show RUN`: what the store holds. */
+import fs from 'node:fs';
 import { Command } from 'commander';
 import type { ApiResponses, RunSummary } from '../api/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
-import { dbPathOf, jsonLine } from './common.js';
+import { dbPathOf, existingDbPath, jsonLine } from './common.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -19,7 +20,13 @@ export function runsCommand(): Command {
     .option('--status <status>', 'only runs with this status')
     .option('--json', 'print a JSON array')
     .action(async (opts: { db?: string; status?: string; json?: boolean }) => {
-      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      const file = dbPathOf(opts);
+      if (!fs.existsSync(file)) {
+        // Listing a store that does not exist yet: nothing to show, and nothing is created.
+        if (opts.json) jsonLine([]); else process.stdout.write(`no runs (no store at ${file} yet)\n`);
+        return;
+      }
+      const service = await createAppService({ dbPath: file, workers: 1 });
       try {
         const runs = (await dispatch(service, 'runs:list', opts.status ? { status: opts.status } : {})) as RunSummary[];
         if (opts.json) {
@@ -49,7 +56,7 @@ export function showCommand(): Command {
     .option('--db <file>', 'the store database')
     .option('--json', 'print one JSON object (status, config, epochs[], evaluations[], checkpoints[])')
     .action(async (runId: string, opts: { db?: string; json?: boolean }) => {
-      const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1 });
+      const service = await createAppService({ dbPath: existingDbPath(opts), workers: 1 });
       try {
         const run = (await dispatch(service, 'runs:get', { id: runId })) as ApiResponses['runs:get'];
         const epochs = service.store.epochs(runId);

@@ -35,7 +35,11 @@ export interface AppServiceOptions {
   log?: (message: string) => void;
 }
 
-export interface AnalyzeRequest { overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; steps: number | null; seed: number }
+export interface AnalyzeRequest {
+  overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; steps: number | null; seed: number;
+  /** t-SNE points (default 1000 benign + 100 adversarial, as Figure 6). */
+  tsneBenign?: number; tsneAdversarial?: number;
+}
 
 export interface AppService extends ApiService {
   readonly store: Store;
@@ -293,6 +297,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const checkpoints = store.checkpoints(runId).reverse().map((c) => ({ epoch: c.epoch, file: store.resolveFile(c.file), sha256: c.sha256 }));
       if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
       const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
+        tsneBenign: o.tsneBenign ?? 1000, tsneAdversarial: o.tsneAdversarial ?? 100,
         n: o.n, steps: o.steps ?? config.pgdSteps, seed: o.seed, backend }, onProgress).done;
       if (outcome.rdivEpochs.length) store.setRdivEpoch(runId, outcome.rdivEpochs);
       if (outcome.rdivEps.length) store.setRdivEps(runId, outcome.rdivEps);

@@ -96,7 +96,8 @@ async function analyze(j: AnalyzeJob): Promise<void> {
         out.rdivEps = pts.map((p, i) => ({ eps: j.epsSweep[i], dPlus: p.dPlus, dMinus: p.dMinus, rdiv: p.rdiv, robustAccuracy: p.robustAccuracy }));
       }
       if (j.tsne) {
-        out.tsne = latentTsne(model, data.test.images, data.test.labels, { eps: budget.eps, stepSize: budget.stepSize, steps: j.steps, seed: j.seed });
+        out.tsne = latentTsne(model, data.test.images, data.test.labels, {
+          benign: j.tsneBenign, adversarial: j.tsneAdversarial, eps: budget.eps, stepSize: budget.stepSize, steps: j.steps, seed: j.seed });
         tick();
       }
     } finally { model.dispose(); }

@@ -50,7 +50,10 @@ export interface AnalyzeJob {
   overEpochs: boolean;
   epsSweep: number[];
   tsne: boolean;
-  /** Test images used (R-DIV); t-SNE uses up to 1000 benign + 100 adversarial. */
+  /** t-SNE points: benign test images and adversarial examples of the first of them (Figure 6: 1000 + 100). */
+  tsneBenign: number;
+  tsneAdversarial: number;
+  /** Test images used for R-DIV. */
   n: number;
   steps: number;
   seed: number;
