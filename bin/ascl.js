@@ -7,6 +7,8 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist', 'src-main', 'cli', 'index.js');
+// `ascl runs | head`: a closed pipe ends the output quietly.
+process.stdout.on('error', (err) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
 let cli;
 if (existsSync(built)) {
   cli = await import(pathToFileURL(built).href);

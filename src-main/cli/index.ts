@@ -51,5 +51,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 const invokedDirectly = process.argv[1] !== undefined && fs.existsSync(process.argv[1]) &&
   import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href;
 if (invokedDirectly) {
+  // `ascl runs | head`: a closed pipe ends the output quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
   void main().then((code) => { process.exitCode = code; });
 }

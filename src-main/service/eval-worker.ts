@@ -16,7 +16,7 @@ import { latentDivergence, rdivSweep } from '../engine/analysis/rdiv.js';
 import { latentTsne } from '../engine/analysis/tsne.js';
 import { readTrainCheckpoint } from '../store/train-checkpoint.js';
 import type { AnalysisOutcome, AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
-import { loadExternalModel } from './external-model.js';
+import { loadExternalModel } from '../engine/models/external.js';
 
 const port = parentPort;
 if (!port) throw new Error('eval-worker: must run in a worker thread');
@@ -42,9 +42,9 @@ async function evaluate(j: EvalJob): Promise<void> {
     logits = inferenceLogits(model);
     dispose = () => model.dispose();
   } else {
-    const ext = await loadExternalModel(j.source.path, [data.height, data.width, data.channels], data.numClasses);
+    const ext = await loadExternalModel(j.source.path, { inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses });
     logits = ext.logits;
-    dispose = ext.dispose;
+    dispose = () => ext.dispose();
   }
   try {
     const n = Math.min(j.n, data.test.count);
