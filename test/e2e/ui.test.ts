@@ -75,12 +75,28 @@ describe('served UI on the demo service (Chromium headless)', () => {
   it('a started run page shows live charts whose point count grows', async () => {
     await page.goto(`${base}/#/setup`);
     await page.getByTestId('run-name').fill('live-demo');
-    await page.getByTestId('field-epochs').fill('3');
+    await page.getByTestId('field-epochs').fill('60');
     await page.getByTestId('start').click();
     await page.waitForURL(/#\/run\//);
     const first = await pointsOf(page);
     await expect.poll(() => pointsOf(page), { timeout: 30_000, interval: 500 }).toBeGreaterThan(first);
     await screenshot(page, 'ui-run-live');
+  });
+
+  it('drag-zoom on the live loss chart survives the next data refresh (zoom kept, points still growing)', async () => {
+    const chart = page.locator('[data-testid=chart]').first();
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.4, { steps: 5 });
+    await page.mouse.up();
+    const zoom = await chart.getAttribute('data-zoom');
+    expect(zoom).toMatch(/^[\d.]+,[\d.]+$/);
+    const before = await pointsOf(page);
+    await expect.poll(() => pointsOf(page), { timeout: 20_000, interval: 300 }).toBeGreaterThan(before);
+    expect(await chart.getAttribute('data-zoom')).toBe(zoom);
+    await chart.dblclick();
+    expect(await chart.getAttribute('data-zoom')).toBe('');
   });
 
   it('compare two runs: results table rows, config diff, table CSV download has the right content', async () => {
