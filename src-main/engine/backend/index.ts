@@ -29,6 +29,9 @@ export interface BackendReport {
   customKernels: string[];
 }
 
+/** The kernels in ./kernels/ rely on this version's internals (heap layout, `asm.memory`). */
+const PINNED_WASM_VERSION = '4.22.0';
+
 const attempts: BackendAttempt[] = [];
 let active: BackendName | null = null;
 let customKernels: string[] = [];
@@ -79,6 +82,12 @@ export function wasmBinaryFolder(): string {
 async function startWasm(): Promise<boolean> {
   return tryVariant('wasm', '@tensorflow/tfjs-backend-wasm (SIMD, single-threaded) + project kernels', async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasm.version_wasm !== PINNED_WASM_VERSION) {
+      throw new Error(
+        `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} is installed; this project's kernels use the internals of ` +
+          `${PINNED_WASM_VERSION} (package.json pins it): run npm ci`,
+      );
+    }
     if (tf.findBackend('wasm') === null) wasm.setWasmPaths(wasmBinaryFolder());
     customKernels = registerWasmKernels(); // before the backend starts: kernel setup runs then
     await setBackendOrThrow('wasm');
