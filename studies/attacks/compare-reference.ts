@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../../src-main/engine/backend/index.js';
 import { evaluateRobustness } from '../../src-main/engine/evaluate/evaluate.js';
 import type { AttackName, BackendChoice } from '../../src-main/engine/config/options.js';
-import { CIFAR_TEST, REFERENCE_DIR, loadLayersModelFromDir, logitsOf, readCifarBatch } from '../../test/attacks/fixtures.js';
+import { loadExternalModel } from '../../src-main/engine/models/external.js';
+import { CIFAR_TEST, REFERENCE_DIR, readCifarBatch } from '../../test/attacks/fixtures.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, backend: { type: 'string', default: 'wasm' }, only: { type: 'string', default: 'fgsm,pgd,aa' } } });
 const n = Number(values.n);
@@ -21,7 +22,7 @@ const ref = JSON.parse(readFileSync(resolve(REFERENCE_DIR, 'reference_results.js
   clean_accuracy_1000: number; fgsm_accuracy_1000: number; pgd20_accuracy_1000: number; autoattack_standard_accuracy_1000: number;
   autoattack_accuracy_after_each_attack: Record<string, number>; autoattack_robust_per_sample_1000: number[];
 };
-const f = logitsOf(await loadLayersModelFromDir(REFERENCE_DIR));
+const f = (await loadExternalModel(REFERENCE_DIR, { inputShape: [32, 32, 3], numClasses: 10 })).logits;
 const data = readCifarBatch(CIFAR_TEST, n);
 const base = { logits: f, images: data.images, labels: data.labels, shape: [32, 32, 3] as [number, number, number], numClasses: 10, eps: 8 / 255, stepSize: 2 / 255, n, batchSize: 250, seed: 0 };
 const line = (name: string, ours: number, theirs: number | null, seconds: number) =>

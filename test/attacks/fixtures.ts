@@ -1,12 +1,11 @@
 /**
- * Test fixtures for attacks: the reference CNN of ../shared/reference-models/cifar10-cnn-pgdat
- * (a TensorFlow.js LayersModel trained in PyTorch) and the CIFAR-10 test batch, both read from disk.
+ * Test fixtures for attacks: paths of the reference CNN (../shared/reference-models/cifar10-cnn-pgdat,
+ * a TensorFlow.js LayersModel trained in PyTorch; load it with models/external.ts), its weights as an
+ * engine small-cnn, and the first images of the CIFAR-10 test batch.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { tf } from '../../src-main/engine/tf.js';
-import type { ClassifierModel, LogitsFn } from '../../src-main/engine/models/model.js';
+import type { ClassifierModel } from '../../src-main/engine/models/model.js';
 import { createModel, setNamedWeights } from '../../src-main/engine/models/index.js';
 import type { NamedArrays } from '../../src-main/engine/train/types.js';
 
@@ -16,26 +15,6 @@ export const CIFAR_TEST = resolve(SHARED, 'datasets/cifar10/cifar-10-batches-bin
 
 export function referenceAvailable(): boolean {
   return existsSync(resolve(REFERENCE_DIR, 'model.json')) && existsSync(CIFAR_TEST);
-}
-
-/** Loads a LayersModel from model.json + its weight files without tfjs-node (tf.io.fromMemory). */
-export async function loadLayersModelFromDir(dir: string): Promise<tfl.LayersModel> {
-  const json = JSON.parse(readFileSync(resolve(dir, 'model.json'), 'utf8')) as {
-    modelTopology: object; weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-  };
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    specs.push(...group.weights);
-    for (const p of group.paths) buffers.push(readFileSync(resolve(dir, p)));
-  }
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
-}
-
-export function logitsOf(model: tfl.LayersModel): LogitsFn {
-  return (x) => model.apply(x, { training: false }) as tf.Tensor2D;
 }
 
 /** First n images of a CIFAR-10 binary batch (label byte + 3072 CHW bytes), as NHWC in [0, 1]. */

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../../src-main/engine/tf.js';
 import { initBackend } from '../../src-main/engine/backend/index.js';
 import type { LogitsFn } from '../../src-main/engine/models/model.js';
@@ -18,7 +17,8 @@ import { squareAttack } from '../../src-main/engine/attacks/square.js';
 import { getAttack } from '../../src-main/engine/attacks/index.js';
 import { autoAttack } from '../../src-main/engine/attacks/autoattack.js';
 import { linfDistance } from '../../src-main/engine/attacks/batch-ops.js';
-import { CIFAR_TEST, REFERENCE_DIR, loadLayersModelFromDir, logitsOf, readCifarBatch, referenceAvailable, referenceEngineModel } from './fixtures.js';
+import { loadExternalModel, type ExternalClassifier } from '../../src-main/engine/models/external.js';
+import { CIFAR_TEST, REFERENCE_DIR, readCifarBatch, referenceAvailable, referenceEngineModel } from './fixtures.js';
 
 const EPS = 8 / 255;
 interface Reference {
@@ -27,7 +27,8 @@ interface Reference {
 }
 
 describe.skipIf(!referenceAvailable())('reference CNN (PGD-AT, PyTorch) on CIFAR-10 test images, eps 8/255', () => {
-  let model: tfl.LayersModel;
+  // The reference as `ascl eval --model` loads it (models/external.ts).
+  let model: ExternalClassifier;
   let f: LogitsFn;
   let ref: Reference;
   let data: { images: Float32Array; labels: Int32Array };
@@ -35,8 +36,8 @@ describe.skipIf(!referenceAvailable())('reference CNN (PGD-AT, PyTorch) on CIFAR
 
   beforeAll(async () => {
     await initBackend('wasm');
-    model = await loadLayersModelFromDir(REFERENCE_DIR);
-    f = logitsOf(model);
+    model = await loadExternalModel(REFERENCE_DIR, { inputShape: [32, 32, 3], numClasses: 10 });
+    f = model.logits;
     ref = JSON.parse(readFileSync(resolve(REFERENCE_DIR, 'reference_results.json'), 'utf8')) as Reference;
     data = readCifarBatch(CIFAR_TEST, 1000);
   });
@@ -82,7 +83,8 @@ describe.skipIf(!referenceAvailable())('reference CNN (PGD-AT, PyTorch) on CIFAR
   }, 300_000);
 
   it('every attack keeps its examples in the 8/255-ball and [0, 1], and no attack changes the weights (8 images, short runs)', async () => {
-    const before = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    const before = model.trainableVariables().map((w) => Float32Array.from(w.dataSync()));
+    expect(before.length).toBe(8);
     const x = tf.tensor4d(data.images.subarray(0, 8 * 3072), [8, 32, 32, 3]);
     const y = tf.tensor1d(data.labels.subarray(0, 8), 'int32');
     const p = { eps: EPS, stepSize: 2 / 255, steps: 5, randomStart: true, restarts: 1, numClasses: 10, seed: 1 };
@@ -104,7 +106,7 @@ describe.skipIf(!referenceAvailable())('reference CNN (PGD-AT, PyTorch) on CIFAR
       expect(hi, name).toBeLessThanOrEqual(1);
       adv.dispose();
     }
-    const after = model.getWeights().map((w) => w.dataSync());
+    const after = model.trainableVariables().map((w) => w.dataSync());
     before.forEach((w, i) => expect(Array.from(after[i]).every((v, j) => v === w[j])).toBe(true));
     tf.dispose([x, y]);
   });

@@ -14,6 +14,7 @@ import { getAttack } from '../attacks/index.js';
 import { autoAttack, AUTOATTACK_ORDER } from '../attacks/autoattack.js';
 import { linfDistance, predictLabels } from '../attacks/batch-ops.js';
 import type { AttackParams } from '../attacks/attack.js';
+import { logitsFn } from '../models/logits.js';
 
 /** The paper's evaluation PGD: k = 250 (Section 4.1). */
 export const DEFAULT_STEPS: Record<AttackName, number> = {
@@ -57,9 +58,9 @@ export interface EvaluateResult {
   seconds: number;
 }
 
-/** An engine model's logits in inference mode. */
+/** An engine model's logits in inference mode (models/logits.ts: latent and projection dropped). */
 export function inferenceLogits(model: ClassifierModel): LogitsFn {
-  return (x) => model.forward(x, { training: false }).logits;
+  return logitsFn(model, false);
 }
 
 export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateResult> {
