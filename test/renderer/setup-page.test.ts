@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+/**
+ * Component test of the experiment form (Setup.svelte) in jsdom with a fake API client: the
+ * fields come from the service's real `config:describe`, bad values are named before anything
+ * starts, and Start sends only the changed values.
+ */
+import { fireEvent as domFire, screen, waitFor } from '@testing-library/dom';
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeRunConfig } from '../../src-main/service/describe.js';
+
+// Svelte is loaded by Node (an external dependency), which picks its server build; the component
+// test needs the client runtime, so both entry points are mapped to their browser files.
+// @ts-expect-error the runtime's source file has no declaration of its own (its types are svelte's)
+vi.mock('svelte', () => import('../../node_modules/svelte/src/index-client.js'));
+// @ts-expect-error as above
+vi.mock('svelte/store', () => import('../../node_modules/svelte/src/store/index-client.js'));
+
+const calls = vi.hoisted(() => [] as Array<{ channel: string; req: unknown }>);
+vi.mock('../../src-renderer/src/api/index.js', () => ({
+  api: {
+    async call(channel: string, req: unknown) {
+      calls.push({ channel, req });
+      if (channel === 'config:describe') return { fields: describeRunConfig() };
+      if (channel === 'presets:list') return [{ name: 'table3-leaked', description: 'Table 3 row: ASCL Leaked-LS', config: { defense: 'ascl', selection: 'leaked' } }];
+      if (channel === 'runs:start') return { id: 'new-run' };
+      if (channel === 'runs:sweep') return { ids: ['a', 'b'] };
+      if (channel === 'runs:list') return [];
+      throw new Error(`fake api: unexpected ${channel}`);
+    },
+    on: () => () => {},
+    connection: () => 'live',
+    onConnection: () => () => {},
+  },
+}));
+
+const { default: Setup } = await import('../../src-renderer/src/pages/Setup.svelte');
+
+// Mounted with svelte's own (client) mount; queries and events from @testing-library/dom.
+let mounted: Record<string, unknown> | null = null;
+function render(component: typeof Setup): void {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  mounted = mount(component, { target });
+}
+/** DOM events, then Svelte's pending updates flushed. */
+const fireEvent = {
+  input: async (el: Element, init: { target: { value: string } }) => { (el as HTMLInputElement).value = init.target.value; domFire.input(el); flushSync(); },
+  change: async (el: Element, init: { target: { value: string } }) => { (el as HTMLInputElement).value = init.target.value; domFire.change(el); flushSync(); },
+  click: async (el: Element) => { domFire.click(el); flushSync(); },
+};
+
+afterEach(() => {
+  if (mounted) unmount(mounted);
+  mounted = null;
+  calls.length = 0;
+  document.body.innerHTML = '';
+});
+
+describe('Setup.svelte (experiment form)', () => {
+  it('shows every config field with its default (epochs default 200, tau 0.07)', async () => {
+    render(Setup);
+    const epochs = await screen.findByTestId('field-epochs') as HTMLInputElement;
+    expect(epochs.value).toBe('200');
+    expect((screen.getByTestId('field-tau') as HTMLInputElement).value).toBe('0.07');
+    for (const f of describeRunConfig()) expect(screen.getByTestId(`field-${f.key}`)).toBeTruthy();
+    expect(screen.getAllByText(/^default 200$/).length).toBeGreaterThan(0);
+  });
+
+  it('batchSize "1" is refused by the schema before starting; runs:start is not called', async () => {
+    render(Setup);
+    const batch = await screen.findByTestId('field-batchSize');
+    await fireEvent.input(batch, { target: { value: '1' } });
+    expect((await screen.findByTestId('error-batchSize')).textContent).toMatch(/>=\s*2|at least 2|too small/i);
+    await fireEvent.click(screen.getByTestId('start'));
+    expect(calls.some((c) => c.channel === 'runs:start')).toBe(false);
+    expect(screen.getByTestId('form-errors').textContent).toMatch(/Batch size/);
+  });
+
+  it('Start sends only the changed values (epochs 3, dataset synthetic) and the name', async () => {
+    render(Setup);
+    await fireEvent.input(await screen.findByTestId('field-epochs'), { target: { value: '3' } });
+    await fireEvent.change(screen.getByTestId('field-dataset'), { target: { value: 'synthetic' } });
+    await fireEvent.input(screen.getByTestId('run-name'), { target: { value: 'unit' } });
+    await fireEvent.click(screen.getByTestId('start'));
+    await waitFor(() => expect(calls.find((c) => c.channel === 'runs:start')).toBeDefined());
+    expect(calls.find((c) => c.channel === 'runs:start')!.req).toEqual({ name: 'unit', config: { epochs: 3, dataset: 'synthetic' } });
+    await waitFor(() => expect(location.hash).toBe('#/run/new-run'));
+  });
+
+  it('choosing preset table3-leaked fills its values; the sweep of 4 selections x seeds "0, 1" sends runs:sweep with both axes', async () => {
+    render(Setup);
+    await screen.findByTestId('field-epochs');
+    await waitFor(() => expect(screen.getByTestId('preset').querySelectorAll('option')).toHaveLength(2));
+    await fireEvent.change(screen.getByTestId('preset'), { target: { value: 'table3-leaked' } });
+    expect((screen.getByTestId('field-selection') as HTMLSelectElement).value).toBe('leaked');
+    await fireEvent.click(screen.getByTestId('sweep-on'));
+    await fireEvent.input(screen.getByTestId('sweep-seed'), { target: { value: '0, 1' } });
+    expect(screen.getByTestId('sweep-count').textContent).toMatch(/^8 runs will be queued/);
+    await fireEvent.click(screen.getByTestId('start'));
+    await waitFor(() => expect(calls.find((c) => c.channel === 'runs:sweep')).toBeDefined());
+    expect(calls.find((c) => c.channel === 'runs:sweep')!.req).toEqual({
+      preset: 'table3-leaked', config: {}, axes: { selection: ['global', 'hard', 'soft', 'leaked'], seed: [0, 1] },
+    });
+  });
+});
