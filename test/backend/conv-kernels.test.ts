@@ -50,6 +50,8 @@ describe('MaxPoolGrad on wasm matches cpu (first maximum wins ties)', () => {
     { n: 2, h: 7, w: 9, c: 5, k: 2, s: 2, pad: 'same' as const },
     { n: 2, h: 7, w: 7, c: 6, k: 3, s: 2, pad: 'same' as const },
     { n: 2, h: 6, w: 6, c: 3, k: 3, s: 1, pad: 'valid' as const },
+    { n: 2, h: 8, w: 6, c: 5, k: 2, s: 2, pad: 'valid' as const }, // tiles the input exactly, channel tail
+    { n: 1, h: 9, w: 9, c: 4, k: 3, s: 3, pad: 'valid' as const },
   ];
   for (const p of POOLS) {
     it(`x [${p.n},${p.h},${p.w},${p.c}] window ${p.k} stride ${p.s} pad ${p.pad}, after relu (ties at 0)`, async () => {

@@ -111,8 +111,10 @@ export function maxPoolGrad(
   xPtr: usize, dyPtr: usize, dxPtr: usize, n: i32, h: i32, w: i32, c: i32,
   oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
 ): void {
-  memory.fill(dxPtr, 0, <usize>(n * h * w * c) << 2);
   const tiled = sh == kh && sw == kw;
+  // Tiling windows that cover the whole input write every element of dx: no zero fill needed.
+  const covers = tiled && padT == 0 && padL == 0 && oh * sh == h && ow * sw == w;
+  if (!covers) memory.fill(dxPtr, 0, <usize>(n * h * w * c) << 2);
   const c4 = c & ~3;
   const negInf = f32x4.splat(-Infinity);
   for (let b = 0; b < n; b++) {
@@ -162,7 +164,17 @@ export function maxPoolGrad(
               if (v > best) { best = v; arg = pos; }
             }
           }
-          scatterLane(dxPtr, arg, c, j, load<f32>(dyRow + (<usize>j << 2)));
+          const g = load<f32>(dyRow + (<usize>j << 2));
+          if (tiled) {
+            for (let i = hs; i < he; i++) {
+              for (let k = ws; k < we; k++) {
+                const pos = img + i * w + k;
+                store<f32>(dxPtr + (<usize>(pos * c + j) << 2), pos == arg ? g : 0);
+              }
+            }
+          } else {
+            scatterLane(dxPtr, arg, c, j, g);
+          }
         }
       }
     }
