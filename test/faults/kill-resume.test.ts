@@ -15,7 +15,8 @@ import { lastJson, runCli, startCli } from '../cli/cli-helpers.js';
 
 const KILLS = 3;
 const EPOCHS = 6;
-const SEED = 20261125;
+// A new seed every run (so CI explores other kill moments); ASCL_FAULT_SEED=N replays one.
+const SEED = Number(process.env.ASCL_FAULT_SEED ?? Date.now() % 2 ** 31);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-faults-'));
 const db = path.join(dir, 'ascl.db');
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
@@ -73,7 +74,7 @@ describe(`SIGKILL ${KILLS} times at random moments, then resume (seed ${SEED})`,
       }
       if (k < KILLS) expect(epochsSeen, `launch ${k} finished no epoch before its kill`).toBeGreaterThanOrEqual(1);
     }
-    console.log(`fault injection: ${KILLS} kills survived`, JSON.stringify(kills));
+    console.log(`fault injection (ASCL_FAULT_SEED=${SEED}): ${KILLS} kills survived`, JSON.stringify(kills));
 
     const show = await runCli(['show', runId, '--db', db, '--json']);
     expect(show.code, show.stderr).toBe(0);

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunStatus } from '../../src-main/api/channels.js';
 import { Store, doctor } from '../../src-main/store/index.js';
 import { fakeService, tempDir, SMALL } from './helpers.js';
 import type { AppService } from '../../src-main/service/app-service.js';
@@ -12,28 +11,6 @@ afterEach(async () => { await service?.close(); service = null; });
 const epochsOf = (s: AppService, id: string) => s.store.epochs(id).map((e) => e.epoch);
 
 describe('queue on worker threads (fake engine)', () => {
-  it('8 queued runs on 2 workers: all complete, none lost, never more than 2 running at once, every epoch exactly once', async () => {
-    service = await fakeService(path.join(tempDir(), 'a.db'), { workers: 2 });
-    let running = 0;
-    let maxRunning = 0;
-    const statuses: Array<[string, RunStatus]> = [];
-    service.on('run:status', (e) => {
-      statuses.push([e.id, e.status]);
-      if (e.status === 'running') maxRunning = Math.max(maxRunning, ++running);
-      if (['completed', 'failed', 'cancelled', 'interrupted'].includes(e.status)) running--;
-    });
-    const { ids } = await service['runs:sweep']({ name: 'load', config: { ...SMALL }, axes: { selection: ['global', 'hard', 'soft', 'leaked'], seed: [1, 2] } });
-    expect(ids.length).toBe(8);
-    const final = await Promise.all(ids.map((id) => service!.waitForRun(id)));
-    expect(final).toEqual(Array(8).fill('completed'));
-    expect(maxRunning).toBe(2);
-    for (const id of ids) expect(epochsOf(service, id)).toEqual([1, 2, 3]);
-    expect(doctor(service.store).problems).toEqual([]);
-    // 4 groups (one per selection) of 2 seeds each
-    const table = await service['compare:table']({ runIds: ids, summary: { kind: 'last' } });
-    expect(table.rows.map((r) => r.n)).toEqual([2, 2, 2, 2]);
-  });
-
   it('a worker that throws (out of memory) marks its run failed with the reason, and the queue carries on', async () => {
     service = await fakeService(path.join(tempDir(), 'a.db'), { workers: 1 });
     const bad = await service['runs:start']({ config: { ...SMALL, lambdaNat: 77 } });
