@@ -107,6 +107,10 @@ export class Store {
    * resumed); runs owned by a live process (another CLI, the desktop app) are left alone.
    */
   reconcileInterrupted(isOwnerAlive: (r: RunRecord) => boolean): string[] {
+    // Cheap read first: the write lock is taken only when some run needs marking.
+    const candidates = this.db.prepare("SELECT COUNT(*) n FROM runs WHERE status IN ('running', 'queued')").get() as { n: number };
+    if (candidates.n === 0) return [];
+    if (!this.listRuns().some((r) => (r.status === 'running' || r.status === 'queued') && !isOwnerAlive(r))) return [];
     return this.db.transaction(() => {
       const stale = this.listRuns().filter((r) => (r.status === 'running' || r.status === 'queued') && !isOwnerAlive(r));
       for (const r of stale) {
