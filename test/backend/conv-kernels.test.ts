@@ -14,6 +14,10 @@ const CASES: Case[] = [
   { n: 3, h: 11, w: 6, ci: 2, co: 7, k: 5, s: 1, pad: 'valid' },
   { n: 2, h: 8, w: 8, ci: 16, co: 32, k: 1, s: 2, pad: 'valid' },
   { n: 5, h: 6, w: 6, ci: 8, co: 8, k: 3, s: 1, pad: 'same' },
+  // Few input channels, stride 1: matmul + col2im.
+  { n: 2, h: 7, w: 9, ci: 3, co: 32, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 6, w: 6, ci: 2, co: 32, k: 5, s: 1, pad: 'valid' },
+  { n: 3, h: 8, w: 8, ci: 3, co: 16, k: 3, s: 1, pad: 1 },
   // Even sizes with stride 2 take the sub-pixel path; PyTorch-style symmetric padding as the models use.
   { n: 2, h: 8, w: 6, ci: 3, co: 5, k: 3, s: 2, pad: 1 },
   { n: 2, h: 12, w: 8, ci: 4, co: 3, k: 5, s: 2, pad: 2 },

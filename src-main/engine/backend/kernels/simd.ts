@@ -11,6 +11,7 @@ export interface SimdKernels {
   centredSquares(x: number, m: number, c: number, mean: number, sq: number): void;
   gradSums(x: number, dy: number, m: number, c: number, mean: number, sums: number): void;
   channelAffine2(u: number, v: number, m: number, c: number, a: number, b: number, k: number, out: number): void;
+  col2im(cols: number, dx: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, pt: number, pl: number): void;
   reluGrad(dy: number, x: number, out: number, n: number): void;
   maximum(a: number, b: number, out: number, n: number): void;
   minimum(a: number, b: number, out: number, n: number): void;

@@ -231,3 +231,33 @@ export function reluGrad(dyPtr: usize, xPtr: usize, outPtr: usize, n: i32): void
     store<f32>(outPtr + o, load<f32>(xPtr + o) > 0 ? load<f32>(dyPtr + o) : 0);
   }
 }
+
+/**
+ * col2im for a stride-1 transposed convolution with few output channels (the first layer's
+ * input gradient, CI = 3): dx[b, y, x, ci] = sum_{ky, kx} cols[b, y + pt - ky, x + pl - kx, (ky*KW + kx)*CI + ci],
+ * cols [N, OH, OW, KH*KW*CI] = dy @ W^T computed by XNNPACK. Gather form: each dx element written once.
+ */
+export function col2im(colsPtr: usize, dxPtr: usize, n: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, kh: i32, kw: i32, pt: i32, pl: i32): void {
+  const row = kh * kw * ci;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const out = dxPtr + (<usize>(((b * h + y) * w + x) * ci) << 2);
+        for (let c = 0; c < ci; c++) store<f32>(out + (<usize>c << 2), 0);
+        for (let ky = 0; ky < kh; ky++) {
+          const oy = y + pt - ky;
+          if (oy < 0 || oy >= oh) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ox = x + pl - kx;
+            if (ox < 0 || ox >= ow) continue;
+            const src = colsPtr + (<usize>(((b * oh + oy) * ow + ox) * row + (ky * kw + kx) * ci) << 2);
+            for (let c = 0; c < ci; c++) {
+              const a = out + (<usize>c << 2);
+              store<f32>(a, load<f32>(a) + load<f32>(src + (<usize>c << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
