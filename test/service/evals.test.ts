@@ -1,0 +1,27 @@
+/** evals:start through the queue with the real engine: the evaluation runs on a worker, is stored and announced by eval:done. */
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ApiEvents } from '../../src-main/api/channels.js';
+import { createAppService, type AppService } from '../../src-main/service/app-service.js';
+import { tempDir } from './helpers.js';
+
+let service: AppService | null = null;
+afterAll(async () => { await service?.close(); });
+
+describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
+  it('fgsm on 16 test images: eval:done carries the stored row; robust <= clean', async () => {
+    service = await createAppService({ dbPath: path.join(tempDir(), 'a.db'), workers: 1, backend: 'wasm', log: () => {} });
+    const { id } = await service['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16 } });
+    await expect(service['evals:start']({ runId: id, attack: 'fgsm', n: 16 })).rejects.toThrow(/no checkpoint yet/);
+    expect(await service.waitForRun(id)).toBe('completed');
+    const done = new Promise<ApiEvents['eval:done']>((resolve) => { service!.on('eval:done', resolve); });
+    const job = await service['evals:start']({ runId: id, attack: 'fgsm', n: 16, eps: '8/255' });
+    expect(job.id).toBeGreaterThan(0);
+    const ev = await done;
+    expect(ev.runId).toBe(id);
+    expect(ev.row).toMatchObject({ attack: 'fgsm', n: 16, runId: id });
+    expect(ev.row.eps).toBeCloseTo(8 / 255, 12);
+    expect(ev.row.robustAccuracy).toBeLessThanOrEqual(ev.row.cleanAccuracy);
+    expect(await service['evals:list']({ runId: id })).toEqual([ev.row]);
+  }, 120_000);
+});
