@@ -4,9 +4,9 @@
  * fields come from the service's real `config:describe`, bad values are named before anything
  * starts, and Start sends only the changed values.
  */
-import { fireEvent as domFire, screen, waitFor } from '@testing-library/dom';
-import { flushSync, mount, unmount } from 'svelte';
+import { screen, waitFor } from '@testing-library/dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render } from './mount.js';
 import { describeRunConfig } from '../../src-main/service/describe.js';
 
 // Svelte is loaded by Node (an external dependency), which picks its server build; the component
@@ -36,26 +36,7 @@ vi.mock('../../src-renderer/src/api/index.js', () => ({
 
 const { default: Setup } = await import('../../src-renderer/src/pages/Setup.svelte');
 
-// Mounted with svelte's own (client) mount; queries and events from @testing-library/dom.
-let mounted: Record<string, unknown> | null = null;
-function render(component: typeof Setup): void {
-  const target = document.createElement('div');
-  document.body.appendChild(target);
-  mounted = mount(component, { target });
-}
-/** DOM events, then Svelte's pending updates flushed. */
-const fireEvent = {
-  input: async (el: Element, init: { target: { value: string } }) => { (el as HTMLInputElement).value = init.target.value; domFire.input(el); flushSync(); },
-  change: async (el: Element, init: { target: { value: string } }) => { (el as HTMLInputElement).value = init.target.value; domFire.change(el); flushSync(); },
-  click: async (el: Element) => { domFire.click(el); flushSync(); },
-};
-
-afterEach(() => {
-  if (mounted) unmount(mounted);
-  mounted = null;
-  calls.length = 0;
-  document.body.innerHTML = '';
-});
+afterEach(() => { cleanup(); calls.length = 0; });
 
 describe('Setup.svelte (experiment form)', () => {
   it('shows every config field with its default (epochs default 200, tau 0.07)', async () => {
