@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../api/channels.js';
 import { ApiError } from '../api/dispatch.js';
-import { ATTACKS, type AttackName, type BackendChoice, type BackendName } from '../engine/config/options.js';
+import { ATTACKS, type AttackName, type BackendChoice } from '../engine/config/options.js';
 import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../engine/config/run-config.js';
 import { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
@@ -19,7 +19,7 @@ import { EventHub } from './events.js';
 import { listPresets, resolveRunConfig } from './presets.js';
 import type { AnalysisOutcome, EvalJob, EvalOutcome } from './protocol.js';
 import { buildSweep } from './sweep.js';
-import { TrainJobHandle } from './train-job.js';
+import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
 
 export interface AppServiceOptions {
@@ -53,10 +53,7 @@ export interface AppService extends ApiService {
 }
 
 const MAX_CONFIG_JSON = 64 * 1024;
-const HEARTBEAT_MS = 5000;
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-type QueueItem = { kind: 'train'; runId: string } | { kind: 'task'; start: () => Promise<void> };
 
 export async function createAppService(options: AppServiceOptions): Promise<AppService> {
   const workers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
@@ -64,64 +61,17 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const log = options.log ?? ((m: string) => console.error(m));
   const store = new Store(options.dbPath);
   const events = new EventHub();
-  const owner = { pid: process.pid, host: os.hostname() };
-  const queue: QueueItem[] = [];
-  /** Training jobs holding a worker (until their thread exits), and the live one of each run. */
-  const jobs = new Set<TrainJobHandle>();
-  const active = new Map<string, TrainJobHandle>();
-  let activeTasks = 0;
-  let lastBackend: BackendName | null = null;
-  let closed = false;
+  const runs = new RunQueue({ workers, store, events, backend, log, keepCheckpoints: options.keepCheckpoints ?? 2, engineModules: options.engineModules });
+  const owner = runs.owner;
   let evalCounter = 0;
 
-  const ownedHere = (id: string): boolean => (active.get(id)?.settled === false) || queue.some((q) => q.kind === 'train' && q.runId === id);
-  const isOwnerAlive = (r: RunRecord): boolean => {
-    if (r.ownerPid === null) return false;
-    if (r.ownerHost !== owner.host) return r.heartbeatAt !== null && Date.now() - r.heartbeatAt < 12 * HEARTBEAT_MS;
-    if (r.ownerPid === owner.pid) return ownedHere(r.id);
-    try { process.kill(r.ownerPid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-  };
+  /** Runs left running or queued by a process that is gone become `interrupted` (resumable). */
   const reconcile = (): void => {
-    for (const id of store.reconcileInterrupted(isOwnerAlive)) events.emit('run:status', { id, status: 'interrupted', error: store.getRun(id)?.error ?? null });
-  };
-  reconcile();
-
-  const heartbeat = setInterval(() => {
-    const ids = [...active.values()].filter((j) => !j.settled).map((j) => j.runId)
-      .concat(queue.flatMap((q) => (q.kind === 'train' ? [q.runId] : [])));
-    if (ids.length) store.heartbeat(ids);
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-
-  const pump = (): void => {
-    while (!closed && jobs.size + activeTasks < workers && queue.length > 0) {
-      const item = queue.shift()!;
-      if (item.kind === 'task') {
-        activeTasks++;
-        void item.start().finally(() => { activeTasks--; pump(); });
-        continue;
-      }
-      const job = new TrainJobHandle(item.runId, {
-        store, events, owner, backend, log, keepCheckpoints: options.keepCheckpoints ?? 2, engineModules: options.engineModules,
-        onBackend: (b) => { lastBackend = b; },
-      });
-      active.set(item.runId, job);
-      jobs.add(job);
-      const release = (): void => {
-        jobs.delete(job);
-        if (active.get(item.runId) === job) active.delete(item.runId);
-      };
-      try {
-        job.start();
-      } catch (err) {
-        release();
-        store.setStatus(item.runId, 'failed', { error: (err as Error).message });
-        events.emit('run:status', { id: item.runId, status: 'failed', error: (err as Error).message });
-        continue;
-      }
-      void job.done.then(() => { release(); pump(); });
+    for (const id of store.reconcileInterrupted((r) => runs.isOwnerAlive(r))) {
+      events.emit('run:status', { id, status: 'interrupted', error: store.getRun(id)?.error ?? null });
     }
   };
+  reconcile();
 
   const requireRun = (id: string): RunRecord => {
     const r = store.getRun(id);
@@ -130,7 +80,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   };
 
   const summarize = (r: RunRecord): RunSummary => {
-    const p = active.get(r.id)?.progress ?? null;
+    const p = runs.progress(r.id);
     const c = r.config;
     return {
       id: r.id, name: r.name, group: r.group, status: r.status, defense: String(c.defense), selection: String(c.selection),
@@ -152,14 +102,13 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     }
   };
 
-  const enqueueRun = (id: string): void => { queue.push({ kind: 'train', runId: id }); pump(); };
 
   const service: AppService = {
     store,
     on: (event, listener) => events.on(event, listener),
 
     async 'app:info'() {
-      return { version: VERSION, backend: lastBackend ?? (backend === 'auto' ? null : backend), workers, dbPath: store.dbPath };
+      return { version: VERSION, backend: runs.lastBackend ?? (backend === 'auto' ? null : backend), workers, dbPath: store.dbPath };
     },
     async 'config:describe'() {
       return { fields: describeRunConfig().map(({ nullable: _n, itemType: _i, ...f }) => f) };
@@ -178,7 +127,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const name = req.name?.trim() || `${config.defense}-${config.selection}-${config.model}-${config.dataset}-s${config.seed}`;
       const run = store.createRun({ name, group: req.group ?? null, config, seed: config.seed, epochsTotal: config.epochs, owner });
       events.emit('run:status', { id: run.id, status: 'queued', error: null });
-      enqueueRun(run.id);
+      runs.enqueueRuns([run.id]);
       return { id: run.id };
     },
     async 'runs:sweep'(req) {
@@ -193,17 +142,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       // Every combination is validated above; all runs are created in one transaction.
       const ids = store.db.transaction(() => items.map((it) => store.createRun({
         name: it.name, group: it.group, config: it.config, seed: it.config.seed, epochsTotal: it.config.epochs, owner }).id))();
-      for (const id of ids) { events.emit('run:status', { id, status: 'queued', error: null }); queue.push({ kind: 'train', runId: id }); }
-      pump();
+      for (const id of ids) events.emit('run:status', { id, status: 'queued', error: null });
+      runs.enqueueRuns(ids);
       return { ids };
     },
     async 'runs:cancel'(req) {
       const r = requireRun(req.id);
-      const job = active.get(r.id);
-      if (job && !job.settled) { job.stop(); return { ok: true }; }
-      const qi = queue.findIndex((q) => q.kind === 'train' && q.runId === r.id);
-      if (qi >= 0) {
-        queue.splice(qi, 1);
+      const job = runs.liveJob(r.id);
+      if (job) { job.stop(); return { ok: true }; }
+      if (runs.removeQueued(r.id)) {
         store.setStatus(r.id, 'cancelled', { error: null });
         events.emit('run:status', { id: r.id, status: 'cancelled', error: null });
         return { ok: true };
@@ -221,7 +168,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       }
       store.setStatus(r.id, 'queued', { owner });
       events.emit('run:status', { id: r.id, status: 'queued', error: null });
-      enqueueRun(r.id);
+      runs.enqueueRuns([r.id]);
       return { ok: true };
     },
     async 'runs:delete'(req) {
@@ -254,10 +201,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         steps: req.steps ?? null, stepSize: null, n: req.n ?? 1000, batchSize: config.batchSize, seed: config.seed, backend,
       };
       const id = ++evalCounter;
-      queue.push({ kind: 'task', start: async () => {
+      runs.enqueueTask(async () => {
         try { await service.evaluate(job, r.id, ckpt.epoch); } catch (err) { log(`evals:start(${r.id}): ${(err as Error).message}`); }
-      } });
-      pump();
+      });
       return { id };
     },
     async 'analysis:rdiv'(req) { requireRun(req.runId); return store.rdiv(req.runId); },
@@ -273,7 +219,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         const check = (): boolean => {
           const r = store.getRun(id);
           if (!r) { resolve('failed'); return true; }
-          if (!ownedHere(id) && r.status !== 'queued' && r.status !== 'running') { resolve(r.status); return true; }
+          if (!runs.owns(id) && r.status !== 'queued' && r.status !== 'running') { resolve(r.status); return true; }
           return false;
         };
         if (check()) return;
@@ -306,15 +252,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      for (const q of queue.splice(0)) {
-        if (q.kind === 'train') {
-          store.setStatus(q.runId, 'interrupted', { error: 'interrupted: the application closed before the run started; resume it to start' });
-        }
-      }
-      await Promise.all([...jobs].map((j) => j.terminate('interrupted: the application closed; resume it to continue from its last checkpoint')));
+      await runs.close();
       store.close();
     },
   };

@@ -1,0 +1,131 @@
+/**
+ * The service's scheduler: a FIFO of training runs and other worker tasks (evaluations), at most
+ * `workers` at once (one worker thread each), plus the bookkeeping that lets several processes
+ * share one store: which runs this process owns, heartbeats, and whether another owner is alive.
+ */
+import os from 'node:os';
+import type { BackendChoice, BackendName } from '../engine/config/options.js';
+import type { Store } from '../store/store.js';
+import type { RunRecord } from '../store/rows.js';
+import type { EngineModules } from './engine.js';
+import type { EventHub } from './events.js';
+import { TrainJobHandle, type TrainProgress } from './train-job.js';
+
+export const HEARTBEAT_MS = 5000;
+
+type QueueItem = { kind: 'train'; runId: string } | { kind: 'task'; start: () => Promise<void> };
+
+export interface RunQueueOptions {
+  workers: number;
+  store: Store;
+  events: EventHub;
+  backend: BackendChoice;
+  keepCheckpoints: number;
+  engineModules?: Partial<EngineModules>;
+  log: (message: string) => void;
+}
+
+export class RunQueue {
+  readonly owner = { pid: process.pid, host: os.hostname() };
+  lastBackend: BackendName | null = null;
+  private readonly queue: QueueItem[] = [];
+  /** Training jobs holding a worker (until their thread exits), and the live job of each run. */
+  private readonly jobs = new Set<TrainJobHandle>();
+  private readonly active = new Map<string, TrainJobHandle>();
+  private activeTasks = 0;
+  private closed = false;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly o: RunQueueOptions) {
+    this.heartbeat = setInterval(() => {
+      const ids = [...this.active.values()].filter((j) => !j.settled).map((j) => j.runId).concat(this.queuedRunIds());
+      if (ids.length) o.store.heartbeat(ids);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** A run queued or training in this process. */
+  owns(id: string): boolean {
+    return this.liveJob(id) !== undefined || this.queue.some((q) => q.kind === 'train' && q.runId === id);
+  }
+
+  /** Whether the process recorded as a run's owner is still there (same host: the pid; else a fresh heartbeat). */
+  isOwnerAlive(r: RunRecord): boolean {
+    if (r.ownerPid === null) return false;
+    if (r.ownerHost !== this.owner.host) return r.heartbeatAt !== null && Date.now() - r.heartbeatAt < 12 * HEARTBEAT_MS;
+    if (r.ownerPid === this.owner.pid) return this.owns(r.id);
+    try { process.kill(r.ownerPid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  }
+
+  progress(id: string): TrainProgress | null { return this.active.get(id)?.progress ?? null; }
+
+  liveJob(id: string): TrainJobHandle | undefined {
+    const j = this.active.get(id);
+    return j && !j.settled ? j : undefined;
+  }
+
+  enqueueRuns(ids: string[]): void {
+    for (const runId of ids) this.queue.push({ kind: 'train', runId });
+    this.pump();
+  }
+
+  enqueueTask(start: () => Promise<void>): void {
+    this.queue.push({ kind: 'task', start });
+    this.pump();
+  }
+
+  /** Takes a run out of the queue before it starts; false when it is not queued here. */
+  removeQueued(id: string): boolean {
+    const i = this.queue.findIndex((q) => q.kind === 'train' && q.runId === id);
+    if (i < 0) return false;
+    this.queue.splice(i, 1);
+    return true;
+  }
+
+  /** Stops scheduling; queued runs and running ones are left `interrupted` (resumable). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    for (const id of this.queuedRunIds()) {
+      this.o.store.setStatus(id, 'interrupted', { error: 'interrupted: the application closed before the run started; resume it to start' });
+    }
+    this.queue.length = 0;
+    await Promise.all([...this.jobs].map((j) => j.terminate('interrupted: the application closed; resume it to continue from its last checkpoint')));
+  }
+
+  private queuedRunIds(): string[] {
+    return this.queue.flatMap((q) => (q.kind === 'train' ? [q.runId] : []));
+  }
+
+  private pump(): void {
+    const { store, events } = this.o;
+    while (!this.closed && this.jobs.size + this.activeTasks < this.o.workers && this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      if (item.kind === 'task') {
+        this.activeTasks++;
+        void item.start().finally(() => { this.activeTasks--; this.pump(); });
+        continue;
+      }
+      const job = new TrainJobHandle(item.runId, {
+        store, events, owner: this.owner, backend: this.o.backend, log: this.o.log, keepCheckpoints: this.o.keepCheckpoints,
+        engineModules: this.o.engineModules, onBackend: (b) => { this.lastBackend = b; },
+      });
+      this.active.set(item.runId, job);
+      this.jobs.add(job);
+      const release = (): void => {
+        this.jobs.delete(job);
+        if (this.active.get(item.runId) === job) this.active.delete(item.runId);
+      };
+      try {
+        job.start();
+      } catch (err) {
+        release();
+        store.setStatus(item.runId, 'failed', { error: (err as Error).message });
+        events.emit('run:status', { id: item.runId, status: 'failed', error: (err as Error).message });
+        continue;
+      }
+      void job.done.then(() => { release(); this.pump(); });
+    }
+  }
+}
