@@ -120,6 +120,18 @@ describe('served UI on the demo service (Chromium headless)', () => {
     expect(lines.length).toBe(1 + 2 * 30);
   });
 
+  it('chart SVG export has one path per run; PNG export is a PNG', async () => {
+    const card = page.locator('.chart-card').first();
+    const [svg] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'SVG' }).click()]);
+    const text = await readFile((await svg.path())!, 'utf8');
+    expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(text.match(/<path d="M/g)).toHaveLength(2);
+    const [png] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'PNG' }).click()]);
+    const bytes = await readFile((await png.path())!);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+  });
+
   it('R-DIV and latent pages render their charts', async () => {
     await page.goto(`${base}/#/rdiv?runs=run-001,run-004`);
     await expect.poll(() => pointsOf(page, 0)).toBeGreaterThan(0);
