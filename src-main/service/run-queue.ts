@@ -13,6 +13,9 @@ import { TrainJobHandle, type TrainProgress } from './train-job.js';
 
 export const HEARTBEAT_MS = 5000;
 
+/** Every open queue of this process: two services on one store in one process must not interrupt each other's runs. */
+const openQueues = new Set<RunQueue>();
+
 type QueueItem = { kind: 'train'; runId: string } | { kind: 'task'; start: () => Promise<void> };
 
 export interface RunQueueOptions {
@@ -42,6 +45,7 @@ export class RunQueue {
       if (ids.length) o.store.heartbeat(ids);
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+    openQueues.add(this);
   }
 
   /** A run queued or training in this process. */
@@ -53,7 +57,7 @@ export class RunQueue {
   isOwnerAlive(r: RunRecord): boolean {
     if (r.ownerPid === null) return false;
     if (r.ownerHost !== this.owner.host) return r.heartbeatAt !== null && Date.now() - r.heartbeatAt < 12 * HEARTBEAT_MS;
-    if (r.ownerPid === this.owner.pid) return this.owns(r.id);
+    if (r.ownerPid === this.owner.pid) return [...openQueues].some((q) => q.owns(r.id));
     try { process.kill(r.ownerPid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
   }
 
@@ -86,6 +90,7 @@ export class RunQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    openQueues.delete(this);
     clearInterval(this.heartbeat);
     for (const id of this.queuedRunIds()) {
       this.o.store.setStatus(id, 'interrupted', { error: 'interrupted: the application closed before the run started; resume it to start' });
