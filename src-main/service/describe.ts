@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ApiResponses } from '../api/channels.js';
 import { RunConfigSchema, parseRunConfig } from '../engine/config/run-config.js';
+import { CONFIG_HELP } from './config-help.js';
 
 export type FieldDescription = ApiResponses['config:describe']['fields'][number] & { nullable: boolean; itemType?: 'number' | 'integer' | 'string' };
 
@@ -44,7 +45,7 @@ export function describeRunConfig(): FieldDescription[] {
     const field: FieldDescription = { key, type: k.type, default: defaults[key], nullable: k.nullable };
     if (k.options) field.options = k.options;
     if (k.itemType) field.itemType = k.itemType;
-    const description = RunConfigSchema.shape[key as keyof typeof RunConfigSchema.shape]?.description ?? node.description;
+    const description = CONFIG_HELP[key] ?? RunConfigSchema.shape[key as keyof typeof RunConfigSchema.shape]?.description ?? node.description;
     if (description) field.description = description;
     return field;
   });

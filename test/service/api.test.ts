@@ -74,6 +74,8 @@ describe('other channels', () => {
     expect(by.lrMilestones).toMatchObject({ type: 'array', default: [80, 120, 160] });
     expect(by.augmentFlip).toMatchObject({ type: 'boolean', default: true });
     expect(fields.length).toBe(Object.keys((await import('../../src-main/engine/config/run-config.js')).RunConfigSchema.shape).length);
+    // Every field has its line of help (a new RunConfig field must get one in service/config-help.ts).
+    expect(fields.filter((f) => !f.description).map((f) => f.key)).toEqual([]);
   });
 
   it('metrics:steps returns the raw 12 steps under maxPoints, and 10 buckets of min/max/mean when asked for 10', async () => {
