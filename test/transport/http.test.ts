@@ -190,6 +190,8 @@ describe('startServer off loopback', () => {
       expect(cookie).toMatch(/HttpOnly/);
       expect((await raw(`http://127.0.0.1:${s.port}`, '/assets/app.js', { headers: { Cookie: cookie.split(';')[0] } })).status).toBe(200);
       expect((await raw(`http://127.0.0.1:${s.port}`, '/assets/app.js')).status).toBe(401);
+      // The page's own API calls carry the cookie, not a header.
+      expect((await post(`http://127.0.0.1:${s.port}`, 'app:info', '{}', { Cookie: cookie.split(';')[0] })).status).toBe(200);
     });
 
     it('WebSocket upgrade needs the token: without -> 403, with ?token -> 101', async () => {
