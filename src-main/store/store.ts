@@ -6,11 +6,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunStatus } from '../api/channels.js';
-import { openDatabase, StoreError, type Db } from './db.js';
+import { openDatabase, StoreError } from './db.js';
+import { ResultTables } from './results.js';
 import { checkpointRelPath, resolveInside } from './paths.js';
-import type { CheckpointRecord, EpochRecord, EvaluationInput, RdivEpochRow, RdivEpsRow, RunRecord, StepRow, TsnePoint } from './rows.js';
-import type { EvalRow } from '../api/channels.js';
-import type { SelectionSnapshot } from '../engine/train/types.js';
+import type { CheckpointRecord, EpochRecord, RunRecord, StepRow } from './rows.js';
 
 export { StoreError };
 
@@ -37,13 +36,12 @@ function toRun(r: RunDbRow): RunRecord {
   };
 }
 
-export class Store {
-  readonly db: Db;
+export class Store extends ResultTables {
   /** The folder holding the database and the checkpoint files. */
   readonly home: string;
 
   constructor(readonly dbPath: string) {
-    this.db = openDatabase(dbPath);
+    super(openDatabase(dbPath));
     this.home = path.dirname(path.resolve(dbPath));
   }
 
@@ -223,91 +221,5 @@ export class Store {
     const del = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND epoch = ?');
     this.db.transaction(() => { for (const c of old) del.run(runId, c.epoch); })();
     for (const c of old) fs.rmSync(this.resolveFile(c.file), { force: true });
-  }
-
-  // ---------------------------------------------------------------- results
-  addEvaluation(e: EvaluationInput): number {
-    const res = this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
-      robust_accuracy, seconds, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
-      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null, nowIso());
-    return Number(res.lastInsertRowid);
-  }
-
-  evaluations(runId: string): EvalRow[] {
-    const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as Array<{
-      id: number; run_id: string; attack: string; eps: number; steps: number | null; n: number; clean_accuracy: number;
-      robust_accuracy: number; seconds: number; created_at: string;
-    }>;
-    return rows.map((r) => ({ id: r.id, runId: r.run_id, attack: r.attack, eps: r.eps, steps: r.steps, n: r.n,
-      cleanAccuracy: r.clean_accuracy, robustAccuracy: r.robust_accuracy, seconds: r.seconds, createdAt: r.created_at }));
-  }
-
-  /** Evaluations with the parameters the API's EvalRow leaves out. */
-  evaluationsDetailed(runId: string): Array<EvalRow & { stepSize: number | null; seed: number | null; checkpointEpoch: number | null }> {
-    const extra = new Map((this.db.prepare('SELECT id, step_size, seed, checkpoint_epoch FROM evaluations WHERE run_id = ?').all(runId) as Array<{
-      id: number; step_size: number | null; seed: number | null; checkpoint_epoch: number | null }>).map((r) => [r.id, r]));
-    return this.evaluations(runId).map((e) => {
-      const x = extra.get(e.id);
-      return { ...e, stepSize: x?.step_size ?? null, seed: x?.seed ?? null, checkpointEpoch: x?.checkpoint_epoch ?? null };
-    });
-  }
-
-  /** Every stored step of a run, one object per step with its terms (for CSV export). */
-  stepRows(runId: string): Array<{ step: number; epoch: number; time: number; values: Record<string, number | null> }> {
-    const rows = this.db.prepare('SELECT step, epoch, term, value, time FROM step_metrics WHERE run_id = ? ORDER BY step, term').all(runId) as Array<{
-      step: number; epoch: number; term: string; value: number | null; time: number }>;
-    const out: Array<{ step: number; epoch: number; time: number; values: Record<string, number | null> }> = [];
-    for (const r of rows) {
-      let last = out[out.length - 1];
-      if (!last || last.step !== r.step) out.push(last = { step: r.step, epoch: r.epoch, time: r.time, values: {} });
-      last.values[r.term] = r.value;
-    }
-    return out;
-  }
-
-  evaluationOutcomes(id: number): Uint8Array | null {
-    const r = this.db.prepare('SELECT outcomes FROM evaluations WHERE id = ?').get(id) as { outcomes: Buffer | null } | undefined;
-    return r?.outcomes ? new Uint8Array(r.outcomes) : null;
-  }
-
-  setRdivEpoch(runId: string, rows: RdivEpochRow[]): void {
-    const ins = this.db.prepare('INSERT OR REPLACE INTO rdiv_epochs (run_id, epoch, d_plus, d_minus, rdiv) VALUES (?, ?, ?, ?, ?)');
-    this.db.transaction(() => { for (const r of rows) ins.run(runId, r.epoch, r.dPlus, r.dMinus, r.rdiv); })();
-  }
-
-  setRdivEps(runId: string, rows: RdivEpsRow[]): void {
-    const ins = this.db.prepare('INSERT OR REPLACE INTO rdiv_eps (run_id, eps, d_plus, d_minus, rdiv, robust_accuracy) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => { for (const r of rows) ins.run(runId, r.eps, r.dPlus, r.dMinus, r.rdiv, r.robustAccuracy); })();
-  }
-
-  rdiv(runId: string): { epochs: RdivEpochRow[]; eps: RdivEpsRow[] } {
-    const epochs = this.db.prepare('SELECT epoch, d_plus dPlus, d_minus dMinus, rdiv FROM rdiv_epochs WHERE run_id = ? ORDER BY epoch').all(runId) as RdivEpochRow[];
-    const eps = this.db.prepare('SELECT eps, d_plus dPlus, d_minus dMinus, rdiv, robust_accuracy robustAccuracy FROM rdiv_eps WHERE run_id = ? ORDER BY eps').all(runId) as RdivEpsRow[];
-    return { epochs, eps };
-  }
-
-  /** Replaces the run's t-SNE points. */
-  setTsne(runId: string, points: TsnePoint[]): void {
-    const ins = this.db.prepare('INSERT INTO tsne_points (run_id, idx, x, y, label, adversarial, entropy) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM tsne_points WHERE run_id = ?').run(runId);
-      points.forEach((p, i) => ins.run(runId, i, p.x, p.y, p.label, p.adversarial ? 1 : 0, p.entropy));
-    })();
-  }
-
-  tsne(runId: string): TsnePoint[] {
-    const rows = this.db.prepare('SELECT x, y, label, adversarial, entropy FROM tsne_points WHERE run_id = ? ORDER BY idx').all(runId) as Array<{ x: number; y: number; label: number; adversarial: number; entropy: number }>;
-    return rows.map((r) => ({ ...r, adversarial: r.adversarial === 1 }));
-  }
-
-  addSelection(runId: string, s: SelectionSnapshot): void {
-    this.db.prepare(`INSERT OR REPLACE INTO selection_snapshots (run_id, epoch, anchor_index, anchor_label, positives, negatives)
-      VALUES (?, ?, ?, ?, ?, ?)`).run(runId, s.epoch, s.anchorIndex, s.anchorLabel, JSON.stringify(s.positives), JSON.stringify(s.negatives));
-  }
-
-  selections(runId: string): SelectionSnapshot[] {
-    const rows = this.db.prepare('SELECT * FROM selection_snapshots WHERE run_id = ? ORDER BY epoch, anchor_index').all(runId) as Array<{ epoch: number; anchor_index: number; anchor_label: number; positives: string; negatives: string }>;
-    return rows.map((r) => ({ epoch: r.epoch, anchorIndex: r.anchor_index, anchorLabel: r.anchor_label,
-      positives: JSON.parse(r.positives) as SelectionSnapshot['positives'], negatives: JSON.parse(r.negatives) as SelectionSnapshot['negatives'] }));
   }
 }
