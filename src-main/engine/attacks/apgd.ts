@@ -34,12 +34,27 @@ export interface ApgdResult {
   fooled: Uint8Array;
 }
 
+/**
+ * Step-size checkpoints of an n-iteration run (autopgd_base.py L153-155): windows of
+ * k = 0.22 n iterations, each next window 0.03 n shorter, never below 0.06 n. Returns, per
+ * checkpoint, the 0-based iteration after which it falls and its window length.
+ */
+export function apgdCheckpoints(nIter: number): Array<{ iter: number; window: number }> {
+  const nIter2 = Math.max(Math.floor(0.22 * nIter), 1);
+  const nIterMin = Math.max(Math.floor(0.06 * nIter), 1);
+  const sizeDecr = Math.max(Math.floor(0.03 * nIter), 1);
+  const out: Array<{ iter: number; window: number }> = [];
+  for (let pos = 0, k = nIter2; pos + k <= nIter; k = Math.max(k - sizeDecr, nIterMin)) {
+    pos += k;
+    out.push({ iter: pos - 1, window: k });
+  }
+  return out;
+}
+
 /** One APGD run on all rows of x (the caller passes only still-robust points). */
 export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: PerSampleLoss, o: ApgdOptions): ApgdResult {
   const b = x.shape[0];
-  const nIter2 = Math.max(Math.floor(0.22 * o.nIter), 1);
-  const nIterMin = Math.max(Math.floor(0.06 * o.nIter), 1);
-  const sizeDecr = Math.max(Math.floor(0.03 * o.nIter), 1);
+  const checkpoints = new Map(apgdCheckpoints(o.nIter).map((c) => [c.iter, c.window]));
 
   let xAdv = tf.tidy(() => {
     const t = tf.randomUniform(x.shape, -1, 1, 'float32', o.seed);
@@ -59,8 +74,6 @@ export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: 
   const lossSteps = Array.from({ length: o.nIter }, () => new Float32Array(b));
   let lossBestLastCheck = Float32Array.from(lossBest);
   let reducedLastCheck = new Uint8Array(b).fill(1);
-  let k = nIter2;
-  let counter = 0;
 
   for (let i = 0; i < o.nIter; i++) {
     const a = i > 0 ? 0.75 : 1.0;
@@ -89,8 +102,8 @@ export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: 
     gradBest = swap(gradBest, selectRows(better, grad, gradBest));
     tf.dispose([r.logits, r.loss]);
 
-    counter++;
-    if (counter === k) {
+    const k = checkpoints.get(i);
+    if (k !== undefined) {
       const halve = new Uint8Array(b);
       for (let j = 0; j < b; j++) {
         let increases = 0;
@@ -107,8 +120,6 @@ export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: 
       lossBestLastCheck = Float32Array.from(lossBest);
       xAdv = swap(xAdv, selectRows(halve, xBest, xAdv));
       grad = swap(grad, selectRows(halve, gradBest, grad));
-      k = Math.max(k - sizeDecr, nIterMin);
-      counter = 0;
     }
   }
   tf.dispose([xAdv, xAdvOld, xBest, grad, gradBest]);
