@@ -8,8 +8,9 @@ import { Command, Option } from 'commander';
 import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../engine/config/options.js';
 import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../engine/config/run-config.js';
 import { createAppService } from '../service/app-service.js';
-import type { EvalJob } from '../service/protocol.js';
-import { UsageError, dbPathOf, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
+import type { EvalJob, EvalOutcome } from '../service/protocol.js';
+import { runEvalJob, type EvalProgress } from '../service/eval-job.js';
+import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
 import { taskProgress } from './progress.js';
 
 interface EvalFlags {
@@ -32,7 +33,7 @@ export function evalCommand(): Command {
     .option('--batch-size <b>', 'images per attack batch', intFlag('--batch-size'), 128)
     .option('--seed <s>', 'seed of the attacks\' random starts', intFlag('--seed', 0), 0)
     .addOption(new Option('--backend <backend>', 'compute backend').choices(BACKENDS).default('auto'))
-    .option('--db <file>', 'the store database')
+    .option('--db <file>', 'the store database (with --run)')
     .option('--json', 'progress as JSON lines; the last line is the result object')
     .action(async (o: EvalFlags) => {
       if ((o.run === undefined) === (o.model === undefined)) throw new UsageError('ascl eval: give exactly one of --run RUN or --model PATH/model.json');
@@ -45,12 +46,11 @@ export function evalCommand(): Command {
         if (!modelFile.endsWith('.json')) throw new UsageError(`ascl eval: --model must name a model.json file (got ${o.model})`);
         if (!fs.existsSync(modelFile)) throw new UsageError(`ascl eval: ${modelFile} does not exist`);
       }
-      // --model needs no stored run, but any store will do for the worker pool; --run needs the existing store.
-      const service = await createAppService({ dbPath: o.run !== undefined ? existingDbPath(o) : dbPathOf(o), workers: 1, backend: o.backend, log: () => {} });
-      try {
-        let job: EvalJob;
-        let checkpointEpoch: number | null = null;
-        if (o.run !== undefined) {
+      let r: { id: number | null; outcome: EvalOutcome };
+      let checkpointEpoch: number | null = null;
+      if (o.run !== undefined) {
+        const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, backend: o.backend, log: () => {} });
+        try {
           const run = service.store.getRun(o.run);
           if (!run) throw new UsageError(`ascl eval: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
           const config = parseRunConfig(run.config, `ascl eval (run ${run.id})`);
@@ -58,31 +58,36 @@ export function evalCommand(): Command {
           const ckpt = service.store.checkpoints(run.id)[0];
           if (!ckpt) throw new UsageError(`ascl eval: run ${run.id} has no checkpoint yet; train it for at least one epoch first`);
           checkpointEpoch = ckpt.epoch;
-          job = { kind: 'eval', source: { kind: 'checkpoint', file: service.store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
+          const job: EvalJob = { kind: 'eval', source: { kind: 'checkpoint', file: service.store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
             dataset: config.dataset, dataDir: o.dataDir ?? config.dataDir, attack: o.attack, eps: o.eps ?? attackBudget(config).eps,
             steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
-        } else {
-          job = { kind: 'eval', source: { kind: 'layers-model', path: modelFile! }, dataset: o.dataset!, dataDir: o.dataDir ?? null, attack: o.attack,
-            eps: o.eps ?? DATASET_ATTACK_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n,
-            batchSize: o.batchSize, seed: o.seed, backend: o.backend };
-        }
-        const progress = taskProgress(`${o.attack} eps ${job.eps.toFixed(5)}`, o.json === true);
-        let r;
-        try {
-          r = await service.evaluate(job, o.run ?? null, checkpointEpoch, progress.update);
+          r = await withProgress(job, o.json === true, (p) => service.evaluate(job, run.id, ckpt.epoch, p));
         } finally {
-          progress.stop();
+          await service.close();
         }
-        const result = { attack: r.outcome.attack, eps: r.outcome.eps, steps: r.outcome.steps, stepSize: r.outcome.stepSize, n: r.outcome.n,
-          cleanAccuracy: r.outcome.cleanAccuracy, robustAccuracy: r.outcome.robustAccuracy, seconds: r.outcome.seconds,
-          runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch };
-        if (o.json) jsonLine(result);
-        else {
-          process.stdout.write(`${result.attack} eps ${result.eps.toFixed(5)} (${result.steps} steps) on ${result.n} images: clean ${(result.cleanAccuracy * 100).toFixed(2)}%, ` +
-            `robust ${(result.robustAccuracy * 100).toFixed(2)}% in ${result.seconds.toFixed(1)} s${r.id !== null ? ` (stored as evaluation ${r.id} of run ${o.run})` : ''}\n`);
-        }
-      } finally {
-        await service.close();
+      } else {
+        // An external model: nothing is stored, so no store is opened.
+        const job: EvalJob = { kind: 'eval', source: { kind: 'layers-model', path: modelFile! }, dataset: o.dataset!, dataDir: o.dataDir ?? null,
+          attack: o.attack, eps: o.eps ?? DATASET_ATTACK_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n,
+          batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+        r = await withProgress(job, o.json === true, async (p) => ({ id: null, outcome: await runEvalJob(job, p).done }));
+      }
+      const result = { attack: r.outcome.attack, eps: r.outcome.eps, steps: r.outcome.steps, stepSize: r.outcome.stepSize, n: r.outcome.n,
+        cleanAccuracy: r.outcome.cleanAccuracy, robustAccuracy: r.outcome.robustAccuracy, seconds: r.outcome.seconds,
+        runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch };
+      if (o.json) jsonLine(result);
+      else {
+        process.stdout.write(`${result.attack} eps ${result.eps.toFixed(5)} (${result.steps} steps) on ${result.n} images: clean ${(result.cleanAccuracy * 100).toFixed(2)}%, ` +
+          `robust ${(result.robustAccuracy * 100).toFixed(2)}% in ${result.seconds.toFixed(1)} s${r.id !== null ? ` (stored as evaluation ${r.id} of run ${o.run})` : ''}\n`);
       }
     });
+}
+
+async function withProgress<T>(job: EvalJob, json: boolean, f: (p: (x: EvalProgress) => void) => Promise<T>): Promise<T> {
+  const progress = taskProgress(`${job.attack} eps ${job.eps.toFixed(5)}`, json);
+  try {
+    return await f(progress.update);
+  } finally {
+    progress.stop();
+  }
 }
