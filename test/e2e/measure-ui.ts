@@ -1,0 +1,32 @@
+/** Dev aid, not a test: UI timings with 300 runs and 30k-point series on the demo service (npm run build:renderer, then npx tsx test/e2e/measure-ui.ts). */
+import { startServer } from '../../src-main/transport/http.js';
+import { createDemoService } from './demo-service.js';
+import { ARTIFACTS, launchBrowser } from './browser.js';
+const t0 = Date.now();
+const service = createDemoService({ runs: 300, stepsPerEpoch: 200 });
+console.log('demo built', Date.now() - t0, 'ms');
+const server = await startServer(service, { port: 0 });
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const base = server.url.replace(/\/$/, '');
+let t = Date.now();
+await page.goto(`${base}/#/runs`);
+await page.waitForFunction(() => document.querySelectorAll('[data-testid=runs-table] tbody tr[data-run-id]').length === 300);
+console.log('runs page with 300 runs', Date.now() - t, 'ms');
+t = Date.now();
+await page.goto(`${base}/#/run/run-003`);
+await page.getByTestId('x-step').click();
+await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart]')?.getAttribute('data-points')) >= 6000 * 5);
+console.log('run page, step axis, points:', await page.locator('[data-testid=chart]').first().getAttribute('data-points'), Date.now() - t, 'ms');
+const ids = Array.from({ length: 100 }, (_, i) => `run-${String(i + 1).padStart(3, '0')}`).join(',');
+t = Date.now();
+await page.goto(`${base}/#/compare?runs=${ids}`);
+await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart]')?.getAttribute('data-points')) === 3000);
+await page.waitForFunction(() => document.querySelectorAll('[data-testid=results-table] tbody tr').length > 0);
+console.log('compare 100 runs', Date.now() - t, 'ms');
+// typing latency in the filter while charts are live
+t = Date.now();
+await page.getByTestId('picker-filter').pressSequentially('ascl-leaked', { delay: 0 });
+console.log('typing 11 chars in filter', Date.now() - t, 'ms');
+await page.screenshot({ path: `${ARTIFACTS}perf-compare-100.png` });
+await browser.close(); await server.close(); service.close();
