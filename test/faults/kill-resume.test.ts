@@ -14,7 +14,7 @@ import { Store } from '../../src-main/store/index.js';
 import { lastJson, runCli, startCli } from '../cli/cli-helpers.js';
 
 const KILLS = 3;
-const EPOCHS = 6;
+const EPOCHS = 7;
 // A new seed every run (so CI explores other kill moments); ASCL_FAULT_SEED=N replays one.
 const SEED = Number(process.env.ASCL_FAULT_SEED ?? Date.now() % 2 ** 31);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-faults-'));
@@ -40,20 +40,26 @@ describe(`SIGKILL ${KILLS} times at random moments, then resume (seed ${SEED})`,
     let runId = '';
     const kills: Array<{ afterEpoch: number; delayMs: number; checkpoint: number }> = [];
     const committed: EpochSnapshot = new Map();
+    /** Duration of one epoch (between two epoch events), measured in the first launch. */
+    let epochMs = 0;
 
     for (let k = 0; k <= KILLS; k++) {
       const args = k === 0 ? TRAIN : ['resume', runId, '--db', db, '--json'];
       let epochsSeen = 0;
       let lastEpoch = 0;
       let killTimer: NodeJS.Timeout | null = null;
+      let lastEpochAt = 0;
       const proc = startCli(args, (line) => {
         if (line.event === 'start') runId = String(line.runId);
         if (line.event === 'epoch') {
           epochsSeen++;
           lastEpoch = Number(line.epoch);
-          // Kill somewhere in the next epoch (uniform over ~one epoch's time), after at least one new epoch.
-          if (k < KILLS && killTimer === null && lastEpoch < EPOCHS - 1) {
-            const delayMs = Math.floor(rng.next() * 2500);
+          if (lastEpochAt > 0 && epochMs === 0) epochMs = Date.now() - lastEpochAt;
+          lastEpochAt = Date.now();
+          // Kill at a uniformly random moment of the next epoch (steps, evaluation, checkpoint write,
+          // store commit), once an epoch's duration is known and at least two epochs remain.
+          if (k < KILLS && killTimer === null && epochMs > 0 && lastEpoch < EPOCHS - 1) {
+            const delayMs = Math.floor(rng.next() * 0.9 * epochMs);
             kills.push({ afterEpoch: lastEpoch, delayMs, checkpoint: -1 });
             killTimer = setTimeout(() => proc.child.kill('SIGKILL'), delayMs);
           }
