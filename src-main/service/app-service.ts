@@ -86,8 +86,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       id: r.id, name: r.name, group: r.group, status: r.status, defense: String(c.defense), selection: String(c.selection),
       dataset: String(c.dataset), model: String(c.model), seed: r.seed, backend: r.backend, epochsDone: r.epochsDone,
       epochsTotal: r.epochsTotal, createdAt: r.createdAt, updatedAt: r.updatedAt, error: r.error,
-      progress: r.status === 'completed' ? 1 : p ? (p.stepInEpoch + 1) / p.stepsPerEpoch : 0,
-      etaSeconds: p?.etaSeconds ?? null,
+      // Live figures from this process's job, else those the owning process last stored.
+      progress: r.status === 'completed' ? 1 : p ? (p.stepInEpoch + 1) / p.stepsPerEpoch : r.status === 'running' ? r.progress : 0,
+      etaSeconds: p ? p.etaSeconds : r.status === 'running' ? r.etaSeconds : null,
     };
   };
 

@@ -41,8 +41,12 @@ export class RunQueue {
 
   constructor(private readonly o: RunQueueOptions) {
     this.heartbeat = setInterval(() => {
-      const ids = [...this.active.values()].filter((j) => !j.settled).map((j) => j.runId).concat(this.queuedRunIds());
-      if (ids.length) o.store.heartbeat(ids);
+      const beats = [...this.active.values()].filter((j) => !j.settled).map((j) => ({
+        id: j.runId,
+        progress: j.progress ? (j.progress.stepInEpoch + 1) / j.progress.stepsPerEpoch : undefined,
+        etaSeconds: j.progress?.etaSeconds ?? null,
+      })).concat(this.queuedRunIds().map((id) => ({ id, progress: undefined, etaSeconds: null })));
+      if (beats.length) o.store.heartbeat(beats);
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
     openQueues.add(this);

@@ -121,6 +121,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, epoch)
   );
   `,
+  // v2: live progress of running runs, refreshed with the heartbeat, so every process sharing the
+  // store (desktop app, CLI, server) shows a run's progress and time left, not only its owner.
+  `
+  ALTER TABLE runs ADD COLUMN progress REAL NOT NULL DEFAULT 0;  -- 0..1 within the current epoch
+  ALTER TABLE runs ADD COLUMN eta_seconds REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -19,6 +19,9 @@ export interface RunRecord {
   ownerPid: number | null;
   ownerHost: string | null;
   heartbeatAt: number | null;
+  /** Progress within the current epoch (0..1) and estimated seconds left, as last reported by the owner. */
+  progress: number;
+  etaSeconds: number | null;
 }
 
 export interface StepRow {

@@ -17,7 +17,7 @@ interface RunDbRow {
   id: string; name: string; group_name: string | null; config: string; backend: string | null; seed: number;
   status: RunStatus; created_at: string; updated_at: string; started_at: string | null; finished_at: string | null;
   error: string | null; epochs_done: number; epochs_total: number; owner_pid: number | null; owner_host: string | null;
-  heartbeat_at: number | null;
+  heartbeat_at: number | null; progress: number; eta_seconds: number | null;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -33,6 +33,7 @@ function toRun(r: RunDbRow): RunRecord {
     backend: r.backend, seed: r.seed, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
     startedAt: r.started_at, finishedAt: r.finished_at, error: r.error, epochsDone: r.epochs_done,
     epochsTotal: r.epochs_total, ownerPid: r.owner_pid, ownerHost: r.owner_host, heartbeatAt: r.heartbeat_at,
+    progress: r.progress, etaSeconds: r.eta_seconds,
   };
 }
 
@@ -94,10 +95,11 @@ export class Store extends ResultTables {
     this.db.prepare('UPDATE runs SET backend = ?, updated_at = ? WHERE id = ?').run(backend, nowIso(), id);
   }
 
-  heartbeat(ids: string[]): void {
-    const stmt = this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?');
+  /** The owner's heartbeat: the time, and each run's progress for other processes to show. */
+  heartbeat(runs: Array<{ id: string; progress?: number; etaSeconds?: number | null }>): void {
+    const stmt = this.db.prepare('UPDATE runs SET heartbeat_at = ?, progress = COALESCE(?, progress), eta_seconds = ? WHERE id = ?');
     const t = Date.now();
-    this.db.transaction(() => { for (const id of ids) stmt.run(t, id); })();
+    this.db.transaction(() => { for (const r of runs) stmt.run(t, r.progress ?? null, r.etaSeconds ?? null, r.id); })();
   }
 
   /**

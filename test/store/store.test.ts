@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src-main/store/migrations.js';
 import { Store, SCHEMA_VERSION, openDatabase, resolveDbPath, resolveInside, defaultHome, doctor } from '../../src-main/store/index.js';
 
 let dir: string;
@@ -30,6 +31,21 @@ describe('store schema and migrations', () => {
     expect(t.requireRun(r.id).name).toBe('x');
     expect(t.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     t.close();
+  });
+
+  it('a version-1 store (runs without progress columns) migrates to the current version keeping its runs; progress defaults to 0', () => {
+    const file = path.join(dir, 'v1.db');
+    const raw = new Database(file);
+    raw.exec(MIGRATIONS[0]);
+    raw.pragma('user_version = 1');
+    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'completed', 't', 't', 5)`).run();
+    raw.close();
+    const s = new Store(file);
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.requireRun('old-run')).toMatchObject({ name: 'old', status: 'completed', epochsTotal: 5, progress: 0, etaSeconds: null });
+    s.heartbeat([{ id: 'old-run', progress: 0.25, etaSeconds: 12 }]);
+    expect(s.requireRun('old-run')).toMatchObject({ progress: 0.25, etaSeconds: 12 });
+    s.close();
   });
 
   it('a database from a newer schema (user_version + 1) is refused with an error naming the file, and left untouched', () => {
