@@ -64,6 +64,19 @@ describe('export:csv', () => {
   });
 });
 
+describe('presets', () => {
+  it('runs:start with preset table3/leaked-ascl: the preset\'s fields, then the request\'s overrides, then defaults', async () => {
+    const list = await service['presets:list']({});
+    const preset = list.find((p) => p.name === 'table3/leaked-ascl')!;
+    expect(preset.config).toMatchObject({ defense: 'ascl', selection: 'leaked' });
+    const { id } = await service['runs:start']({ preset: 'table3/leaked-ascl', config: { ...SMALL, epochs: 1 } });
+    const run = await service['runs:get']({ id });
+    expect(run.config).toMatchObject({ defense: 'ascl', selection: 'leaked', lambdaScl: 1, lambdaVat: 2, dataset: 'synthetic', model: 'small-cnn', epochs: 1, tau: 0.07 });
+    expect(await service.waitForRun(id)).toBe('completed');
+    await service['runs:delete']({ id });
+  });
+});
+
 describe('other channels', () => {
   it('config:describe lists every RunConfig field with its kind and default', async () => {
     const { fields } = await service['config:describe']({});
