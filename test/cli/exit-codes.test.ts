@@ -105,6 +105,18 @@ describe('ascl on a store with two finished runs', () => {
     expect(bad.stdout).toMatch(/corrupt or truncated/);
   });
 
+  it.concurrent('a run whose data folder is missing fails (exit 1) with an error naming the folder; the store stays consistent', async () => {
+    const other = path.join(dir, 'missing-data.db');
+    const missing = path.join(dir, 'no-such-folder');
+    const r = await runCli(['train', '--db', other, '--json', '--dataset', 'cifar10', '--data-dir', missing, '--model', 'small-cnn', '--epochs', '1', '--backend', 'wasm']);
+    expect(r.code).toBe(1);
+    const end = lastJson(r.stdout) as { status: string; error: string; runId: string };
+    expect(end.status).toBe('failed');
+    expect(end.error).toContain(missing);
+    const doc = await runCli(['doctor', '--db', other, '--json']);
+    expect(doc.code, doc.stdout).toBe(0);
+  });
+
   it.concurrent('--help and --version exit 0', async () => {
     const [help, version] = await Promise.all([runCli(['--help']), runCli(['--version'])]);
     expect(help.code).toBe(0);
