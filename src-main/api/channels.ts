@@ -114,7 +114,8 @@ export interface EvalRow {
 /** Response types, one per channel. */
 export interface ApiResponses {
   'app:info': { version: string; backend: string | null; workers: number; dbPath: string };
-  'config:describe': { fields: Array<{ key: string; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string }> };
+  /** nullable: the field accepts null (an empty form field), meaning "the documented default" (e.g. eps: the dataset's). */
+  'config:describe': { fields: Array<{ key: string; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
   'presets:list': Array<{ name: string; description: string; config: Record<string, unknown> }>;
   'runs:list': RunSummary[];
   'runs:get': RunSummary & { config: Record<string, unknown> };

@@ -112,7 +112,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       return { version: VERSION, backend: runs.lastBackend ?? (backend === 'auto' ? null : backend), workers, dbPath: store.dbPath };
     },
     async 'config:describe'() {
-      return { fields: describeRunConfig().map(({ nullable: _n, itemType: _i, ...f }) => f) };
+      return { fields: describeRunConfig().map(({ itemType: _i, ...f }) => f) };
     },
     async 'presets:list'() { return listPresets(); },
     async 'runs:list'(req) {

@@ -83,7 +83,8 @@ describe('other channels', () => {
     const by = Object.fromEntries(fields.map((f) => [f.key, f]));
     expect(by.epochs).toMatchObject({ type: 'integer', default: 200 });
     expect(by.dataset).toMatchObject({ type: 'enum', default: 'cifar10', options: ['synthetic', 'mnist', 'cifar10', 'cifar100'] });
-    expect(by.eps).toMatchObject({ type: 'number', default: null });
+    expect(by.eps).toMatchObject({ type: 'number', default: null, nullable: true });
+    expect(by.epochs.nullable).toBe(false);
     expect(by.lrMilestones).toMatchObject({ type: 'array', default: [80, 120, 160] });
     expect(by.augmentFlip).toMatchObject({ type: 'boolean', default: true });
     expect(fields.length).toBe(Object.keys((await import('../../src-main/engine/config/run-config.js')).RunConfigSchema.shape).length);
