@@ -22,7 +22,7 @@ import { contrastiveOptions, recordedContrastiveLoss } from './supervised-contra
  * Adam 1e-3) collapses the same way for 2 of 3 seeds, so this is the objective's dynamics on a
  * BN-free ReLU latent, not this implementation. tau 0.2 delays it on one batch but 2000-sample runs
  * still stay near chance after 4 epochs. The paper's tables use ResNets, whose batch norm keeps units alive.
-  */
+ */
 export const asclObjective: Objective = {
   name: 'ascl',
   prepare: (ctx, x, y) => ({ x, y, xAdv: configuredAdversary(ctx, x, y) }),
