@@ -3,19 +3,12 @@
  * data folder (XDG on Linux, Application Support on macOS, %APPDATA% on Windows), as Electron's
  * app.getPath('userData') would choose. Checkpoint files live beside the database.
  */
-import os from 'node:os';
 import path from 'node:path';
 
-export const APP_FOLDER = 'ascl-studio';
-export const DB_FILE = 'ascl.db';
+export { APP_FOLDER, defaultHome } from '../common/app-home.js';
+import { defaultHome } from '../common/app-home.js';
 
-export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env.ASCL_HOME) return path.resolve(env.ASCL_HOME);
-  const home = os.homedir();
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_FOLDER);
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_FOLDER);
-  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_FOLDER);
-}
+export const DB_FILE = 'ascl.db';
 
 /** The database file to open: an explicit `--db` wins over ASCL_HOME and the default folder. */
 export function resolveDbPath(db?: string | null, env: NodeJS.ProcessEnv = process.env): string {

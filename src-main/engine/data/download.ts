@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultHome } from '../../store/paths.js';
+import { defaultHome } from '../../common/app-home.js';
 import { DatasetError, type DownloadProgress } from './dataset.js';
 
 /** The application's data folder: `$ASCL_HOME/data` or the platform's application folder + `/data`. */
