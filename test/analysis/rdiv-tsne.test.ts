@@ -6,9 +6,9 @@ import type { ClassifierModel } from '../../src-main/engine/models/model.js';
 import { latentDivergence, rdivSweep } from '../../src-main/engine/analysis/rdiv.js';
 import { embed2d, latentTsne, predictionEntropy } from '../../src-main/engine/analysis/tsne.js';
 import { Rng } from '../../src-main/engine/rng.js';
-import { CIFAR_TEST, readCifarBatch, referenceAvailable, referenceEngineModel } from '../attacks/fixtures.js';
+import { CIFAR_TEST, readCifarBatch, referenceEngineModel } from '../attacks/fixtures.js';
 
-describe.skipIf(!referenceAvailable())('R-DIV and t-SNE of the reference CNN', () => {
+describe('R-DIV and t-SNE of the reference CNN', () => {
   let model: ClassifierModel;
   let data: { images: Float32Array; labels: Int32Array };
   beforeAll(async () => {

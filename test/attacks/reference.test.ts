@@ -18,7 +18,7 @@ import { getAttack } from '../../src-main/engine/attacks/index.js';
 import { autoAttack } from '../../src-main/engine/attacks/autoattack.js';
 import { linfDistance } from '../../src-main/engine/attacks/batch-ops.js';
 import { loadExternalModel, type ExternalClassifier } from '../../src-main/engine/models/external.js';
-import { CIFAR_TEST, REFERENCE_DIR, readCifarBatch, referenceAvailable, referenceEngineModel } from './fixtures.js';
+import { CIFAR_TEST, REFERENCE_DIR, readCifarBatch, referenceEngineModel } from './fixtures.js';
 
 const EPS = 8 / 255;
 interface Reference {
@@ -26,7 +26,7 @@ interface Reference {
   autoattack_robust_per_sample_1000: number[];
 }
 
-describe.skipIf(!referenceAvailable())('reference CNN (PGD-AT, PyTorch) on CIFAR-10 test images, eps 8/255', () => {
+describe('reference CNN (PGD-AT, PyTorch) on CIFAR-10 test images, eps 8/255', () => {
   // The reference as `ascl eval --model` loads it (models/external.ts).
   let model: ExternalClassifier;
   let f: LogitsFn;
