@@ -8,13 +8,9 @@ import type { RunConfig } from '../engine/config/run-config.js';
 import type { Dataset, DatasetLoadOptions } from '../engine/data/dataset.js';
 import type { TrainCheckpoint, TrainHooks, TrainResult } from '../engine/train/types.js';
 
-export interface TrainOptions {
-  config: RunConfig;
-  dataset: Dataset;
-  backend: BackendName;
-  hooks: TrainHooks;
-  resume?: TrainCheckpoint;
-}
+// Type-only: loads no TensorFlow on the main thread.
+import type { TrainOptions } from '../engine/train/trainer.js';
+export type { TrainOptions };
 export type TrainFn = (o: TrainOptions) => Promise<TrainResult>;
 
 /** Module specifiers relative to this file (so they resolve as .ts under tsx and .js when built). */
