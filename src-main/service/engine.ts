@@ -4,9 +4,8 @@
  * interface it must have, and a missing piece is a clear error naming the module.
  */
 import type { BackendChoice, BackendName, DatasetName } from '../engine/config/options.js';
-import type { RunConfig } from '../engine/config/run-config.js';
 import type { Dataset, DatasetLoadOptions } from '../engine/data/dataset.js';
-import type { TrainCheckpoint, TrainHooks, TrainResult } from '../engine/train/types.js';
+import type { TrainResult } from '../engine/train/types.js';
 
 // Type-only: loads no TensorFlow on the main thread.
 import type { TrainOptions } from '../engine/train/trainer.js';
