@@ -48,6 +48,12 @@ export const ApiRequests = {
   }).strict(),
   'analysis:rdiv': z.object({ runId }).strict(),
   'analysis:tsne': z.object({ runId }).strict(),
+  /** Computes (on the run queue) R-DIV over eps for the listed budgets and/or the t-SNE, from the run's newest checkpoint; at least one of the two. */
+  'analysis:start': z.object({
+    runId,
+    epsSweep: z.array(z.union([z.number(), z.string().max(30)])).min(1).max(20).optional(),
+    tsne: z.boolean().optional(),
+  }).strict(),
   'selection:snapshots': z.object({ runId }).strict(),
   'compare:table': z.object({
     runIds: z.array(runId).min(1).max(500),
@@ -133,6 +139,7 @@ export interface ApiResponses {
     eps: Array<{ eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }>;
   };
   'analysis:tsne': { points: Array<{ x: number; y: number; label: number; adversarial: boolean; entropy: number }> };
+  'analysis:start': { id: number };
   'selection:snapshots': Array<{ epoch: number; anchorIndex: number; anchorLabel: number; positives: Array<{ index: number; adversarial: boolean }>; negatives: Array<{ index: number; adversarial: boolean }> }>;
   'compare:table': {
     rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
@@ -148,10 +155,12 @@ export interface ApiEvents {
   'run:progress': { id: string; epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null };
   'run:epoch': { id: string; row: EpochRow };
   'eval:done': { runId: string; row: EvalRow };
+  /** An analysis:start task finished: its results are stored (ok) or it failed (error names why). */
+  'analysis:done': { runId: string; ok: boolean; error: string | null };
 }
 export type ApiEvent = keyof ApiEvents;
 /** The event names as a runtime list (for the transports' forwarding); checked complete against ApiEvents. */
-export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done', 'analysis:done'] as const satisfies readonly ApiEvent[];
 type MissingEvents = Exclude<ApiEvent, (typeof API_EVENTS)[number]>;
 const _allEventsListed: MissingEvents extends never ? true : false = true;
 void _allEventsListed;

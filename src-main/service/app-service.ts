@@ -209,6 +209,29 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     async 'analysis:rdiv'(req) { requireRun(req.runId); return store.rdiv(req.runId); },
     async 'analysis:tsne'(req) { requireRun(req.runId); return { points: store.tsne(req.runId) }; },
+    async 'analysis:start'(req) {
+      const r = requireRun(req.runId);
+      if (!req.epsSweep?.length && req.tsne !== true) throw new ApiError('bad-request', 'analysis:start: choose at least one of epsSweep (a list of eps values) and tsne: true');
+      const epsSweep = (req.epsSweep ?? []).map((v) => {
+        const e = fractionNumber.safeParse(v);
+        if (!e.success || e.data < 0 || e.data > 1) throw new ApiError('bad-request', `analysis:start: each epsSweep value must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(v)})`);
+        return e.data;
+      });
+      const config = parseRunConfig(r.config, `analysis:start(${r.id})`);
+      if (!store.checkpoints(r.id)[0]) throw new ApiError('conflict', `analysis:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
+      const id = ++evalCounter;
+      runs.enqueueTask(async () => {
+        try {
+          await service.analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: 512, steps: null, seed: config.seed });
+          events.emit('analysis:done', { runId: r.id, ok: true, error: null });
+        } catch (err) {
+          const message = (err as Error).message;
+          log(`analysis:start(${r.id}): ${message}`);
+          events.emit('analysis:done', { runId: r.id, ok: false, error: message });
+        }
+      });
+      return { id };
+    },
     async 'selection:snapshots'(req) { requireRun(req.runId); return store.selections(req.runId); },
     async 'compare:table'(req: ApiParsedRequest<'compare:table'>): Promise<ApiResponses['compare:table']> {
       return compareTable(store, req.runIds.map(requireRun), req.summary);

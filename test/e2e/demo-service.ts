@@ -130,6 +130,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
     'metrics:steps': async (req) => ({ term: req.term, points: get(req.runId).steps.filter((s) => req.term in s.v).map((s) => ({ step: s.step, min: s.v[req.term], max: s.v[req.term], mean: s.v[req.term], time: s.time })) }),
     'evals:list': async (req) => get(req.runId).evals,
     'evals:start': async () => { throw new ApiError('conflict', 'demo: evaluations are not simulated'); },
+    'analysis:start': async () => { throw new ApiError('conflict', 'demo: analyses are not simulated'); },
     'analysis:rdiv': async (req) => {
       const r = get(req.runId);
       return {

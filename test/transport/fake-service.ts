@@ -53,6 +53,7 @@ export function createFakeService(): FakeService {
     'evals:start': none,
     'analysis:rdiv': async () => ({ epochs: [], eps: [] }),
     'analysis:tsne': async () => ({ points: [] }),
+    'analysis:start': none,
     'selection:snapshots': async () => [],
     'compare:table': none,
     'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n` }),

@@ -1,0 +1,41 @@
+/**
+ * analysis:start through the queue with the real engine: R-DIV over eps from the run's newest
+ * checkpoint runs on a worker, is stored for analysis:rdiv and announced by analysis:done.
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ApiEvents } from '../../src-main/api/channels.js';
+import { createAppService, type AppService } from '../../src-main/service/app-service.js';
+import { tempDir } from './helpers.js';
+
+let service: AppService | null = null;
+afterAll(async () => { await service?.close(); });
+
+describe('analysis:start (real engine, wasm, synthetic small-cnn 1 epoch, pgdSteps 1)', () => {
+  it('epsSweep [0, "8/255"]: analysis:done ok; analysis:rdiv returns the two eps rows (finite R-DIV, robust accuracy falling with eps)', async () => {
+    const logged: string[] = [];
+    service = await createAppService({ dbPath: path.join(tempDir(), 'a.db'), workers: 1, backend: 'wasm', log: (m) => logged.push(m) });
+    const { id } = await service['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16, pgdSteps: 1 } });
+    await expect(service['analysis:start']({ runId: id, epsSweep: [0] })).rejects.toThrow(/no checkpoint yet/);
+    expect(await service.waitForRun(id)).toBe('completed');
+    expect((await service['analysis:rdiv']({ runId: id })).eps).toEqual([]);
+    const done = new Promise<ApiEvents['analysis:done']>((resolve) => { service!.on('analysis:done', resolve); });
+    const job = await service['analysis:start']({ runId: id, epsSweep: [0, '8/255'] });
+    expect(job.id).toBeGreaterThan(0);
+    const ev = await done;
+    expect(ev, logged.join('\n')).toEqual({ runId: id, ok: true, error: null });
+    const rd = await service['analysis:rdiv']({ runId: id });
+    expect(rd.eps.map((p) => p.eps)).toEqual([0, 8 / 255]);
+    for (const p of rd.eps) {
+      expect(p.dMinus).toBeGreaterThan(0);
+      expect(p.dPlus).toBeGreaterThan(0);
+      // R-DIV is averaged per batch (analysis/divergence.ts), so it need not equal the ratio of the averages.
+      expect(Number.isFinite(p.rdiv) && p.rdiv > 0).toBe(true);
+      expect(p.robustAccuracy).toBeGreaterThanOrEqual(0);
+      expect(p.robustAccuracy).toBeLessThanOrEqual(1);
+    }
+    // A larger budget cannot make the attack weaker on the same images.
+    expect(rd.eps[1].robustAccuracy).toBeLessThanOrEqual(rd.eps[0].robustAccuracy);
+    expect(logged).toEqual([]);
+  }, 180_000);
+});
