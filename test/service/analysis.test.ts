@@ -2,6 +2,7 @@
  * analysis:start through the queue with the real engine: R-DIV over eps from the run's newest
  * checkpoint runs on a worker, is stored for analysis:rdiv and announced by analysis:done.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../src-main/api/channels.js';
@@ -12,7 +13,7 @@ let service: AppService | null = null;
 afterAll(async () => { await service?.close(); });
 
 describe('analysis:start (real engine, wasm, synthetic small-cnn 1 epoch, pgdSteps 1)', () => {
-  it('epsSweep [0, "8/255"]: analysis:done ok; analysis:rdiv returns the two eps rows (finite R-DIV, robust accuracy falling with eps)', async () => {
+  it('epsSweep [0, "8/255"]: analysis:done ok; analysis:rdiv returns the two eps rows (finite R-DIV, robust accuracy falling with eps); a corrupt checkpoint gives analysis:done ok false', async () => {
     const logged: string[] = [];
     service = await createAppService({ dbPath: path.join(tempDir(), 'a.db'), workers: 1, backend: 'wasm', log: (m) => logged.push(m) });
     const { id } = await service['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16, pgdSteps: 1 } });
@@ -37,5 +38,15 @@ describe('analysis:start (real engine, wasm, synthetic small-cnn 1 epoch, pgdSte
     // A larger budget cannot make the attack weaker on the same images.
     expect(rd.eps[1].robustAccuracy).toBeLessThanOrEqual(rd.eps[0].robustAccuracy);
     expect(logged).toEqual([]);
+
+    // A failing analysis is announced (ok false, the error) and logged, not swallowed; the stored rows stay.
+    fs.writeFileSync(service.store.resolveFile(service.store.checkpoints(id)[0].file), 'not a checkpoint');
+    const failed = new Promise<ApiEvents['analysis:done']>((resolve) => { service!.on('analysis:done', resolve); });
+    await service['analysis:start']({ runId: id, epsSweep: ['4/255'] });
+    const bad = await failed;
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toMatch(/\S/);
+    expect(logged).toEqual([`analysis:start(${id}): ${bad.error}`]);
+    expect((await service['analysis:rdiv']({ runId: id })).eps).toEqual(rd.eps);
   }, 180_000);
 });
