@@ -141,16 +141,23 @@ describe('served UI on the real service with real training (synthetic, small-cnn
     first.forEach((v, i) => expect(v).toBeCloseTo(epochs[i].natAccuracy, 6));
   });
 
-  it('R-DIV and latent-space pages load for the trained run', async () => {
+  it('R-DIV page: "Compute over ε" (0, 8/255) for the first run shows computing… then 2 R-DIV + 2 accuracy points; latent-space page loads', async () => {
     await page.goto(`${base}/#/rdiv?runs=${runIds.join(',')}`);
     await expect.poll(() => pointsOf(1)).toBe(6);
+    expect(await pointsOf(2)).toBe(0);
+    await page.getByTestId('sweep-eps').fill('0, 8/255');
+    await page.getByTestId('sweep-start').click();
+    await expect.poll(() => page.getByTestId('sweep-computing').count()).toBe(1);
+    await expect.poll(() => pointsOf(2), { timeout: 110_000, interval: 1000 }).toBe(4);
+    expect(await page.getByTestId('sweep-computing').count()).toBe(0);
+    expect((await service['analysis:rdiv']({ runId: runIds[0] })).eps.map((p) => p.eps)).toEqual([0, 8 / 255]);
     await screenshot(page, 'e2e-rdiv');
     await page.goto(`${base}/#/latent/${runIds[0]}`);
     await expect.poll(async () => (await page.locator('.chart-empty').count()) === 0 || (await page.locator('.chart-empty').textContent()) !== 'Computing t-SNE…', { timeout: 60_000 }).toBe(true);
     await screenshot(page, 'e2e-latent');
     await page.goto(`${base}/#/setup`);
     await screenshot(page, 'e2e-setup');
-  });
+  }, 180_000);
 
   it('no console errors or CSP violations', () => {
     expect(errors).toEqual([]);
