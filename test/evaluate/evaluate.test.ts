@@ -41,6 +41,32 @@ describe('evaluateRobustness (5-class linear model, 4x4x1, eps 0.05)', () => {
     for (const i of [0, 5, 9]) expect(r.perSample[i]).toBe(0);
   });
 
+  it('fgsm/pgd/mpgd attack only the clean-correct points (3 of 40 relabelled): same outcome as attacking every point, the attack sees 37 rows', async () => {
+    const labels = Int32Array.from(p.labels);
+    for (const i of [2, 7, 30]) labels[i] = (labels[i] + 1) % 5;
+    const rows: number[] = [];
+    const counting = (x: tf.Tensor4D) => { rows.push(x.shape[0]); return p.f(x); };
+    const r = await evaluateRobustness(opts({ labels, attack: 'fgsm', batchSize: N, logits: counting }));
+    // One clean prediction of 40 rows, FGSM's gradient on the 37 correct ones, the final prediction of 40.
+    expect(rows).toEqual([N, N - 3, N]);
+    // FGSM is deterministic: attacking every point gives the same per-sample outcome.
+    const { getAttack } = await import('../../src-main/engine/attacks/index.js');
+    const x = tf.tensor4d(p.images.subarray(0, N * 16), [N, 4, 4, 1]);
+    const y = tf.tensor1d(labels, 'int32');
+    const adv = await getAttack('fgsm').run(p.f, x, y, { eps: EPS, stepSize: EPS / 4, steps: 1, randomStart: true, restarts: 1, numClasses: 5, seed: 0 });
+    const cleanPred = tf.tidy(() => Array.from(tf.argMax(p.f(x), 1).dataSync()));
+    const advPred = tf.tidy(() => Array.from(tf.argMax(p.f(adv), 1).dataSync()));
+    const expected = labels.map((l, i) => (cleanPred[i] === l && advPred[i] === l ? 1 : 0));
+    tf.dispose([x, y, adv]);
+    expect(Array.from(r.perSample)).toEqual(Array.from(expected));
+    for (const i of [2, 7, 30]) expect(r.perSample[i]).toBe(0);
+    for (const attack of ['pgd', 'mpgd'] as const) {
+      const q = await evaluateRobustness(opts({ labels, attack, steps: 5 }));
+      for (const i of [2, 7, 30]) expect(q.perSample[i]).toBe(0);
+      expect(q.cleanAccuracy).toBeCloseTo((N - 3) / N, 10);
+    }
+  });
+
   it('aa reports the robust accuracy after each of its four attacks, non-increasing, last = robustAccuracy; progress after each attack', async () => {
     const r = await evaluateRobustness(opts({ attack: 'aa', n: 20, batchSize: 20 }));
     const after = Object.values(r.perAttack ?? {});

@@ -109,7 +109,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
       adv = r.xAdv;
       for (const a of AUTOATTACK_ORDER) robustAfter[a] += r.robustAfter[a];
     } else {
-      adv = await getAttack(v.attack).run(o.logits, x, y, batchParams);
+      adv = await attackCleanCorrect(v.attack, o.logits, x, y, cleanPred, yArr, batchParams);
     }
     checkThreatModel(v.attack, x, adv, v.eps, from);
     const advPred = predictLabels(o.logits, adv);
@@ -133,6 +133,35 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     perAttack: v.attack === 'aa' ? Object.fromEntries(AUTOATTACK_ORDER.map((a) => [a, robustAfter[a] / v.n])) : undefined,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+/**
+ * Runs one attack on the clean-correct points of a batch only: a clean-misclassified point is
+ * non-robust whatever the attack does (AutoAttack's robust flags start from clean correctness the
+ * same way), so attacking it is wasted work — most of the batch on a weak model. The other points
+ * keep their clean image. The result is assembled by a gather from [attacked; clean], so every
+ * value is exactly one the attack or the input produced.
+ */
+async function attackCleanCorrect(
+  name: AttackName, f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D,
+  cleanPred: ArrayLike<number>, labels: ArrayLike<number>, params: AttackParams,
+): Promise<tf.Tensor4D> {
+  const m = x.shape[0];
+  const correct: number[] = [];
+  for (let i = 0; i < m; i++) if (cleanPred[i] === labels[i]) correct.push(i);
+  if (correct.length === m) return getAttack(name).run(f, x, y, params);
+  if (correct.length === 0) return tf.clone(x);
+  const idx = tf.tensor1d(correct, 'int32');
+  const xs = tf.gather(x, idx) as tf.Tensor4D;   // [k, H, W, C]
+  const ys = tf.gather(y, idx) as tf.Tensor1D;   // [k]
+  const advSub = await getAttack(name).run(f, xs, ys, params);
+  // Row i of the result: row slot[i] of [advSub; x], i.e. its adversarial example if attacked.
+  const slot = new Int32Array(m);
+  for (let i = 0; i < m; i++) slot[i] = correct.length + i;
+  correct.forEach((i, j) => { slot[i] = j; });
+  const adv = tf.tidy(() => tf.gather(tf.concat([advSub, x], 0), tf.tensor1d(slot, 'int32')) as tf.Tensor4D);
+  tf.dispose([idx, xs, ys, advSub]);
+  return adv;
 }
 
 /** Throws when an attack's example leaves the eps-ball (float tolerance 1e-6) or [0, 1]. */
