@@ -1,4 +1,5 @@
 /** `ascl train`: validates the configuration, stores the run and trains it on a worker thread. */
+import path from 'node:path';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { resolveRunConfig } from '../service/presets.js';
@@ -22,8 +23,13 @@ export function trainCommand(): Command {
       const raw = readJsonFile(opts.config, 'configuration file');
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`the configuration file ${opts.config} must hold a JSON object`);
       base = raw as Record<string, unknown>;
+      // A data folder named in a configuration file is relative to that file.
+      if (typeof base.dataDir === 'string') base = { ...base, dataDir: path.resolve(path.dirname(opts.config), base.dataDir) };
     }
-    const overrides = { ...base, ...configFromFlags(opts) };
+    const flags = configFromFlags(opts);
+    // Stored absolute, so the run can be resumed and evaluated from any working directory.
+    if (typeof flags.dataDir === 'string') flags.dataDir = path.resolve(flags.dataDir);
+    const overrides = { ...base, ...flags };
     const where = typeof opts.config === 'string' ? `ascl train (${opts.config} and flags)` : 'ascl train';
     // Validate before opening the store: bad input changes nothing.
     const config = await resolveRunConfig(opts.preset as string | undefined, overrides, where);

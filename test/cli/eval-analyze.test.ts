@@ -17,12 +17,17 @@ afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 beforeAll(async () => {
   const r = await runCli(['train', '--db', db, '--json', '--dataset', 'synthetic', '--model', 'small-cnn', '--defense', 'nat', '--epochs', '1',
-    '--limit', '64', '--batch-size', '32', '--eval-subset', '32', '--pgd-steps', '2', '--backend', 'wasm']);
+    '--limit', '64', '--batch-size', '32', '--eval-subset', '32', '--pgd-steps', '2', '--backend', 'wasm', '--data-dir', 'relative/data-folder']);
   expect(r.code, r.stderr).toBe(0);
   runId = String(lastJson(r.stdout).runId);
 }, 180_000);
 
 describe('ascl eval / analyze on a run trained by ascl train (synthetic, small-cnn, 1 epoch)', () => {
+  it('a relative --data-dir is stored absolute (resolved against the working directory), so the run works from anywhere', async () => {
+    const show = lastJson((await runCli(['show', runId, '--db', db, '--json'])).stdout) as { config: { dataDir: string } };
+    expect(show.config.dataDir).toBe(path.join(ROOT, 'relative', 'data-folder'));
+  });
+
   it('eval --run RUN --attack pgd --eps 8/255 --n 32 --steps 3 --json: the last line is the result, stored with the run', async () => {
     const r = await runCli(['eval', '--db', db, '--run', runId, '--attack', 'pgd', '--eps', '8/255', '--n', '32', '--steps', '3', '--json']);
     expect(r.code, r.stderr).toBe(0);
