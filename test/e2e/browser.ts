@@ -1,6 +1,8 @@
 /** Headless Debian Chromium driven by playwright-core, plus page helpers shared by the e2e tests. */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ApiService } from '../../src-main/api/channels.js';
+import { startServer, type RunningServer } from '../../src-main/transport/http.js';
 
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
@@ -10,6 +12,17 @@ export function launchBrowser(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The UI in a browser: the HTTP server around a service on 127.0.0.1, one 1440x900 page, its error log. */
+export interface UiSession { server: RunningServer; base: string; browser: Browser; page: Page; errors: string[] }
+
+export async function openUi(service: ApiService, staticDir: string): Promise<UiSession> {
+  const server = await startServer(service, { port: 0, staticDir });
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  return { server, base: server.url.replace(/\/$/, ''), browser, page, errors: watchErrors(page) };
 }
 
 /** Collects console errors and CSP violations so a test can assert the page ran clean. */

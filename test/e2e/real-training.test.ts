@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../src-main/launch.js';
 import { createAppService, type AppService } from '../../src-main/service/app-service.js';
-import { startServer, type RunningServer } from '../../src-main/transport/http.js';
-import { launchBrowser, screenshot, watchErrors } from './browser.js';
+import type { RunningServer } from '../../src-main/transport/http.js';
+import { openUi, screenshot } from './browser.js';
 
 let dir: string;
 let service: AppService;
@@ -29,12 +29,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ascl-e2e-'));
   await buildRenderer(path.join(dir, 'ui'));
   service = await createAppService({ dbPath: path.join(dir, 'ascl.db'), workers: 2, log: () => {} });
-  server = await startServer(service, { port: 0, staticDir: path.join(dir, 'ui') });
-  base = server.url.replace(/\/$/, '');
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  errors = watchErrors(page);
+  ({ server, base, browser, page, errors } = await openUi(service, path.join(dir, 'ui')));
 });
 afterAll(async () => {
   await browser?.close();

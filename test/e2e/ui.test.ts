@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../src-main/launch.js';
-import { startServer, type RunningServer } from '../../src-main/transport/http.js';
-import { launchBrowser, screenshot, watchErrors } from './browser.js';
+import type { RunningServer } from '../../src-main/transport/http.js';
+import { openUi, screenshot } from './browser.js';
 import { createDemoService } from './demo-service.js';
 
 let dir: string;
@@ -25,12 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ascl-ui-'));
   await buildRenderer(dir);
   service = createDemoService({ runs: 10, stepMs: 40, stepsPerEpoch: 10 });
-  server = await startServer(service, { port: 0, staticDir: dir });
-  base = server.url.replace(/\/$/, '');
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  errors = watchErrors(page);
+  ({ server, base, browser, page, errors } = await openUi(service, dir));
 });
 afterAll(async () => {
   await browser?.close();
