@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../../src-main/engine/tf.js';
-import { createModel, getNamedWeights, setNamedWeights } from '../../src-main/engine/models/index.js';
+import { createModel, getNamedWeights } from '../../src-main/engine/models/index.js';
 import type { ModelName } from '../../src-main/engine/config/options.js';
-import type { NamedArrays } from '../../src-main/engine/train/types.js';
-import { loadGolden, maxAbsDiff } from './golden.js';
+import { goldenResnet20, maxAbsDiff } from './golden.js';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
@@ -58,12 +57,7 @@ describe('model architectures (cpu backend)', () => {
 
 describe('resnet20 against PyTorch (golden/resnet20.*, make_resnet20_golden.py)', () => {
   it('eval and train mode logits/latent within 1e-4, running stats after a train-mode pass within 1e-5 (momentum 0.1, unbiased var)', () => {
-    const g = loadGolden();
-    const weights: NamedArrays = {};
-    for (const [k, v] of Object.entries(g)) if (k.startsWith('weights/')) weights[k.slice(8)] = v;
-    const m = createModel('resnet20', { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 0 });
-    setNamedWeights(m, weights);
-    const x = tf.tensor4d(g.input.data, g.input.shape as [number, number, number, number]);
+    const { g, weights, model: m, x } = goldenResnet20();
     const ev = m.forward(x, { training: false });
     expect(maxAbsDiff(ev.logits.dataSync(), g['eval/logits'].data)).toBeLessThan(1e-4);
     expect(maxAbsDiff(ev.latent.dataSync(), g['eval/latent'].data)).toBeLessThan(1e-4);

@@ -1,5 +1,9 @@
 /** Reads golden/resnet20.{json,bin}, written by golden/make_resnet20_golden.py (PyTorch). */
 import fs from 'node:fs';
+import { tf } from '../../src-main/engine/tf.js';
+import { createModel, setNamedWeights } from '../../src-main/engine/models/index.js';
+import type { ClassifierModel } from '../../src-main/engine/models/model.js';
+import type { NamedArrays } from '../../src-main/engine/train/types.js';
 
 export type GoldenArrays = Record<string, { shape: number[]; data: Float32Array }>;
 
@@ -20,4 +24,15 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** The golden ResNet20 (PyTorch weights loaded into ours) and its input batch. */
+export function goldenResnet20(): { g: GoldenArrays; weights: NamedArrays; model: ClassifierModel; x: tf.Tensor4D } {
+  const g = loadGolden();
+  const weights: NamedArrays = {};
+  for (const [k, v] of Object.entries(g)) if (k.startsWith('weights/')) weights[k.slice(8)] = v;
+  const model = createModel('resnet20', { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 0 });
+  setNamedWeights(model, weights);
+  const x = tf.tensor4d(g.input.data, g.input.shape as [number, number, number, number]);
+  return { g, weights, model, x };
 }

@@ -1,21 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src-main/engine/tf.js';
 import { initBackend } from '../../src-main/engine/backend/index.js';
-import { createModel, getNamedWeights, setNamedWeights } from '../../src-main/engine/models/index.js';
-import type { NamedArrays } from '../../src-main/engine/train/types.js';
-import { loadGolden, maxAbsDiff } from './golden.js';
+import { createModel, getNamedWeights } from '../../src-main/engine/models/index.js';
+import { goldenResnet20, maxAbsDiff } from './golden.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
 describe('resnet20 on the wasm backend (fused batch-norm kernels) against PyTorch', () => {
   it('train-mode logits within 1e-4 and running stats within 1e-5 of golden/resnet20 (PyTorch); input gradient in eval mode finite and nonzero', () => {
     expect(tf.getBackend()).toBe('wasm');
-    const g = loadGolden();
-    const weights: NamedArrays = {};
-    for (const [k, v] of Object.entries(g)) if (k.startsWith('weights/')) weights[k.slice(8)] = v;
-    const m = createModel('resnet20', { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 0 });
-    setNamedWeights(m, weights);
-    const x = tf.tensor4d(g.input.data, g.input.shape as [number, number, number, number]);
+    const { g, model: m, x } = goldenResnet20();
     const ev = m.forward(x, { training: false });
     expect(maxAbsDiff(ev.logits.dataSync(), g['eval/logits'].data)).toBeLessThan(1e-4);
     const tr = m.forward(x, { training: true });
