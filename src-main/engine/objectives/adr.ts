@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Objective } from './objective.js';
 import { configuredAdversary } from './adversaries.js';
-import { accuracy, batchKl, crossEntropy, forwardPair, softCrossEntropy, stopGradient } from './terms.js';
+import { adversarialTrainingLoss, forwardPair, softCrossEntropy, stopGradient } from './terms.js';
 
 /**
  * ADR (Bui et al. 2020, "Improving adversarial robustness by enforcing local and global
@@ -44,17 +44,7 @@ export const adrObjective: Objective = {
     const { config } = ctx;
     return tf.tidy(() => {
       const { nat, adv } = forwardPair(ctx, batch, 'adrObjective');
-      const ceNat = crossEntropy(nat.logits, batch.y);
-      let lat: tf.Scalar;
-      if (config.adversary === 'trades') {
-        const kl = batchKl(nat.logits, adv.logits);
-        record('kl', kl);
-        lat = tf.add(ceNat, tf.mul(kl, config.tradesBeta)) as tf.Scalar;
-      } else {
-        const ceAdv = crossEntropy(adv.logits, batch.y);
-        record('ce_adv', ceAdv);
-        lat = tf.add(tf.mul(ceNat, config.lambdaNat), ceAdv) as tf.Scalar;
-      }
+      const lat = adversarialTrainingLoss(config.adversary, nat.logits, adv.logits, batch.y, config, record);
       const zNat = stopGradient(nat.latent); // [B, D]
       const zAdv = adv.latent; // [B, D]
       const lcCom = tf.mean(tf.abs(tf.sub(zNat, zAdv))) as tf.Scalar;
@@ -63,13 +53,10 @@ export const adrObjective: Objective = {
       const pair = tf.mean(tf.abs(tf.sub(tf.expandDims(zNat, 0), tf.expandDims(zAdv, 1))), 2);
       const gbCom = tf.mean(tf.mul(labelWeights(batch.y), pair)) as tf.Scalar;
       const conf = softCrossEntropy(adv.logits, adv.logits);
-      record('ce_nat', ceNat);
       record('lc_com', lcCom);
       record('lc_smt', lcSmt);
       record('gb_com', gbCom);
       record('conf', conf);
-      record('acc_nat', accuracy(nat.logits, batch.y));
-      record('acc_adv', accuracy(adv.logits, batch.y));
       const w = ADR_WEIGHTS;
       return tf.addN([lat, tf.mul(lcCom, w.lcCom), tf.mul(lcSmt, w.lcSmt), tf.mul(gbCom, w.gbCom), tf.mul(conf, w.conf)]) as tf.Scalar;
     });

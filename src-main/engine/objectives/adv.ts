@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Objective } from './objective.js';
 import { pgdAdversary } from './adversaries.js';
-import { accuracy, crossEntropy, forwardPair } from './terms.js';
+import { adversarialTrainingLoss, forwardPair } from './terms.js';
 
 /**
  * ADV: PGD adversarial training, eq. 4: L_AT = lambdaNat * C(h(x), y) + C(h(x^a), y), x^a from PGD
@@ -14,13 +14,7 @@ export const advObjective: Objective = {
   loss(ctx, batch, record) {
     return tf.tidy(() => {
       const { nat, adv } = forwardPair(ctx, batch, 'advObjective');
-      const ceNat = crossEntropy(nat.logits, batch.y);
-      const ceAdv = crossEntropy(adv.logits, batch.y);
-      record('ce_nat', ceNat);
-      record('ce_adv', ceAdv);
-      record('acc_nat', accuracy(nat.logits, batch.y));
-      record('acc_adv', accuracy(adv.logits, batch.y));
-      return tf.add(tf.mul(ceNat, ctx.config.lambdaNat), ceAdv) as tf.Scalar;
+      return adversarialTrainingLoss('pgd', nat.logits, adv.logits, batch.y, ctx.config, record);
     });
   },
 };

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Objective } from './objective.js';
 import { configuredAdversary } from './adversaries.js';
-import { accuracy, batchKl, contrastiveFeatures, crossEntropy, forwardPair } from './terms.js';
+import { adversarialTrainingLoss, batchKl, contrastiveFeatures, forwardPair } from './terms.js';
 import { contrastiveOptions, recordedContrastiveLoss } from './supervised-contrastive.js';
 
 /**
@@ -30,20 +30,7 @@ export const asclObjective: Objective = {
     const { config } = ctx;
     return tf.tidy(() => {
       const { nat, adv } = forwardPair(ctx, batch, 'asclObjective');
-      const ceNat = crossEntropy(nat.logits, batch.y);
-      record('ce_nat', ceNat);
-      record('acc_nat', accuracy(nat.logits, batch.y));
-      record('acc_adv', accuracy(adv.logits, batch.y));
-      const terms: tf.Scalar[] = [];
-      if (config.adversary === 'trades') {
-        const kl = batchKl(nat.logits, adv.logits);
-        record('kl', kl);
-        terms.push(ceNat, tf.mul(kl, config.tradesBeta) as tf.Scalar);
-      } else {
-        const ceAdv = crossEntropy(adv.logits, batch.y);
-        record('ce_adv', ceAdv);
-        terms.push(tf.mul(ceNat, config.lambdaNat) as tf.Scalar, ceAdv);
-      }
+      const terms: tf.Scalar[] = [adversarialTrainingLoss(config.adversary, nat.logits, adv.logits, batch.y, config, record)];
       if (config.lambdaScl > 0) {
         const scl = recordedContrastiveLoss(
           { nat: contrastiveFeatures(nat, config, 'asclObjective'), adv: contrastiveFeatures(adv, config, 'asclObjective') },

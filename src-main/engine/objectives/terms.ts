@@ -4,6 +4,7 @@
  */
 import { tf } from '../tf.js';
 import type { RunConfig } from '../config/run-config.js';
+import type { AdversaryName } from '../config/options.js';
 import type { ModelOutput } from '../models/model.js';
 import { crossEntropyPerSample } from '../attacks/losses.js';
 import type { ObjectiveContext, PreparedBatch } from './objective.js';
@@ -73,4 +74,28 @@ export const stopGradient = tf.customGrad((...args: Array<tf.Tensor | tf.GradSav
 /** Mean over the batch of the soft cross-entropy -sum_k softmax(target)_k log softmax(logits)_k. */
 export function softCrossEntropy(target: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(tf.softmax(target), tf.logSoftmax(logits)), 1))) as tf.Scalar);
+}
+
+/**
+ * L_AT, the adversarial-training term every adversarial objective starts from, with its logged
+ * terms (ce_nat, ce_adv or kl, acc_nat, acc_adv):
+ * `pgd` -> eq. 4, lambdaNat * C(h(x), y) + C(h(x^a), y); `trades` -> C(h(x), y) + tradesBeta * KL
+ * (TRADES' sum/batch). Logits [B, K].
+ */
+export function adversarialTrainingLoss(
+  adversary: AdversaryName, nat: tf.Tensor2D, adv: tf.Tensor2D, y: tf.Tensor1D, config: RunConfig,
+  record: (name: string, value: tf.Scalar) => void,
+): tf.Scalar {
+  const ceNat = crossEntropy(nat, y);
+  record('ce_nat', ceNat);
+  record('acc_nat', accuracy(nat, y));
+  record('acc_adv', accuracy(adv, y));
+  if (adversary === 'trades') {
+    const kl = batchKl(nat, adv);
+    record('kl', kl);
+    return tf.add(ceNat, tf.mul(kl, config.tradesBeta)) as tf.Scalar;
+  }
+  const ceAdv = crossEntropy(adv, y);
+  record('ce_adv', ceAdv);
+  return tf.add(tf.mul(ceNat, config.lambdaNat), ceAdv) as tf.Scalar;
 }

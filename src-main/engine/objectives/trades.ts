@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Objective } from './objective.js';
 import { tradesAdversary } from './adversaries.js';
-import { accuracy, batchKl, crossEntropy, forwardPair } from './terms.js';
+import { adversarialTrainingLoss, forwardPair } from './terms.js';
 
 /**
  * TRADES (Zhang et al. 2019): C(h(x), y) + beta * KL(h(x) || h(x')), x' from the KL-PGD adversary
@@ -14,13 +14,7 @@ export const tradesObjective: Objective = {
   loss(ctx, batch, record) {
     return tf.tidy(() => {
       const { nat, adv } = forwardPair(ctx, batch, 'tradesObjective');
-      const ceNat = crossEntropy(nat.logits, batch.y);
-      const kl = batchKl(nat.logits, adv.logits);
-      record('ce_nat', ceNat);
-      record('kl', kl);
-      record('acc_nat', accuracy(nat.logits, batch.y));
-      record('acc_adv', accuracy(adv.logits, batch.y));
-      return tf.add(ceNat, tf.mul(kl, ctx.config.tradesBeta)) as tf.Scalar;
+      return adversarialTrainingLoss('trades', nat.logits, adv.logits, batch.y, ctx.config, record);
     });
   },
 };
