@@ -1,7 +1,7 @@
 /**
  * Attack throughput for `npm run bench` (bench/index.ts imports attackBench):
  * - pgd250SamplesPerSecond: PGD (eps 8/255, step 2/255) on 100 CIFAR-10 test images with the
- *   reference CNN (../shared/reference-models/cifar10-cnn-pgdat as an engine small-cnn), timed
+ *   reference CNN (test/fixtures/reference-model/cifar10-cnn-pgdat as an engine small-cnn), timed
  *   over `pgdSteps` steps and expressed for 250 steps: 100 / (250 * seconds per step);
  * - autoAttackSecondsPer100: the full standard AutoAttack on the first `aaImages` images, per 100;
  * - torchPgd250SamplesPerSecond: the same PGD in PyTorch (bench/torch_pgd.py, /usr/bin/python3,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch reference for the attack bench (bench/attacks.ts): PGD on the reference CNN.
 
-Loads ../shared/reference-models/cifar10-cnn-pgdat (model.json + weights.bin, a tfjs LayersModel)
+Loads the reference CNN (test/fixtures/reference-model/cifar10-cnn-pgdat, model.json + weights.bin, a tfjs LayersModel)
 into the same small CNN in PyTorch (kernels transposed to OIHW, flatten in NHWC order as Keras),
 checks the clean accuracy on the first 1000 CIFAR-10 test images, then times PGD (eps 8/255,
 step 2/255, uniform random start, summed cross-entropy, sign steps, projection) on `--batch`

@@ -1,5 +1,5 @@
 /**
- * The hardening of the desktop window (issue 5 / issue 6 "Security"), kept apart from Electron
+ * The hardening of the desktop window (the security rules of the design), kept apart from Electron
  * so a test can read it: the BrowserWindow options, and the guards installed on its web contents
  * and session (no new windows, no navigation, no remote content, no permissions, no webviews).
  */

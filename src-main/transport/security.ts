@@ -1,5 +1,5 @@
 /**
- * Access rules of the served UI (issue 6, "Security"): loopback by default, a token for any
+ * Access rules of the served UI: loopback by default, a token for any
  * other address (compared in constant time), Host and Origin checks against DNS rebinding and
  * cross-site WebSocket hijacking, and one Content-Security-Policy shared with Electron.
  */

@@ -1,6 +1,6 @@
 /**
- * Full comparison with the reference figures of ../shared/reference-models/cifar10-cnn-pgdat
- * (PyTorch + fra31/auto-attack on the first 1000 images of test_batch.bin, eps 8/255):
+ * Full comparison with the reference figures of test/fixtures/reference-model/cifar10-cnn-pgdat
+ * (PyTorch + fra31/auto-attack on the first 1000 images of test_batch.bin, the subset in test/fixtures/cifar10, eps 8/255):
  * clean, FGSM, PGD-20 (step 2/255, random start) and standard AutoAttack (robust accuracy after
  * each attack, per-image agreement). Long (tens of minutes on 2 cores); run with
  *   nice -n 10 npx tsx studies/attacks/compare-reference.ts [--n 1000] [--backend wasm] [--only fgsm,pgd,aa]

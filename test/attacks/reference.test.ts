@@ -1,6 +1,6 @@
 /**
- * Agreement with the reference implementations on ../shared/reference-models/cifar10-cnn-pgdat
- * (PyTorch figures in reference_results.json, first images of test_batch.bin, eps 8/255), CI-sized.
+ * Agreement with the reference implementations on test/fixtures/reference-model/cifar10-cnn-pgdat
+ * (PyTorch figures in reference_results.json, first images of the test_batch.bin subset in test/fixtures/cifar10, eps 8/255), CI-sized.
  * The full 1000-image comparison is studies/attacks/compare-reference.ts.
  */
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** The reference's schedules (fra31/auto-attack; ../shared/docs/reference-notes.md 2b, 2d). */
+/** The reference's schedules (fra31/auto-attack: the APGD checkpoint schedule and Square's p schedule). */
 import { describe, expect, it } from 'vitest';
 import { apgdCheckpoints } from '../../src-main/engine/attacks/apgd.js';
 import { squareP, squareSideLength } from '../../src-main/engine/attacks/square.js';

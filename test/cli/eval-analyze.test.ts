@@ -1,6 +1,6 @@
 /**
  * `ascl eval` and `ascl analyze` end to end (real engine, wasm backend): on a run trained by
- * `ascl train`, and on the shared reference LayersModel (../shared/reference-models), whose clean
+ * `ascl train`, and on the reference LayersModel in test/fixtures/reference-model, whose clean
  * and FGSM accuracies on the first 1000 CIFAR-10 test images were measured in PyTorch.
  */
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/store/index.js';
 import { tempDir } from '../service/helpers.js';
 import { ROOT, lastJson, runCli } from './cli-helpers.js';
+import { CIFAR10_SUBSET_DIR, REFERENCE_MODEL_DIR } from '../fixtures/paths.js';
 
 const dir = tempDir('ascl-eval-');
 const db = path.join(dir, 'ascl.db');
@@ -67,8 +68,8 @@ describe('ascl eval / analyze on a run trained by ascl train (synthetic, small-c
   }, 120_000);
 });
 
-const REF = path.join(ROOT, '..', 'shared', 'reference-models', 'cifar10-cnn-pgdat');
-const CIFAR = path.join(ROOT, '..', 'shared', 'datasets', 'cifar10', 'cifar-10-batches-bin');
+const REF = REFERENCE_MODEL_DIR;
+const CIFAR = CIFAR10_SUBSET_DIR;
 
 describe('ascl eval --model on the reference LayersModel (first 1000 CIFAR-10 test images)', () => {
   it('FGSM eps 8/255: clean accuracy 0.527 and FGSM accuracy 0.242 as measured in PyTorch (within 0.2 and 1.5 pp)', async () => {

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, DatasetError } from '../../src-main/engine/data/index.js';
 import { fakeCifarBatch, tarGz } from './fixtures.js';
+import { CIFAR10_SUBSET_DIR, CIFAR10_SUBSET_SIZE } from '../fixtures/paths.js';
 
-const REAL = path.resolve('../shared/datasets/cifar10/cifar-10-batches-bin');
+const REAL = CIFAR10_SUBSET_DIR;
+const N = CIFAR10_SUBSET_SIZE;
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-cifar-'));
 afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 
@@ -21,31 +23,43 @@ const batch10 = fakeCifarBatch(10000, 1, 10);
 const goodBatch = path.join(folder('good', { 'data_batch_1.bin': batch10 }), 'data_batch_1.bin');
 
 describe('CIFAR-10 binary loader', () => {
-  it('real folder ../shared/datasets/cifar10: 10000 train (data_batch_1 only, 2-5 reported missing), 10000 test, pixels = bytes/255 in HWC', async () => {
-    const t0 = performance.now();
+  it('real subset test/fixtures/cifar10: 1000 train (data_batch_1 only, 2-5 reported missing), 1000 test, both reported as subsets, labels and pixels = the raw bytes (/255, HWC)', async () => {
     const d = await loadDataset('cifar10', { dataDir: REAL });
-    const ms = performance.now() - t0;
-    console.log(`loaded real CIFAR-10 folder (20000 images) in ${ms.toFixed(0)} ms`);
-    expect(d.train.count).toBe(10000);
-    expect(d.test.count).toBe(10000);
+    expect(d.train.count).toBe(N);
+    expect(d.test.count).toBe(N);
     expect(d.classNames).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
-    expect(d.warnings?.join(' ')).toMatch(/missing.*data_batch_2\.bin, data_batch_3\.bin, data_batch_4\.bin, data_batch_5\.bin/);
-    const counts = new Array(10).fill(0);
-    for (const l of d.train.labels) counts[l]++;
-    expect(counts).toEqual(new Array(10).fill(1000));
-    // test image 0 against the raw file: record = label byte, R plane, G plane, B plane
-    const raw = fs.readFileSync(path.join(REAL, 'test_batch.bin')).subarray(0, 3073);
-    expect(d.test.labels[0]).toBe(raw[0]);
-    for (const [y, x, c] of [[0, 0, 0], [5, 17, 1], [31, 31, 2], [12, 3, 2]]) {
-      expect(d.test.images[(y * 32 + x) * 3 + c]).toBeCloseTo(raw[1 + c * 1024 + y * 32 + x] / 255, 6);
+    const warnings = d.warnings?.join(' ') ?? '';
+    expect(warnings).toMatch(/missing.*data_batch_2\.bin, data_batch_3\.bin, data_batch_4\.bin, data_batch_5\.bin/);
+    expect(warnings).toMatch(/data_batch_1\.bin .*holds the first 1000 of the official 10000 records/);
+    expect(warnings).toMatch(/test_batch\.bin .*holds the first 1000 of the official 10000 records/);
+    // every label against the raw files (record = label byte, R plane, G plane, B plane), all 10 classes present
+    for (const [file, split] of [['data_batch_1.bin', d.train], ['test_batch.bin', d.test]] as const) {
+      const raw = fs.readFileSync(path.join(REAL, file));
+      expect(raw.length).toBe(N * 3073);
+      expect(Array.from(split.labels)).toEqual(Array.from({ length: N }, (_, i) => raw[i * 3073]));
+      expect(new Set(split.labels).size).toBe(10);
+      for (const [i, y, x, c] of [[0, 0, 0, 0], [0, 5, 17, 1], [999, 31, 31, 2], [417, 12, 3, 2]]) {
+        expect(split.images[i * 3072 + (y * 32 + x) * 3 + c]).toBeCloseTo(raw[i * 3073 + 1 + c * 1024 + y * 32 + x] / 255, 6);
+      }
     }
   });
 
-  it('limit 500 keeps the first 500 training images only', async () => {
+  it('limit 500 on the 1000-image subset keeps the first 500 training images only; the test split stays 1000', async () => {
     const d = await loadDataset('cifar10', { dataDir: REAL, limit: 500 });
     expect(d.train.count).toBe(500);
     expect(d.train.images.length).toBe(500 * 3072);
-    expect(d.test.count).toBe(10000);
+    expect(d.test.count).toBe(N);
+  });
+
+  it('a test_batch.bin cut at a record boundary (10 of 10000 records) is a subset with a warning; cut inside a record it is truncated', async () => {
+    const dir = folder('ten', { 'test_batch.bin': batch10.subarray(0, 10 * 3073) });
+    fs.symlinkSync(goodBatch, path.join(dir, 'data_batch_1.bin'));
+    const d = await loadDataset('cifar10', { dataDir: dir });
+    expect([d.train.count, d.test.count]).toEqual([10000, 10]);
+    expect(d.warnings?.join(' ')).toMatch(/test_batch\.bin .*holds the first 10 of the official 10000 records/);
+    const cut = folder('ten-and-a-bit', { 'test_batch.bin': batch10.subarray(0, 10 * 3073 + 5) });
+    fs.symlinkSync(goodBatch, path.join(cut, 'data_batch_1.bin'));
+    await expect(loadDataset('cifar10', { dataDir: cut })).rejects.toThrow(/test_batch\.bin: truncated: 30735 bytes of 30730000 \(10 whole records\)/);
   });
 
   it('folder with all 5 training batches: 50000 train, no warnings; the parent of cifar-10-batches-bin works too', async () => {

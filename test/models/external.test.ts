@@ -7,9 +7,10 @@ import { initBackend } from '../../src-main/engine/backend/index.js';
 import { loadDataset } from '../../src-main/engine/data/index.js';
 import { createModel, setNamedWeights, loadExternalModel, readLayersModelWeights, ExternalModelError, logitsFn } from '../../src-main/engine/models/index.js';
 import { maxAbsDiff } from './golden.js';
+import { CIFAR10_SUBSET_DIR, REFERENCE_MODEL_DIR } from '../fixtures/paths.js';
 
-const REF = path.resolve('../shared/reference-models/cifar10-cnn-pgdat');
-const CIFAR = path.resolve('../shared/datasets/cifar10/cifar-10-batches-bin');
+const REF = REFERENCE_MODEL_DIR;
+const CIFAR = CIFAR10_SUBSET_DIR;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-ext-'));
 beforeAll(async () => { await initBackend('wasm'); });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ function accuracy(logits: tf.Tensor2D, labels: Int32Array): number {
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(labels, 'int32')), 'float32')).dataSync()[0]);
 }
 
-describe('external LayersModel: ../shared/reference-models/cifar10-cnn-pgdat', () => {
+describe('external LayersModel: test/fixtures/reference-model/cifar10-cnn-pgdat', () => {
   it('clean accuracy on the first 1000 CIFAR-10 test images = reference_results.json clean_accuracy_1000 (within 0.2 pp); small-cnn with the same weights gives the same logits and latent (1e-4)', async () => {
     const ref = JSON.parse(fs.readFileSync(path.join(REF, 'reference_results.json'), 'utf8')) as { clean_accuracy_1000: number };
     const d = await loadDataset('cifar10', { dataDir: CIFAR });

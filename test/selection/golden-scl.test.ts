@@ -1,9 +1,8 @@
 /**
  * L_SCL against the authors' implementation (`soft_lcscl`, float64) on every case of
- * ../shared/golden/scl_loss.json (or the file named by ASCL_GOLDEN_SCL), for every selection strategy.
+ * test/fixtures/golden/scl_loss.json (or the file named by ASCL_GOLDEN_SCL), for every selection strategy.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tf } from '../../src-main/engine/tf.js';
@@ -11,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { DISTANCES } from '../../src-main/engine/config/options.js';
 import { getSelection } from '../../src-main/engine/selection/index.js';
 import { selectionCounts, supervisedContrastiveLoss } from '../../src-main/engine/objectives/supervised-contrastive.js';
+import { GOLDEN_SCL_FILE } from '../fixtures/paths.js';
 
 const GoldenCase = z.object({
   latent: z.array(z.array(z.number())),
@@ -25,7 +25,7 @@ const GoldenCase = z.object({
 });
 const GoldenFile = z.object({ cases: z.array(GoldenCase).min(1) });
 
-const path = process.env.ASCL_GOLDEN_SCL ?? resolve(import.meta.dirname, '../../../shared/golden/scl_loss.json');
+const path = process.env.ASCL_GOLDEN_SCL ?? GOLDEN_SCL_FILE;
 const golden = GoldenFile.parse(JSON.parse(readFileSync(path, 'utf8')));
 
 type Variant = 'global' | 'hard' | 'soft' | 'leaked' | 'leaked_paper';

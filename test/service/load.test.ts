@@ -1,5 +1,5 @@
 /**
- * Under load (issue 6): 8 runs queued through the HTTP API on a service with 2 workers, with a UI
+ * Under load: 8 runs queued through the HTTP API on a service with 2 workers, with a UI
  * client connected over WebSocket and polling runs:list meanwhile: all complete, none lost, every
  * epoch stored once and pushed to the client once. Fake engine (service/fixtures/fake-engine.ts).
  */

@@ -1,7 +1,7 @@
 /**
  * FGSM (Goodfellow et al. 2015): one signed-gradient step of size eps on the cross-entropy,
  * no random start, clipped to [0, 1]: x' = clip(x + eps * sign(grad_x CE(f(x), y)), 0, 1).
- * As the reference figures' FGSM (../shared/reference-models/README.md).
+ * As the reference figures' FGSM (test/fixtures/reference-model/README.md).
  */
 import { tf } from '../tf.js';
 import type { Attack } from './attack.js';

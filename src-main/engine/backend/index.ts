@@ -1,5 +1,5 @@
 /**
- * Chooses and starts the compute backend, best first (issue 2, "Compute engine"):
+ * Chooses and starts the compute backend, best first:
  *   1. `tensorflow`: @tensorflow/tfjs-node-gpu (CUDA), then @tensorflow/tfjs-node (native CPU);
  *      optional dependencies, absent where their binary download cannot happen.
  *   2. `wasm`: @tensorflow/tfjs-backend-wasm, single-threaded SIMD binary (the threaded one

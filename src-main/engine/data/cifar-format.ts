@@ -39,10 +39,15 @@ export const CIFAR100: CifarSpec = {
 
 export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
-/** Checks a batch file's size: record size (CIFAR-10 vs -100), truncation, record count. */
-export function checkCifarBatchSize(spec: CifarSpec, buf: Uint8Array, expectedRecords: number, file: string): void {
+/**
+ * Checks a batch file's size (record size CIFAR-10 vs -100, truncation, record count) and returns its
+ * number of records: the official count, or fewer whole records for a subset in file order (the
+ * loader reports subsets as warnings; a file cut inside a record is truncated).
+ */
+export function checkCifarBatchSize(spec: CifarSpec, buf: Uint8Array, expectedRecords: number, file: string): number {
   const record = spec.labelBytes + PIXELS;
   const expectedBytes = expectedRecords * record;
+  if (buf.length > 0 && buf.length < expectedBytes && buf.length % record === 0) return buf.length / record;
   if (buf.length !== expectedBytes) {
     const other = spec.labelBytes === 1 ? 2 + PIXELS : 1 + PIXELS;
     let why: string;
@@ -56,18 +61,19 @@ export function checkCifarBatchSize(spec: CifarSpec, buf: Uint8Array, expectedRe
         `(${expectedBytes} bytes). Download the binary version of ${spec.title} again.`,
     );
   }
+  return expectedRecords;
 }
 
 /**
  * Validates one batch file and decodes it into `images` (NHWC, /255) and `labels` at sample
- * offset `at`. Checks the size and every label.
+ * offset `at`. Checks the size (the official `expectedRecords`, or a whole-record subset) and every label.
  */
 export function decodeCifarBatch(spec: CifarSpec, buf: Uint8Array, expectedRecords: number, file: string,
   images: Float32Array, labels: Int32Array, at: number): void {
-  checkCifarBatchSize(spec, buf, expectedRecords, file);
+  const records = checkCifarBatchSize(spec, buf, expectedRecords, file);
   const record = spec.labelBytes + PIXELS;
   const scale = 1 / 255;
-  for (let r = 0; r < expectedRecords; r++) {
+  for (let r = 0; r < records; r++) {
     const base = r * record;
     const label = buf[base + spec.labelOffset];
     if (label >= spec.numClasses) {

@@ -97,18 +97,20 @@ function decodeFromSource(spec: CifarSpec, src: FileSource): Dataset {
   // Read and size-check every file before decoding any: a bad file fails fast.
   const files = [...present, { file: spec.testFile, records: spec.testRecords }].map((b) => {
     const buf = src.read(b.file);
-    checkCifarBatchSize(spec, buf, b.records, path.join(src.where, b.file));
-    return { ...b, buf };
+    const records = checkCifarBatchSize(spec, buf, b.records, path.join(src.where, b.file));
+    if (records < b.records) warnings.push(`${spec.title}: ${b.file} in ${src.where} holds the first ${records} of the official ${b.records} records (a subset)`);
+    return { ...b, official: b.records, records, buf };
   });
-  const trainCount = present.reduce((a, b) => a + b.records, 0);
+  const trainCount = files.slice(0, -1).reduce((a, b) => a + b.records, 0);
   const train = { images: new Float32Array(trainCount * PIXELS), labels: new Int32Array(trainCount), count: trainCount };
   let at = 0;
   for (const b of files.slice(0, -1)) {
-    decodeCifarBatch(spec, b.buf, b.records, path.join(src.where, b.file), train.images, train.labels, at);
+    decodeCifarBatch(spec, b.buf, b.official, path.join(src.where, b.file), train.images, train.labels, at);
     at += b.records;
   }
-  const test = { images: new Float32Array(spec.testRecords * PIXELS), labels: new Int32Array(spec.testRecords), count: spec.testRecords };
-  decodeCifarBatch(spec, files[files.length - 1].buf, spec.testRecords, path.join(src.where, spec.testFile), test.images, test.labels, 0);
+  const t = files[files.length - 1];
+  const test = { images: new Float32Array(t.records * PIXELS), labels: new Int32Array(t.records), count: t.records };
+  decodeCifarBatch(spec, t.buf, t.official, path.join(src.where, spec.testFile), test.images, test.labels, 0);
 
   return {
     name: spec.name, height: 32, width: 32, channels: 3, numClasses: spec.numClasses,

@@ -1,5 +1,5 @@
 /**
- * Robustness evaluation (issue 4, "Attacks"): clean and robust accuracy of a classifier on the
+ * Robustness evaluation: clean and robust accuracy of a classifier on the
  * first n images under one attack, with the per-sample outcome. Attacks see the model only as a
  * LogitsFn in inference mode (batch-norm statistics frozen; pass `inferenceLogits(model)` for an
  * engine model) and never change its weights. A clean-misclassified point counts as non-robust.

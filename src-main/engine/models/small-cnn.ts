@@ -1,6 +1,6 @@
 /**
  * `small-cnn`, the benchmark's small CNN and the architecture of
- * `../shared/reference-models/cifar10-cnn-pgdat`: conv3x3 32 (same) + ReLU, maxpool 2,
+ * the reference CNN (test/fixtures/reference-model/cifar10-cnn-pgdat): conv3x3 32 (same) + ReLU, maxpool 2,
  * conv3x3 64 (same) + ReLU, maxpool 2, flatten (NHWC order), dense 128 + ReLU (= latent z),
  * dense K. Weight names equal the reference LayersModel's (`conv1/kernel`, ..., `dense2/bias`),
  * so its weights load with `setNamedWeights`.

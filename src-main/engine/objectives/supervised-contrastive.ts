@@ -9,7 +9,7 @@ import { getSelection } from '../selection/index.js';
  *
  * Per anchor i: L_i = -(1/max(|P_i|,1)) * sum_{p in P_i} log softmax_{k in P_i ∪ N_i}(s_ik)[p], with
  * s_ik = sim(z_i, z_k)/tau and the anchor itself excluded; L_SCL = mean over all 2B anchors. This is the
- * convention of the authors' `soft_lcscl` and of ../shared/golden/scl_loss.json: eq. 3 writes
+ * convention of the authors' `soft_lcscl` and of the golden values (test/fixtures/golden): eq. 3 writes
  * (1/N) sum_i (L_i + L_i^a), i.e. twice this mean, a constant factor absorbed by lambda_SCL.
  *
  * Gradients flow through the latent normalisation (as the authors' code, which normalises inside

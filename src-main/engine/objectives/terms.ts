@@ -25,7 +25,7 @@ export function klPerSample(logitsP: tf.Tensor2D, logitsQ: tf.Tensor2D): tf.Tens
 /**
  * Batch KL of TRADES and of L_VAT: (1/B) sum_i KL(h(x_i) || h(x_i^a)) (eq. 5; TRADES' sum/batch).
  * `perClass` also divides by the number of classes, as PyTorch's KLDivLoss(reduction='mean') in the
- * authors' code (`vatScaling: 'code'`, ../shared/docs/reference-notes.md section 5).
+ * authors' code (`vatScaling: 'code'`; docs/paper-vs-code.md).
  */
 export function batchKl(nat: tf.Tensor2D, adv: tf.Tensor2D, perClass = false): tf.Scalar {
   return tf.tidy(() => {

@@ -11,7 +11,7 @@ import { buildMasks, counterpartOf, readSelectionInput } from './pairs.js';
  *   x_i^a are always pulled close together", and eqs. 1-2 keep z_i^a outside Z_i^+.
  * - `code`: as the authors' `soft_lcscl(neg_type='leaking')` (contrastive_losses_v2.py): a positive
  *   only when its prediction matches the anchor's; otherwise it is neither a positive nor a negative
- *   (left out of the softmax's denominator too). ../shared/golden/README.md lists both variants.
+ *   (left out of the softmax's denominator too). test/fixtures/golden/README.md lists both variants.
  */
 export const leakedLocalSelection: SelectionStrategy = {
   name: 'leaked',
