@@ -1,5 +1,5 @@
 /**
- * `npm start`: builds the renderer, then launches the Electron app when the optional `electron`
+ * `npm start`: builds the renderer when missing or stale (cli/ui-build.ts), then launches the Electron app when the optional `electron`
  * package and its binary are installed; otherwise says so and starts the served UI (`ascl serve`)
  * on loopback, which prints the URL to open. Extra arguments go to `ascl serve`.
  */
@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_UI_DIR, ensureUi } from './cli/ui-build.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -21,11 +22,7 @@ export function electronBinary(): string | null {
   }
 }
 
-/** Builds the renderer into dist/renderer, or into outDir (tests build their own copy). */
-export async function buildRenderer(outDir?: string): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: `${ROOT}src-renderer/vite.config.ts`, logLevel: 'error', ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}) });
-}
+export { buildRenderer } from './cli/ui-build.js';
 
 /** The sandboxed preload can only `require('electron')`: bundle everything else into one CJS file. */
 export async function buildPreload(): Promise<string> {
@@ -48,8 +45,7 @@ function run(cmd: string, args: string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  console.log('Building the UI (vite)…');
-  await buildRenderer();
+  await ensureUi(DEFAULT_UI_DIR, (line) => console.log(line));
   const binary = electronBinary();
   if (binary) {
     await buildPreload();

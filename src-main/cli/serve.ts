@@ -1,9 +1,14 @@
-/** `ascl serve`: the application service over HTTP + WebSocket with the browser UI (src-main/transport/http.ts). */
+/**
+ * `ascl serve`: the application service over HTTP + WebSocket with the browser UI (src-main/transport/http.ts).
+ * The UI is built first when it is missing or older than its sources (ui-build.ts).
+ */
 import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { startServer } from '../transport/http.js';
 import { UsageError, dbPathOf, intFlag } from './common.js';
+import { DEFAULT_UI_DIR, ensureUi } from './ui-build.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -13,15 +18,25 @@ export function serveCommand(): Command {
     .option('--token <token>', 'access token every request must carry (required off loopback; at least 16 characters)')
     .option('--workers <n>', 'runs trained at once', intFlag('--workers', 1), os.availableParallelism())
     .option('--db <file>', 'the store database')
-    .action(async (opts: { host: string; port: number; token?: string; workers: number; db?: string }) => {
+    .option('--ui-dir <dir>', 'the built UI to serve; built there first when missing or older than src-renderer', DEFAULT_UI_DIR)
+    .action(async (opts: { host: string; port: number; token?: string; workers: number; db?: string; uiDir: string }) => {
       if (opts.port > 65535) throw new UsageError(`--port must be at most 65535 (got ${opts.port})`);
+      const uiDir = path.resolve(opts.uiDir);
       const service = await createAppService({ dbPath: dbPathOf(opts), workers: opts.workers });
       let server;
       try {
-        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token });
+        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, staticDir: uiDir });
       } catch (err) {
         await service.close();
         throw new UsageError((err as Error).message);
+      }
+      // After the address and token checks (a refused bind costs no build), before the URL is printed.
+      try {
+        await ensureUi(uiDir, (line) => process.stderr.write(`${line}\n`));
+      } catch (err) {
+        await server.close();
+        await service.close();
+        throw err;
       }
       process.stdout.write(`ASCL Studio is served at ${server.url}\nstore ${service.store.dbPath}; ${opts.workers} worker(s); Ctrl-C stops\n`);
       await new Promise<void>((resolve) => {
