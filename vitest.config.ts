@@ -7,6 +7,8 @@ export default defineConfig({
   plugins: [svelte()],
   test: {
     include: ['test/**/*.test.ts'],
+    // `.only` fails the run instead of silently skipping the rest (ESLint bans it too).
+    allowOnly: false,
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,

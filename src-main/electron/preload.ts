@@ -4,8 +4,7 @@
  * reach the page; channel names are checked against the API's list before anything is sent.
  */
 import { API_CHANNELS, API_EVENTS } from '../api/channels.js';
-import type { IpcEventFrame, IpcResult } from '../transport/ipc.js';
-import { BRIDGE_KEY, IPC_EVENT, IPC_INVOKE, type AsclBridge } from './bridge.js';
+import { BRIDGE_KEY, IPC_EVENT, IPC_INVOKE, type AsclBridge, type IpcEventFrame, type IpcResult } from '../shared/bridge.js';
 
 interface PreloadElectron {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
@@ -16,6 +15,7 @@ interface PreloadElectron {
   };
 }
 // A sandboxed preload gets Electron's limited require, not ES imports of 'electron'.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is CommonJS by design
 const { contextBridge, ipcRenderer } = require('electron') as PreloadElectron;
 
 const channels = new Set<string>(API_CHANNELS);

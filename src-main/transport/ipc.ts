@@ -5,15 +5,10 @@
  * needs no Electron install.
  */
 import { dispatch, toErrorBody } from '../api/dispatch.js';
-import { API_EVENTS, type ApiErrorBody, type ApiEvent, type ApiEvents, type ApiService } from '../api/channels.js';
+import { API_EVENTS, type ApiService } from '../api/channels.js';
+import { IPC_EVENT, IPC_INVOKE, type IpcEventFrame, type IpcResult } from '../shared/bridge.js';
 
-import { IPC_EVENT, IPC_INVOKE } from '../electron/bridge.js';
-
-export { IPC_EVENT, IPC_INVOKE };
-
-/** What crosses the bridge: a value or an error body (Electron would flatten a thrown error to a string). */
-export type IpcResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody['error'] };
-export interface IpcEventFrame<E extends ApiEvent = ApiEvent> { event: E; payload: ApiEvents[E] }
+export { IPC_EVENT, IPC_INVOKE, type IpcEventFrame, type IpcResult };
 
 /** The parts of Electron's ipcMain, WebContents and BrowserWindow this transport uses. */
 export interface WebContentsLike { id: number; isDestroyed(): boolean; send(channel: string, frame: unknown): void }

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { ApiClientError, type ApiClient } from '../../src-renderer/src/api/client.js';
 import { createBridgeClient } from '../../src-renderer/src/api/bridge-client.js';
 import { createHttpClient } from '../../src-renderer/src/api/http-client.js';
-import type { AsclBridge } from '../../src-main/electron/bridge.js';
+import type { AsclBridge } from '../../src-main/shared/bridge.js';
 import { startServer, type RunningServer } from '../../src-main/transport/http.js';
 import { IPC_EVENT, IPC_INVOKE, setupIpc, type InvokeEventLike, type IpcEventFrame, type IpcResult } from '../../src-main/transport/ipc.js';
 import { createFakeService } from './fake-service.js';

@@ -64,7 +64,9 @@ export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: 
   let xBest = tf.clone(xAdv);
   let xBestAdv = tf.clone(xAdv);
   let xAdvOld = tf.clone(xAdv);
-  let { grad, logits, loss: l0 } = lossAndGrad(f, loss, xAdv);
+  const first = lossAndGrad(f, loss, xAdv);
+  let grad = first.grad;
+  const { logits, loss: l0 } = first;
   let gradBest = tf.clone(grad);
   const lossBest = Float32Array.from(l0.dataSync());
   const fooled = misclassified(logits, y);

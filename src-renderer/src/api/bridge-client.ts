@@ -1,5 +1,5 @@
 /** ApiClient over the Electron preload bridge (`window.ascl`, see src-main/electron/preload.ts). */
-import type { AsclBridge } from '../../../src-main/electron/bridge.js';
+import type { AsclBridge } from '../../../src-main/shared/bridge.js';
 import { ApiClientError, Listeners, type ApiClient } from './client.js';
 
 export function createBridgeClient(bridge: AsclBridge): ApiClient {

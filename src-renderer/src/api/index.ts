@@ -1,5 +1,5 @@
 /** Picks the client: the preload bridge inside Electron, HTTP + WebSocket in a browser. */
-import type { AsclBridge } from '../../../src-main/electron/bridge.js';
+import type { AsclBridge } from '../../../src-main/shared/bridge.js';
 import { createBridgeClient } from './bridge-client.js';
 import { createHttpClient } from './http-client.js';
 import type { ApiClient } from './client.js';

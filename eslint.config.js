@@ -1,0 +1,69 @@
+// ESLint (flat config), run by `npm test` through `npm run lint`: typescript-eslint's recommended rules
+// (@eslint/js is not installed, so ESLint's own recommended set is not included),
+// Svelte components, no import cycles, the layer boundaries below, and no `.only` left in a test.
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+import globals from 'globals';
+
+/**
+ * The source folders and files under src-main that the renderer (src-renderer) may import, relative to
+ * src-main. The target is src-main/shared alone; the other entries are what the renderer imports today.
+ */
+const RENDERER_ALLOWED_FROM_MAIN = ['./shared', './api/channels.ts', './engine/config/options.ts', './engine/config/run-config.ts'];
+
+/**
+ * What the store may import from the engine: the TensorFlow-free run configuration (options, run-config)
+ * and the plain-data checkpoint types (train/types.ts imports only config types).
+ */
+const STORE_ALLOWED_FROM_ENGINE = ['./config/options.ts', './config/run-config.ts', './train/types.ts'];
+
+const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
+
+const boundaries = [
+  ...['store', 'service', 'transport', 'electron', 'cli', 'api'].map((layer) =>
+    zone('./src-main/engine', `./src-main/${layer}`, `the engine imports no ${layer} (it knows nothing of storage, transports or the app)`)),
+  zone('./src-main/store', './src-main/engine', 'the store imports from the engine only the TensorFlow-free config and checkpoint types (STORE_ALLOWED_FROM_ENGINE)', STORE_ALLOWED_FROM_ENGINE),
+  ...['service', 'transport', 'electron', 'cli'].map((layer) =>
+    zone('./src-main/store', `./src-main/${layer}`, `the store imports no ${layer}`)),
+  zone('./src-renderer', './src-main', 'the renderer imports only the shared contract layer (RENDERER_ALLOWED_FROM_MAIN)', RENDERER_ALLOWED_FROM_MAIN),
+];
+
+/** `it.only`, `describe.only`, `test.only` would silently skip the rest of a suite. */
+const noOnly = ['it', 'describe', 'test', 'suite'].map((object) => ({ object, property: 'only', message: 'remove .only before committing' }));
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-artifacts/**', 'src-main/engine/backend/kernels/assembly/**', '.ascl/**'] },
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({
+        extensions: ['.ts', '.js', '.mjs', '.svelte', '.json'],
+        extensionAlias: { '.js': ['.ts', '.js'] },
+      })],
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.svelte'],
+      // no-cycle parses the imported files: each with the parser of its own kind, not the importer's.
+      // Components are not followed (their <script lang="ts"> would need the TS parser nested in the Svelte one);
+      // their own imports are still checked when they are linted.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.js', '.mjs'] },
+      'import-x/ignore': ['\\.svelte$'],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: boundaries }],
+      'no-restricted-properties': ['error', ...noOnly],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,svelte}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+);
