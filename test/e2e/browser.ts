@@ -1,14 +1,17 @@
-/** Headless Debian Chromium driven by playwright-core, plus page helpers shared by the e2e tests. */
+/** Headless Chromium (driver.ts: CHROME_PATH or Debian's) driven by playwright-core, plus page helpers for the e2e tests. */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ApiService } from '../../src-main/api/channels.js';
 import { startServer, type RunningServer } from '../../src-main/transport/http.js';
+import { e2eDriver } from './driver.js';
 
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 export function launchBrowser(): Promise<Browser> {
+  const { chromium: executablePath, problem } = e2eDriver();
+  if (executablePath === null) throw new Error(problem ?? 'launchBrowser: no Chromium (set CHROME_PATH, or install Debian\'s chromium)');
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });

@@ -14,6 +14,10 @@ import { buildRenderer } from '../../src-main/launch.js';
 import { createAppService, type AppService } from '../../src-main/service/app-service.js';
 import type { RunningServer } from '../../src-main/transport/http.js';
 import { openUi, screenshot } from './browser.js';
+import { e2eDriver } from './driver.js';
+
+/** Without a Chromium these suites are skipped; driver.test.ts reports a missing driver once. */
+const NO_CHROMIUM = e2eDriver().chromium === null;
 
 let dir: string;
 let service: AppService;
@@ -26,12 +30,14 @@ const runIds: string[] = [];
 
 // Generous limits: under the full suite the 2 cores are shared with other test files.
 beforeAll(async () => {
+  if (NO_CHROMIUM) return;
   dir = await mkdtemp(path.join(tmpdir(), 'ascl-e2e-'));
   await buildRenderer(path.join(dir, 'ui'));
   service = await createAppService({ dbPath: path.join(dir, 'ascl.db'), workers: 2, log: () => {} });
   ({ server, base, browser, page, errors } = await openUi(service, path.join(dir, 'ui')));
 });
 afterAll(async () => {
+  if (NO_CHROMIUM) return;
   await browser?.close();
   await server?.close();
   await service?.close();
@@ -56,7 +62,7 @@ async function startFromForm(name: string, selection: string): Promise<string> {
   return decodeURIComponent(page.url().split('#/run/')[1]);
 }
 
-describe('served UI on the real service with real training (synthetic, small-cnn, 3 epochs)', () => {
+describe.skipIf(NO_CHROMIUM)('served UI on the real service with real training (synthetic, small-cnn, 3 epochs)', () => {
   it('creates a run from the form; its live loss chart gains points while it trains', async () => {
     runIds.push(await startFromForm('e2e-leaked', 'leaked'));
     const stored = await service['runs:get']({ id: runIds[0] });

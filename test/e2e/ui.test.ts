@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../src-main/launch.js';
 import type { RunningServer } from '../../src-main/transport/http.js';
 import { openUi, screenshot } from './browser.js';
+import { e2eDriver } from './driver.js';
 import { createDemoService } from './demo-service.js';
+
+/** Without a Chromium these suites are skipped; driver.test.ts reports a missing driver once. */
+const NO_CHROMIUM = e2eDriver().chromium === null;
 
 let dir: string;
 let server: RunningServer;
@@ -22,12 +26,14 @@ let errors: string[];
 let base: string;
 
 beforeAll(async () => {
+  if (NO_CHROMIUM) return;
   dir = await mkdtemp(path.join(tmpdir(), 'ascl-ui-'));
   await buildRenderer(dir);
   service = createDemoService({ runs: 10, stepMs: 40, stepsPerEpoch: 10 });
   ({ server, base, browser, page, errors } = await openUi(service, dir));
 });
 afterAll(async () => {
+  if (NO_CHROMIUM) return;
   await browser?.close();
   await server?.close();
   service?.close();
@@ -36,7 +42,7 @@ afterAll(async () => {
 
 const pointsOf = async (p: Page, n = 0): Promise<number> => Number(await p.locator('[data-testid=chart]').nth(n).getAttribute('data-points'));
 
-describe('served UI on the demo service (Chromium headless)', () => {
+describe.skipIf(NO_CHROMIUM)('served UI on the demo service (Chromium headless)', () => {
   it('runs page lists the 10 stored runs', async () => {
     await page.goto(`${base}/#/runs`);
     await expect.poll(() => page.locator('[data-testid=runs-table] tbody tr[data-run-id]').count()).toBe(10);
