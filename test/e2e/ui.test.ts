@@ -135,10 +135,11 @@ describe.skipIf(NO_CHROMIUM)('served UI on the demo service (Chromium headless)'
 
   it('R-DIV and latent pages render their charts', async () => {
     await page.goto(`${base}/#/rdiv?runs=run-001,run-004`);
-    await expect.poll(() => pointsOf(page, 0)).toBeGreaterThan(0);
+    // Waits of up to 20 s: under the full suite the page renders on 2 loaded cores (poll's default is 1 s).
+    await expect.poll(() => pointsOf(page, 0), { timeout: 20_000 }).toBeGreaterThan(0);
     await screenshot(page, 'ui-rdiv');
     await page.goto(`${base}/#/latent/run-004`);
-    await expect.poll(() => pointsOf(page, 0)).toBe(600);
+    await expect.poll(() => pointsOf(page, 0), { timeout: 20_000 }).toBe(600);
     expect(await page.getByTestId('gallery').isVisible()).toBe(true);
     await screenshot(page, 'ui-latent');
   });
