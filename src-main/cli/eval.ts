@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../engine/config/options.js';
-import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../engine/config/run-config.js';
+import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../shared/options.js';
+import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../shared/run-config.js';
 import { createAppService } from '../service/app-service.js';
 import type { EvalJob, EvalOutcome } from '../service/protocol.js';
 import { runEvalJob, type EvalProgress } from '../service/eval-job.js';

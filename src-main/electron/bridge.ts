@@ -2,7 +2,7 @@
  * The one object the preload exposes to the renderer (`window.ascl`), typed from the API so
  * the preload, the IPC transport and the renderer's client cannot drift apart. Types only.
  */
-import type { ApiChannel } from '../api/channels.js';
+import type { ApiChannel } from '../shared/channels.js';
 import type { IpcEventFrame, IpcResult } from '../transport/ipc.js';
 
 export interface AsclBridge {

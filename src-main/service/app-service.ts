@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../api/channels.js';
+import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../shared/channels.js';
 import { ApiError } from '../api/dispatch.js';
-import { ATTACKS, type AttackName, type BackendChoice } from '../engine/config/options.js';
-import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../engine/config/run-config.js';
+import { ATTACKS, type AttackName, type BackendChoice } from '../shared/options.js';
+import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../shared/run-config.js';
 import { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';

@@ -4,7 +4,7 @@
  * group. The summary epoch of each run is chosen explicitly: last, best (highest PGD accuracy on
  * the evaluation subset) or epoch k; evaluations count only when made at that epoch's checkpoint.
  */
-import type { ApiParsedRequest, ApiResponses } from '../api/channels.js';
+import type { ApiParsedRequest, ApiResponses } from '../shared/channels.js';
 import type { Store } from '../store/store.js';
 import type { EpochRecord, RunRecord } from '../store/rows.js';
 

@@ -3,8 +3,8 @@
  * own JSON Schema export), so a new config field appears in the UI form and as a flag at once.
  */
 import { z } from 'zod';
-import type { ApiResponses } from '../api/channels.js';
-import { RunConfigSchema, parseRunConfig } from '../engine/config/run-config.js';
+import type { ApiResponses } from '../shared/channels.js';
+import { RunConfigSchema, parseRunConfig } from '../shared/run-config.js';
 import { CONFIG_HELP } from './config-help.js';
 
 export type FieldDescription = ApiResponses['config:describe']['fields'][number] & { nullable: boolean; itemType?: 'number' | 'integer' | 'string' };

@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../engine/backend/index.js';
-import type { RunConfig } from '../engine/config/run-config.js';
-import { attackBudget } from '../engine/config/run-config.js';
+import type { RunConfig } from '../shared/run-config.js';
+import { attackBudget } from '../shared/run-config.js';
 import { loadDataset, type Dataset } from '../engine/data/index.js';
 import { evaluateRobustness, inferenceLogits } from '../engine/evaluate/evaluate.js';
 import { createModel, setNamedWeights } from '../engine/models/index.js';

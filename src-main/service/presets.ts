@@ -1,10 +1,10 @@
 /**
- * The presets of the paper's tables (engine/config/presets.ts) as the API and the CLI see them,
+ * The presets of the paper's tables (shared/presets.ts) as the API and the CLI see them,
  * and a run's full configuration from a preset plus overrides.
  */
-import type { ApiResponses } from '../api/channels.js';
-import { applyPreset, listPresets as enginePresets } from '../engine/config/presets.js';
-import { parseRunConfig, type RunConfig } from '../engine/config/run-config.js';
+import type { ApiResponses } from '../shared/channels.js';
+import { applyPreset, listPresets as enginePresets } from '../shared/presets.js';
+import { parseRunConfig, type RunConfig } from '../shared/run-config.js';
 
 export async function listPresets(): Promise<ApiResponses['presets:list']> {
   return enginePresets().map((p) => ({ name: p.name, description: p.description, config: { ...p.config } as Record<string, unknown> }));

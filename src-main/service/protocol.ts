@@ -4,8 +4,8 @@
  * Both sides handle them with exhaustive switches (see `assertNever`).
  */
 import type { EpochMetrics, SelectionSnapshot, StepMetrics } from '../engine/train/types.js';
-import type { RunConfig } from '../engine/config/run-config.js';
-import type { AttackName, BackendChoice, BackendName } from '../engine/config/options.js';
+import type { RunConfig } from '../shared/run-config.js';
+import type { AttackName, BackendChoice, BackendName } from '../shared/options.js';
 import type { EngineModules } from './engine.js';
 
 /** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */

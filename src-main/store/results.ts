@@ -2,7 +2,7 @@
  * Results attached to runs: evaluations (with per-sample outcomes), R-DIV over epochs and over
  * eps, t-SNE points and the query anchors' selection snapshots. Part of the Store (./store.ts).
  */
-import type { EvalRow } from '../api/channels.js';
+import type { EvalRow } from '../shared/channels.js';
 import type { SelectionSnapshot } from '../engine/train/types.js';
 import type { Db } from './db.js';
 import type { EvaluationInput, RdivEpochRow, RdivEpsRow, TsnePoint } from './rows.js';

@@ -1,5 +1,5 @@
 /** Row shapes of the store, as plain JSON-friendly objects (no TensorFlow, no SQLite types). */
-import type { RunStatus } from '../api/channels.js';
+import type { RunStatus } from '../shared/channels.js';
 
 export interface RunRecord {
   id: string;

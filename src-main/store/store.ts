@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunStatus } from '../api/channels.js';
+import type { RunStatus } from '../shared/channels.js';
 import { openDatabase, StoreError } from './db.js';
 import { ResultTables } from './results.js';
 import { checkpointRelPath, resolveInside } from './paths.js';

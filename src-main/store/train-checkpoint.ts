@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import type { NamedArrays, TrainCheckpoint } from '../engine/train/types.js';
-import { BACKENDS } from '../engine/config/options.js';
-import { formatIssues, parseRunConfig } from '../engine/config/run-config.js';
+import { BACKENDS } from '../shared/options.js';
+import { formatIssues, parseRunConfig } from '../shared/run-config.js';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile, type WrittenFile } from './checkpoint-file.js';
 
 const MetaSchema = z.object({

@@ -5,7 +5,7 @@
  * needs no Electron install.
  */
 import { dispatch, toErrorBody } from '../api/dispatch.js';
-import { API_EVENTS, type ApiErrorBody, type ApiEvent, type ApiEvents, type ApiService } from '../api/channels.js';
+import { API_EVENTS, type ApiErrorBody, type ApiEvent, type ApiEvents, type ApiService } from '../shared/channels.js';
 
 import { IPC_EVENT, IPC_INVOKE } from '../electron/bridge.js';
 

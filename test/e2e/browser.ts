@@ -1,7 +1,7 @@
 /** Headless Debian Chromium driven by playwright-core, plus page helpers shared by the e2e tests. */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ApiService } from '../../src-main/api/channels.js';
+import type { ApiService } from '../../src-main/shared/channels.js';
 import { startServer, type RunningServer } from '../../src-main/transport/http.js';
 
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;

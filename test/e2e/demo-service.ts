@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
-import type { ApiEvent, ApiEvents, ApiResponses, ApiService, EpochRow, EvalRow, RunSummary } from '../../src-main/api/channels.js';
+import type { ApiEvent, ApiEvents, ApiResponses, ApiService, EpochRow, EvalRow, RunSummary } from '../../src-main/shared/channels.js';
 import { Rng } from '../../src-main/engine/rng.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];

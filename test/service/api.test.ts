@@ -87,7 +87,7 @@ describe('other channels', () => {
     expect(by.epochs.nullable).toBe(false);
     expect(by.lrMilestones).toMatchObject({ type: 'array', default: [80, 120, 160] });
     expect(by.augmentFlip).toMatchObject({ type: 'boolean', default: true });
-    expect(fields.length).toBe(Object.keys((await import('../../src-main/engine/config/run-config.js')).RunConfigSchema.shape).length);
+    expect(fields.length).toBe(Object.keys((await import('../../src-main/shared/run-config.js')).RunConfigSchema.shape).length);
     // Every field has its line of help (a new RunConfig field must get one in service/config-help.ts).
     expect(fields.filter((f) => !f.description).map((f) => f.key)).toEqual([]);
   });

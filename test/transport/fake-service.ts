@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
-import type { ApiEvent, ApiEvents, ApiParsedRequest, ApiService, RunSummary } from '../../src-main/api/channels.js';
+import type { ApiEvent, ApiEvents, ApiParsedRequest, ApiService, RunSummary } from '../../src-main/shared/channels.js';
 
 export function fakeRun(id: string, over: Partial<RunSummary> = {}): RunSummary {
   return {

@@ -3,7 +3,7 @@
  * `getAttack('pgd')` is the one entry point evaluation and analysis use.
  */
 import { Registry } from '../registry.js';
-import type { AttackName } from '../config/options.js';
+import type { AttackName } from '../../shared/options.js';
 import type { Attack } from './attack.js';
 import { fgsm } from './fgsm.js';
 import { pgd } from './pgd.js';

@@ -3,7 +3,7 @@
  * point the trainer, CLI and service use.
  */
 import { Registry } from '../registry.js';
-import type { DatasetName } from '../config/options.js';
+import type { DatasetName } from '../../shared/options.js';
 import type { Dataset, DatasetLoadOptions, DatasetLoader } from './dataset.js';
 import { createSyntheticDataset } from './synthetic.js';
 import { limitTrain } from './split.js';

@@ -1,6 +1,6 @@
 /** Model registry: one model per file, registered here by name; `createModel` is the entry point. */
 import { Registry } from '../registry.js';
-import type { ModelName } from '../config/options.js';
+import type { ModelName } from '../../shared/options.js';
 import type { ClassifierModel, ModelFactory, ModelSpec } from './model.js';
 import { smallCnnFactory } from './small-cnn.js';
 import { cnnFactory } from './cnn.js';

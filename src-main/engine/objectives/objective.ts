@@ -1,6 +1,6 @@
 import type { tf } from '../tf.js';
-import type { DefenseName } from '../config/options.js';
-import type { RunConfig } from '../config/run-config.js';
+import type { DefenseName } from '../../shared/options.js';
+import type { RunConfig } from '../../shared/run-config.js';
 import type { ClassifierModel } from '../models/model.js';
 import type { Rng } from '../rng.js';
 

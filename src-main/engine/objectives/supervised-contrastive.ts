@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import type { DistanceName, LeakedCounterpart, SelectionName } from '../config/options.js';
+import type { DistanceName, LeakedCounterpart, SelectionName } from '../../shared/options.js';
 import type { SelectionMasks } from '../selection/selection.js';
 import { getSelection } from '../selection/index.js';
 

@@ -3,8 +3,8 @@
  * training-mode forward passes of a benign batch and its second view. Shapes: logits [B, K].
  */
 import { tf } from '../tf.js';
-import type { RunConfig } from '../config/run-config.js';
-import type { AdversaryName } from '../config/options.js';
+import type { RunConfig } from '../../shared/run-config.js';
+import type { AdversaryName } from '../../shared/options.js';
 import type { ModelOutput } from '../models/model.js';
 import { crossEntropyPerSample } from '../attacks/losses.js';
 import type { ObjectiveContext, PreparedBatch } from './objective.js';

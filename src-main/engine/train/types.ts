@@ -1,5 +1,5 @@
-import type { RunConfig } from '../config/run-config.js';
-import type { BackendName } from '../config/options.js';
+import type { RunConfig } from '../../shared/run-config.js';
+import type { BackendName } from '../../shared/options.js';
 
 /** Plain numbers only: these cross worker boundaries and go into the store (tfjs logs.ts). */
 export type Terms = Record<string, number>;

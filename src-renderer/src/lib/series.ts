@@ -2,7 +2,7 @@
  * Turns stored metrics into plotted series: per-epoch rows (x = epoch or cumulative time) and
  * decimated step series (x = step or time), with loss terms grouped the way the paper plots them.
  */
-import type { ApiResponses, EpochRow } from '../../../src-main/api/channels.js';
+import type { ApiResponses, EpochRow } from '../../../src-main/shared/channels.js';
 import type { XY } from './decimate.js';
 
 export type XMode = 'epoch' | 'step' | 'time';
