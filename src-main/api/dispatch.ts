@@ -3,7 +3,7 @@
  * with the channel's schema, calls the service, and turns failures into ApiError with a code.
  */
 import { ApiRequests, type ApiChannel, type ApiErrorBody, type ApiHandlers } from '../shared/channels.js';
-import { formatIssues } from '../shared/run-config.js';
+import { formatIssues } from '../shared/format-issues.js';
 
 export class ApiError extends Error {
   override name = 'ApiError';

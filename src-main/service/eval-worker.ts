@@ -15,7 +15,8 @@ import type { ClassifierModel, LogitsFn } from '../engine/models/model.js';
 import { latentDivergence, rdivSweep } from '../engine/analysis/rdiv.js';
 import { latentTsne } from '../engine/analysis/tsne.js';
 import { readTrainCheckpoint } from '../store/train-checkpoint.js';
-import type { AnalysisOutcome, AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import type { AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import type { AnalysisOutcome } from '../shared/rows.js';
 import { loadExternalModel } from '../engine/models/external.js';
 
 const port = parentPort;

@@ -9,7 +9,7 @@
  * its last checkpoint and never stores an epoch twice.
  */
 import type { Worker } from 'node:worker_threads';
-import type { EpochRow } from '../shared/channels.js';
+import type { EpochRow } from '../shared/rows.js';
 import { parseRunConfig } from '../shared/run-config.js';
 import type { BackendChoice, BackendName } from '../shared/options.js';
 import type { Store } from '../store/store.js';

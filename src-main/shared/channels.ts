@@ -5,6 +5,7 @@
  * This file must not import TensorFlow, SQLite or Electron: the renderer bundles it.
  */
 import { z } from 'zod';
+import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -94,29 +95,6 @@ export interface RunSummary {
   etaSeconds: number | null;
 }
 
-export interface EpochRow {
-  epoch: number;
-  natAccuracy: number;
-  pgdAccuracy: number;
-  trainAccuracy: number;
-  learningRate: number;
-  seconds: number;
-  terms: Record<string, number>;
-}
-
-export interface EvalRow {
-  id: number;
-  runId: string;
-  attack: string;
-  eps: number;
-  steps: number | null;
-  n: number;
-  cleanAccuracy: number;
-  robustAccuracy: number;
-  seconds: number;
-  createdAt: string;
-}
-
 /** Response types, one per channel. */
 export interface ApiResponses {
   'app:info': { version: string; backend: string | null; workers: number; dbPath: string };
@@ -131,16 +109,13 @@ export interface ApiResponses {
   'runs:resume': { ok: true };
   'runs:delete': { ok: true };
   'metrics:epochs': EpochRow[];
-  'metrics:steps': { term: string; points: Array<{ step: number; min: number; max: number; mean: number; time: number }> };
+  'metrics:steps': { term: string; points: StepPoint[] };
   'evals:list': EvalRow[];
   'evals:start': { id: number };
-  'analysis:rdiv': {
-    epochs: Array<{ epoch: number; dPlus: number; dMinus: number; rdiv: number }>;
-    eps: Array<{ eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }>;
-  };
-  'analysis:tsne': { points: Array<{ x: number; y: number; label: number; adversarial: boolean; entropy: number }> };
+  'analysis:rdiv': { epochs: RdivEpochRow[]; eps: RdivEpsRow[] };
+  'analysis:tsne': { points: TsnePoint[] };
   'analysis:start': { id: number };
-  'selection:snapshots': Array<{ epoch: number; anchorIndex: number; anchorLabel: number; positives: Array<{ index: number; adversarial: boolean }>; negatives: Array<{ index: number; adversarial: boolean }> }>;
+  'selection:snapshots': SelectionSnapshot[];
   'compare:table': {
     rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
     columns: string[];

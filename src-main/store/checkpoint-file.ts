@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { NamedArrays } from '../engine/train/types.js';
-import { formatIssues } from '../shared/run-config.js';
+import { formatIssues } from '../shared/format-issues.js';
 
 const MAGIC = Buffer.from('ASCLCKP1', 'latin1');
 const HASH_BYTES = 32;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { NamedArrays, TrainCheckpoint } from '../engine/train/types.js';
 import { BACKENDS } from '../shared/options.js';
-import { formatIssues, parseRunConfig } from '../shared/run-config.js';
+import { formatIssues } from '../shared/format-issues.js';
+import { parseRunConfig } from '../shared/run-config.js';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile, type WrittenFile } from './checkpoint-file.js';
 
 const MetaSchema = z.object({

@@ -6,7 +6,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
-import type { ApiEvent, ApiEvents, ApiResponses, ApiService, EpochRow, EvalRow, RunSummary } from '../../src-main/shared/channels.js';
+import type { ApiEvent, ApiEvents, ApiResponses, ApiService, RunSummary } from '../../src-main/shared/channels.js';
+import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];

@@ -2,7 +2,8 @@
  * Turns stored metrics into plotted series: per-epoch rows (x = epoch or cumulative time) and
  * decimated step series (x = step or time), with loss terms grouped the way the paper plots them.
  */
-import type { ApiResponses, EpochRow } from '../../../src-main/shared/channels.js';
+import type { ApiResponses } from '../../../src-main/shared/channels.js';
+import type { EpochRow } from '../../../src-main/shared/rows.js';
 import type { XY } from './decimate.js';
 
 export type XMode = 'epoch' | 'step' | 'time';
