@@ -181,6 +181,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       return { ok: true };
     },
     async 'metrics:epochs'(req) { requireRun(req.runId); return store.epochs(req.runId); },
+    async 'metrics:terms'(req) { requireRun(req.runId); return store.stepTerms(req.runId); },
     async 'metrics:steps'(req) {
       requireRun(req.runId);
       return { term: req.term, points: store.stepSeries(req.runId, req.term, req.maxPoints) };

@@ -37,6 +37,8 @@ export const ApiRequests = {
   'runs:resume': z.object({ id: runId }).strict(),
   'runs:delete': z.object({ id: runId }).strict(),
   'metrics:epochs': z.object({ runId }).strict(),
+  /** The names of the run's stored step terms (shared/terms.ts; older runs may hold other names). */
+  'metrics:terms': z.object({ runId }).strict(),
   /** Step series decimated to at most maxPoints buckets (min/max kept per bucket). */
   'metrics:steps': z.object({ runId, term: z.string().max(100), maxPoints: z.number().int().min(10).max(100_000).default(2000) }).strict(),
   'evals:list': z.object({ runId }).strict(),
@@ -109,6 +111,7 @@ export interface ApiResponses {
   'runs:resume': { ok: true };
   'runs:delete': { ok: true };
   'metrics:epochs': EpochRow[];
+  'metrics:terms': string[];
   'metrics:steps': { term: string; points: StepPoint[] };
   'evals:list': EvalRow[];
   'evals:start': { id: number };

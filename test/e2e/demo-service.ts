@@ -128,6 +128,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
     'runs:resume': async (req) => { const r = get(req.id); r.s.status = 'queued'; return { ok: true }; },
     'runs:delete': async (req) => { get(req.id); runs.delete(req.id); return { ok: true }; },
     'metrics:epochs': async (req) => get(req.runId).epochs,
+    'metrics:terms': async (req) => [...new Set(get(req.runId).steps.flatMap((s) => Object.keys(s.v)))].sort(),
     'metrics:steps': async (req) => ({ term: req.term, points: get(req.runId).steps.filter((s) => req.term in s.v).map((s) => ({ step: s.step, min: s.v[req.term], max: s.v[req.term], mean: s.v[req.term], time: s.time })) }),
     'evals:list': async (req) => get(req.runId).evals,
     'evals:start': async () => { throw new ApiError('conflict', 'demo: evaluations are not simulated'); },

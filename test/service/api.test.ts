@@ -101,6 +101,14 @@ describe('other channels', () => {
     expect(Math.min(...dec.points.map((p) => p.min))).toBe(Math.min(...raw.points.map((p) => p.min)));
   });
 
+  it('metrics:terms lists the run\'s stored step terms (the fake engine: ce_adv, ce_nat, plus loss and the optimiser figures), each with a non-empty series', async () => {
+    const terms = await service['metrics:terms']({ runId: a });
+    expect(terms).toEqual(['ce_adv', 'ce_nat', 'learningRate', 'loss', 'samplesPerSecond']);
+    expect(terms).toEqual(Object.keys(service.store.stepRows(a)[0].values).sort());
+    for (const term of terms) expect((await service['metrics:steps']({ runId: a, term, maxPoints: 100 })).points.length).toBe(12);
+    await expect(service['metrics:terms']({ runId: 'no-such-run' })).rejects.toThrow(/no run "no-such-run"/);
+  });
+
   it('runs:get has the full config; app:info names the store; runs:delete removes the run and its checkpoint files', async () => {
     const r = await service['runs:get']({ id: c });
     expect(r.config).toMatchObject({ selection: 'hard', epochs: 3, batchSize: 4 });

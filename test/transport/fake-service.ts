@@ -48,6 +48,7 @@ export function createFakeService(): FakeService {
     'runs:resume': async (req) => { get(req.id); return { ok: true }; },
     'runs:delete': async (req) => { get(req.id); runs.delete(req.id); return { ok: true }; },
     'metrics:epochs': async (req) => { get(req.runId); return []; },
+    'metrics:terms': async (req) => { get(req.runId); return []; },
     'metrics:steps': async (req) => ({ term: req.term, points: [] }),
     'evals:list': async () => [],
     'evals:start': none,
