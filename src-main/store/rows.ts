@@ -4,12 +4,14 @@
  */
 import type { RunStatus } from '../shared/channels.js';
 import type { EpochRow, EvalOutcome } from '../shared/rows.js';
+import type { RunConfig } from '../shared/run-config.js';
 
 export interface RunRecord {
   id: string;
   name: string;
   group: string | null;
-  config: Record<string, unknown>;
+  /** Read through the configuration migrations (shared/config-migrations.ts) and validated. */
+  config: RunConfig;
   backend: string | null;
   seed: number;
   status: RunStatus;
