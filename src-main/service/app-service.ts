@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../shared/channels.js';
 import { ApiError } from '../api/dispatch.js';
 import { ATTACKS, type AttackName, type BackendChoice } from '../shared/options.js';
-import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../shared/run-config.js';
+import { ConfigError, attackBudget, fractionNumber, parseRunConfig, type RunConfigInput } from '../shared/run-config.js';
 import { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
@@ -94,7 +94,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   };
 
   /** Bad configurations are ConfigErrors from the schema: answered as bad-request, nothing stored. */
-  const configOrBadRequest = async (preset: string | undefined, config: Record<string, unknown>, where: string) => {
+  const configOrBadRequest = async (preset: string | undefined, config: RunConfigInput, where: string) => {
     if (JSON.stringify(config).length > MAX_CONFIG_JSON) throw new ApiError('too-large', `${where}: the configuration is larger than ${MAX_CONFIG_JSON} bytes`);
     try {
       return await resolveRunConfig(preset, config, where);

@@ -5,10 +5,18 @@
  * This file must not import TensorFlow, SQLite or Electron: the renderer bundles it.
  */
 import { z } from 'zod';
+import type { RunConfig, RunConfigInput } from './run-config.js';
 import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * A partial run configuration (RunConfigInput: any subset of the fields, eps as a number or a
+ * fraction). Checked to be an object here; the service validates it against RunConfigSchema once
+ * the preset is applied, so each bad key and value is named in the answer.
+ */
+const runConfigInput = z.custom<RunConfigInput>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'expected an object of run configuration fields');
 
 const runId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a run id has letters, digits, - and _ only');
 
@@ -19,18 +27,19 @@ export const ApiRequests = {
   'presets:list': z.object({}).strict(),
   'runs:list': z.object({ status: z.enum(RUN_STATUSES).optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   'runs:get': z.object({ id: runId }).strict(),
-  /** config: a partial RunConfig (validated by the service against RunConfigSchema); preset applied first. */
+  /** config: a partial RunConfig; preset applied first, then config, then the defaults. */
   'runs:start': z.object({
     name: z.string().max(200).optional(),
     preset: z.string().max(100).optional(),
-    config: z.record(z.string(), z.unknown()).default({}),
+    config: runConfigInput.default({}),
     group: z.string().max(200).optional(),
   }).strict(),
   /** A sweep: the base config crossed with each listed value of each listed key (e.g. selection x seed). */
   'runs:sweep': z.object({
     name: z.string().max(200).optional(),
     preset: z.string().max(100).optional(),
-    config: z.record(z.string(), z.unknown()).default({}),
+    config: runConfigInput.default({}),
+    /** Keys are RunConfig keys (checked by the service, which names an unknown one). */
     axes: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).max(50)),
   }).strict(),
   'runs:cancel': z.object({ id: runId }).strict(),
@@ -101,10 +110,10 @@ export interface RunSummary {
 export interface ApiResponses {
   'app:info': { version: string; backend: string | null; workers: number; dbPath: string };
   /** nullable: the field accepts null (an empty form field), meaning "the documented default" (e.g. eps: the dataset's). */
-  'config:describe': { fields: Array<{ key: string; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
-  'presets:list': Array<{ name: string; description: string; config: Record<string, unknown> }>;
+  'config:describe': { fields: Array<{ key: keyof RunConfig; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
+  'presets:list': Array<{ name: string; description: string; config: RunConfigInput }>;
   'runs:list': RunSummary[];
-  'runs:get': RunSummary & { config: Record<string, unknown> };
+  'runs:get': RunSummary & { config: RunConfig };
   'runs:start': { id: string };
   'runs:sweep': { ids: string[] };
   'runs:cancel': { ok: true };

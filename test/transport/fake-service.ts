@@ -2,6 +2,7 @@
  * A small in-memory ApiService for the transport tests (the real one is src-main/service).
  * It records the requests it received so tests can check what reached the service.
  */
+import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
 import type { ApiEvent, ApiEvents, ApiParsedRequest, ApiService, RunSummary } from '../../src-main/shared/channels.js';
@@ -41,7 +42,7 @@ export function createFakeService(): FakeService {
     'config:describe': async () => ({ fields: [{ key: 'epochs', type: 'integer', default: 200 }] }),
     'presets:list': async () => [],
     'runs:list': async (req: ApiParsedRequest<'runs:list'>) => { seen('runs:list', req); return [...runs.values()]; },
-    'runs:get': async (req) => ({ ...get(req.id), config: {} }),
+    'runs:get': async (req) => ({ ...get(req.id), config: parseRunConfig({}) }),
     'runs:start': async (req) => { seen('runs:start', req); const id = `r${runs.size + 1}`; runs.set(id, fakeRun(id, { status: 'queued' })); return { id }; },
     'runs:sweep': async (req) => { seen('runs:sweep', req); return { ids: [] }; },
     'runs:cancel': async (req) => { get(req.id); return { ok: true }; },
