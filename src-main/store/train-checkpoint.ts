@@ -3,7 +3,7 @@
  * back, validating the metadata with a schema on load: a file from disk is untrusted input.
  */
 import { z } from 'zod';
-import type { NamedArrays, TrainCheckpoint } from '../engine/train/types.js';
+import type { NamedArrays, TrainCheckpoint } from '../shared/checkpoint.js';
 import { BACKENDS } from '../shared/options.js';
 import { formatIssues } from '../shared/format-issues.js';
 import { readStoredConfig, toStoredConfig } from '../shared/config-migrations.js';

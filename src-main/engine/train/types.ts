@@ -1,6 +1,5 @@
-import type { RunConfig } from '../../shared/run-config.js';
-import type { BackendName } from '../../shared/options.js';
 import type { EpochRow, SelectionSnapshot, TermValues } from '../../shared/rows.js';
+import type { NamedArrays, TrainCheckpoint } from '../../shared/checkpoint.js';
 
 /** Plain numbers only: these cross worker boundaries and go into the store (tfjs logs.ts). */
 export type Terms = TermValues;
@@ -24,20 +23,7 @@ export type EpochMetrics = EpochRow;
 
 export type { SelectionSnapshot };
 
-/** Named plain arrays (weights, optimiser slots): serialisable without TensorFlow. */
-export type NamedArrays = Record<string, { shape: number[]; data: Float32Array }>;
-
-/** Everything needed to resume a run exactly where its last finished epoch left it. */
-export interface TrainCheckpoint {
-  /** Number of finished epochs. */
-  epoch: number;
-  globalStep: number;
-  weights: NamedArrays;
-  optimizer: { name: string; iterations: number; slots: NamedArrays };
-  rngState: number;
-  config: RunConfig;
-  backend: BackendName;
-}
+export type { NamedArrays, TrainCheckpoint };
 
 export interface TrainHooks {
   onStep?(m: StepMetrics): void;
