@@ -2,32 +2,22 @@
  * Row shapes of the store, as plain JSON-friendly objects (no TensorFlow, no SQLite types). Rows
  * shared with other layers are declared once in src-main/shared/rows.ts; these are the store's own.
  */
-import type { RunStatus } from '../shared/channels.js';
+import type { RunSummary } from '../shared/channels.js';
 import type { EpochRow, EvalOutcome } from '../shared/rows.js';
 import type { RunConfig } from '../shared/run-config.js';
 
-export interface RunRecord {
-  id: string;
-  name: string;
-  group: string | null;
+/**
+ * A run as stored: the fields of the API's RunSummary (less the four it reads from the config),
+ * its configuration, and who runs it.
+ */
+export interface RunRecord extends Omit<RunSummary, 'defense' | 'selection' | 'dataset' | 'model'> {
   /** Read through the configuration migrations (shared/config-migrations.ts) and validated. */
   config: RunConfig;
-  backend: string | null;
-  seed: number;
-  status: RunStatus;
-  createdAt: string;
-  updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  error: string | null;
-  epochsDone: number;
-  epochsTotal: number;
   ownerPid: number | null;
   ownerHost: string | null;
   heartbeatAt: number | null;
-  /** Progress within the current epoch (0..1) and estimated seconds left, as last reported by the owner. */
-  progress: number;
-  etaSeconds: number | null;
 }
 
 export interface StepRow {
