@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { BACKENDS, MODELS, type ModelName } from '../src-main/engine/config/options.js';
+import { BACKENDS, MODELS, type ModelName } from '../src-main/shared/options.js';
 import { engineWorkerUrl, spawnEngineWorker } from '../src-main/engine/backend/worker-spawn.js';
 import type { StepWorkerData, StepWorkerMessage } from './step-worker.js';
 import type { StepTiming } from './train-step.js';

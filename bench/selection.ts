@@ -5,7 +5,7 @@
  */
 import { tf } from '../src-main/engine/tf.js';
 import { contrastiveTerm } from '../src-main/engine/objectives/supervised-contrastive.js';
-import type { DistanceName, SelectionName } from '../src-main/engine/config/options.js';
+import type { DistanceName, SelectionName } from '../src-main/shared/options.js';
 import { Rng } from '../src-main/engine/rng.js';
 import { createModel } from '../src-main/engine/models/index.js';
 import { crossEntropyPerSample } from '../src-main/engine/attacks/losses.js';

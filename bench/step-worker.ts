@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { BACKENDS, MODELS } from '../src-main/engine/config/options.js';
+import { BACKENDS, MODELS } from '../src-main/shared/options.js';
 import { initBackend } from '../src-main/engine/backend/index.js';
 import { timeTrainStep } from './train-step.js';
 

@@ -6,8 +6,8 @@
  * batches (throughput does not depend on the data).
  */
 import { tf } from '../src-main/engine/tf.js';
-import type { ModelName } from '../src-main/engine/config/options.js';
-import { parseRunConfig, attackBudget } from '../src-main/engine/config/run-config.js';
+import type { ModelName } from '../src-main/shared/options.js';
+import { parseRunConfig, attackBudget } from '../src-main/shared/run-config.js';
 import { createModel } from '../src-main/engine/models/index.js';
 import { getObjective } from '../src-main/engine/objectives/index.js';
 import { Rng } from '../src-main/engine/rng.js';

@@ -2,8 +2,8 @@
  * The one entry point both transports use: checks the channel name, validates the payload
  * with the channel's schema, calls the service, and turns failures into ApiError with a code.
  */
-import { ApiRequests, type ApiChannel, type ApiErrorBody, type ApiHandlers } from './channels.js';
-import { formatIssues } from '../engine/config/run-config.js';
+import { ApiRequests, type ApiChannel, type ApiErrorBody, type ApiHandlers } from '../shared/channels.js';
+import { formatIssues } from '../shared/format-issues.js';
 
 export class ApiError extends Error {
   override name = 'ApiError';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { ApiError } from '../api/dispatch.js';
-import { ConfigError } from '../engine/config/run-config.js';
+import { ConfigError } from '../shared/run-config.js';
 import { resolveDbPath } from '../store/paths.js';
 
 /** 0 success; 1 the work failed (a run failed, doctor found problems); 2 bad usage or input. */

@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../engine/config/options.js';
-import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../engine/config/run-config.js';
+import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../shared/options.js';
+import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../shared/run-config.js';
 import { createAppService } from '../service/app-service.js';
-import type { EvalJob, EvalOutcome } from '../service/protocol.js';
+import type { EvalJob } from '../service/protocol.js';
+import type { EvalOutcome } from '../shared/rows.js';
 import { runEvalJob, type EvalProgress } from '../service/eval-job.js';
 import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
 import { taskProgress } from './progress.js';

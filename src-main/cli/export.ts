@@ -1,7 +1,7 @@
 /** `ascl export RUN... --csv FILE`: metric series, evaluations or the compare table as CSV. */
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import type { ApiResponses } from '../api/channels.js';
+import type { ApiResponses } from '../shared/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
 import { UsageError, existingDbPath } from './common.js';

@@ -4,7 +4,7 @@
  * Ctrl-C cancels the run (it stays resumable) instead of killing it mid-write.
  */
 import cliProgress from 'cli-progress';
-import type { RunStatus } from '../api/channels.js';
+import type { RunStatus } from '../shared/channels.js';
 import type { AppService } from '../service/app-service.js';
 import { EXIT, formatDuration, jsonLine } from './common.js';
 

@@ -1,7 +1,7 @@
 /** `ascl runs` and `ascl show RUN`: what the store holds. */
 import fs from 'node:fs';
 import { Command } from 'commander';
-import type { ApiResponses, RunSummary } from '../api/channels.js';
+import type { ApiResponses, RunSummary } from '../shared/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
 import { dbPathOf, existingDbPath, jsonLine } from './common.js';

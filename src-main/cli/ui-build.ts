@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where `npm run build:renderer` writes the UI (the vite config's outDir). */
 export const DEFAULT_UI_DIR = path.join(ROOT, 'dist', 'renderer');
 /** Folders (relative to the repository root) whose files end up in the renderer bundle. */
-export const RENDERER_INPUTS = ['src-renderer', 'src-main/shared', 'src-main/api', 'src-main/engine/config', 'src-main/electron'];
+export const RENDERER_INPUTS = ['src-renderer', 'src-main/shared'];
 
 /** Newest modification time (ms) of the files under `dir`, 0 when it does not exist. */
 function newestMtime(dir: string): number {

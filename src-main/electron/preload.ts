@@ -3,7 +3,7 @@
  * narrow object, `window.ascl` (AsclBridge), through contextBridge. No ipcRenderer, no Node APIs
  * reach the page; channel names are checked against the API's list before anything is sent.
  */
-import { API_CHANNELS, API_EVENTS } from '../api/channels.js';
+import { API_CHANNELS, API_EVENTS } from '../shared/channels.js';
 import { BRIDGE_KEY, IPC_EVENT, IPC_INVOKE, type AsclBridge, type IpcEventFrame, type IpcResult } from '../shared/bridge.js';
 
 interface PreloadElectron {

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../api/channels.js';
+import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../shared/channels.js';
 import { ApiError } from '../api/dispatch.js';
-import { ATTACKS, type AttackName, type BackendChoice } from '../engine/config/options.js';
-import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../engine/config/run-config.js';
+import { ATTACKS, type AttackName, type BackendChoice } from '../shared/options.js';
+import { ConfigError, attackBudget, fractionNumber, parseRunConfig, type RunConfigInput } from '../shared/run-config.js';
 import { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
@@ -17,7 +17,8 @@ import { describeRunConfig } from './describe.js';
 import { runAnalyzeJob, runEvalJob, type EvalProgress } from './eval-job.js';
 import { EventHub } from './events.js';
 import { listPresets, resolveRunConfig } from './presets.js';
-import type { AnalysisOutcome, EvalJob, EvalOutcome } from './protocol.js';
+import type { EvalJob } from './protocol.js';
+import type { AnalysisOutcome, EvalOutcome } from '../shared/rows.js';
 import { buildSweep } from './sweep.js';
 import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
@@ -93,7 +94,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   };
 
   /** Bad configurations are ConfigErrors from the schema: answered as bad-request, nothing stored. */
-  const configOrBadRequest = async (preset: string | undefined, config: Record<string, unknown>, where: string) => {
+  const configOrBadRequest = async (preset: string | undefined, config: RunConfigInput, where: string) => {
     if (JSON.stringify(config).length > MAX_CONFIG_JSON) throw new ApiError('too-large', `${where}: the configuration is larger than ${MAX_CONFIG_JSON} bytes`);
     try {
       return await resolveRunConfig(preset, config, where);
@@ -180,6 +181,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       return { ok: true };
     },
     async 'metrics:epochs'(req) { requireRun(req.runId); return store.epochs(req.runId); },
+    async 'metrics:terms'(req) { requireRun(req.runId); return store.stepTerms(req.runId); },
     async 'metrics:steps'(req) {
       requireRun(req.runId);
       return { term: req.term, points: store.stepSeries(req.runId, req.term, req.maxPoints) };

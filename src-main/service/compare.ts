@@ -4,7 +4,7 @@
  * group. The summary epoch of each run is chosen explicitly: last, best (highest PGD accuracy on
  * the evaluation subset) or epoch k; evaluations count only when made at that epoch's checkpoint.
  */
-import type { ApiParsedRequest, ApiResponses } from '../api/channels.js';
+import type { ApiParsedRequest, ApiResponses } from '../shared/channels.js';
 import type { Store } from '../store/store.js';
 import type { EpochRecord, RunRecord } from '../store/rows.js';
 
@@ -43,11 +43,12 @@ function meanStd(values: number[]): { mean: number; std: number } | null {
 }
 
 export function configDiff(runs: RunRecord[]): Record<string, Record<string, unknown>> {
-  const keys = new Set(runs.flatMap((r) => Object.keys(r.config)));
+  const configs: Array<Record<string, unknown>> = runs.map((r) => ({ ...r.config }));
+  const keys = new Set(configs.flatMap((c) => Object.keys(c)));
   const diff: Record<string, Record<string, unknown>> = {};
   for (const k of [...keys].sort()) {
-    const values = runs.map((r) => stableJson(r.config[k]));
-    if (new Set(values).size > 1) diff[k] = Object.fromEntries(runs.map((r) => [r.id, r.config[k] ?? null]));
+    const values = configs.map((c) => stableJson(c[k]));
+    if (new Set(values).size > 1) diff[k] = Object.fromEntries(runs.map((r, i) => [r.id, configs[i][k] ?? null]));
   }
   return diff;
 }

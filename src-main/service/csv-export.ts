@@ -1,6 +1,6 @@
 /** CSV exports of metric series, evaluations and the compare table (csv-stringify quotes and escapes). */
 import { stringify } from 'csv-stringify/sync';
-import type { ApiParsedRequest, ApiResponses } from '../api/channels.js';
+import type { ApiParsedRequest, ApiResponses } from '../shared/channels.js';
 import type { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';

@@ -3,8 +3,8 @@
  * own JSON Schema export), so a new config field appears in the UI form and as a flag at once.
  */
 import { z } from 'zod';
-import type { ApiResponses } from '../api/channels.js';
-import { RunConfigSchema, parseRunConfig } from '../engine/config/run-config.js';
+import type { ApiResponses } from '../shared/channels.js';
+import { RunConfigSchema, parseRunConfig } from '../shared/run-config.js';
 import { CONFIG_HELP } from './config-help.js';
 
 export type FieldDescription = ApiResponses['config:describe']['fields'][number] & { nullable: boolean; itemType?: 'number' | 'integer' | 'string' };
@@ -40,12 +40,13 @@ export function describeRunConfig(): FieldDescription[] {
   if (cached) return cached;
   const schema = z.toJSONSchema(RunConfigSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonSchemaNode> };
   const defaults = parseRunConfig({}, 'describeRunConfig') as Record<string, unknown>;
-  cached = Object.entries(schema.properties).map(([key, node]) => {
+  cached = RunConfigSchema.keyof().options.map((key) => {
+    const node = schema.properties[key];
     const k = kindOf(node);
     const field: FieldDescription = { key, type: k.type, default: defaults[key], nullable: k.nullable };
     if (k.options) field.options = k.options;
     if (k.itemType) field.itemType = k.itemType;
-    const description = CONFIG_HELP[key] ?? RunConfigSchema.shape[key as keyof typeof RunConfigSchema.shape]?.description ?? node.description;
+    const description = CONFIG_HELP[key] ?? RunConfigSchema.shape[key].description ?? node.description;
     if (description) field.description = description;
     return field;
   });

@@ -3,7 +3,7 @@
  * service's main thread never loads TensorFlow. Each is checked at runtime against the
  * interface it must have, and a missing piece is a clear error naming the module.
  */
-import type { BackendChoice, BackendName, DatasetName } from '../engine/config/options.js';
+import type { BackendChoice, BackendName, DatasetName } from '../shared/options.js';
 import type { Dataset, DatasetLoadOptions } from '../engine/data/dataset.js';
 import type { TrainResult } from '../engine/train/types.js';
 

@@ -2,7 +2,8 @@
  * One evaluation (an attack on a stored run's checkpoint or on an external LayersModel) on a
  * worker thread; progress is relayed and the result is returned as plain data.
  */
-import type { AnalysisOutcome, AnalyzeJob, EvalJob, EvalOutcome, FromWorker } from './protocol.js';
+import type { AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import type { AnalysisOutcome, EvalOutcome } from '../shared/rows.js';
 import { assertNever } from './protocol.js';
 import { engineWorkerUrl, spawnEngineWorker } from '../engine/backend/worker-spawn.js';
 

@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../engine/backend/index.js';
-import type { RunConfig } from '../engine/config/run-config.js';
-import { attackBudget } from '../engine/config/run-config.js';
+import type { RunConfig } from '../shared/run-config.js';
+import { attackBudget } from '../shared/run-config.js';
 import { loadDataset, type Dataset } from '../engine/data/index.js';
 import { evaluateRobustness, inferenceLogits } from '../engine/evaluate/evaluate.js';
 import { createModel, setNamedWeights } from '../engine/models/index.js';
@@ -15,7 +15,8 @@ import type { ClassifierModel, LogitsFn } from '../engine/models/model.js';
 import { latentDivergence, rdivSweep } from '../engine/analysis/rdiv.js';
 import { latentTsne } from '../engine/analysis/tsne.js';
 import { readTrainCheckpoint } from '../store/train-checkpoint.js';
-import type { AnalysisOutcome, AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import type { AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import type { AnalysisOutcome } from '../shared/rows.js';
 import { loadExternalModel } from '../engine/models/external.js';
 
 const port = parentPort;

@@ -1,5 +1,5 @@
 /** A typed event hub for the service's events (ApiEvents); listeners never break the emitter. */
-import type { ApiEvent, ApiEventSource, ApiEvents } from '../api/channels.js';
+import type { ApiEvent, ApiEventSource, ApiEvents } from '../shared/channels.js';
 
 type Listener<E extends ApiEvent> = (payload: ApiEvents[E]) => void;
 

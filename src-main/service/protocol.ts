@@ -3,9 +3,10 @@
  * typed arrays only, never tensors (as tfjs-layers' logs.ts resolves scalars before callbacks).
  * Both sides handle them with exhaustive switches (see `assertNever`).
  */
-import type { EpochMetrics, SelectionSnapshot, StepMetrics } from '../engine/train/types.js';
-import type { RunConfig } from '../engine/config/run-config.js';
-import type { AttackName, BackendChoice, BackendName } from '../engine/config/options.js';
+import type { EpochMetrics, StepMetrics } from '../engine/train/types.js';
+import type { AnalysisOutcome, EvalOutcome, SelectionSnapshot } from '../shared/rows.js';
+import type { RunConfig } from '../shared/run-config.js';
+import type { AttackName, BackendChoice, BackendName } from '../shared/options.js';
 import type { EngineModules } from './engine.js';
 
 /** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */
@@ -63,12 +64,6 @@ export interface AnalyzeJob {
 
 export type WorkerJob = TrainJob | EvalJob | AnalyzeJob;
 
-export interface AnalysisOutcome {
-  rdivEpochs: Array<{ epoch: number; dPlus: number; dMinus: number; rdiv: number }>;
-  rdivEps: Array<{ eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }>;
-  tsne: Array<{ x: number; y: number; label: number; adversarial: boolean; entropy: number }> | null;
-}
-
 /** main -> worker */
 export type ToWorker = { kind: 'stop' };
 
@@ -86,19 +81,6 @@ export type FromWorker =
   | { kind: 'analysis-result'; result: AnalysisOutcome }
   | { kind: 'done'; status: 'completed' | 'cancelled'; epochs: number }
   | { kind: 'error'; message: string };
-
-export interface EvalOutcome {
-  attack: string;
-  eps: number;
-  steps: number | null;
-  stepSize: number | null;
-  n: number;
-  cleanAccuracy: number;
-  robustAccuracy: number;
-  seconds: number;
-  /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
-  outcomes: Uint8Array;
-}
 
 export function assertNever(x: never, where: string): never {
   throw new Error(`${where}: unexpected message ${JSON.stringify(x)}`);

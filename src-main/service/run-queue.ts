@@ -4,7 +4,7 @@
  * share one store: which runs this process owns, heartbeats, and whether another owner is alive.
  */
 import os from 'node:os';
-import type { BackendChoice, BackendName } from '../engine/config/options.js';
+import type { BackendChoice, BackendName } from '../shared/options.js';
 import type { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import type { EngineModules } from './engine.js';

@@ -2,7 +2,7 @@
  * runs:sweep: the base configuration crossed with every listed value of every axis (e.g. the
  * four selection strategies x 3 seeds). Each combination is validated before anything is stored.
  */
-import { parseRunConfig, RunConfigSchema, type RunConfig } from '../engine/config/run-config.js';
+import { parseRunConfig, RunConfigSchema, type RunConfig } from '../shared/run-config.js';
 
 export const MAX_SWEEP_RUNS = 500;
 

@@ -9,9 +9,9 @@
  * its last checkpoint and never stores an epoch twice.
  */
 import type { Worker } from 'node:worker_threads';
-import type { EpochRow } from '../api/channels.js';
-import { parseRunConfig } from '../engine/config/run-config.js';
-import type { BackendChoice, BackendName } from '../engine/config/options.js';
+import type { EpochRow } from '../shared/rows.js';
+import { parseRunConfig } from '../shared/run-config.js';
+import type { BackendChoice, BackendName } from '../shared/options.js';
 import type { Store } from '../store/store.js';
 import type { StepRow } from '../store/rows.js';
 import type { EventHub } from './events.js';

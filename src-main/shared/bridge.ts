@@ -3,7 +3,7 @@
  * one object the preload exposes (`window.ascl`), the two IPC channel names and the frames that cross
  * them. Types and constants only (no Electron, no Node), so every side imports it without a cycle.
  */
-import type { ApiChannel, ApiErrorBody, ApiEvent, ApiEvents } from '../api/channels.js';
+import type { ApiChannel, ApiErrorBody, ApiEvent, ApiEvents } from './channels.js';
 
 /** What crosses the bridge: a value or an error body (Electron would flatten a thrown error to a string). */
 export type IpcResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody['error'] };

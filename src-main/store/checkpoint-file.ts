@@ -11,8 +11,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { NamedArrays } from '../engine/train/types.js';
-import { formatIssues } from '../engine/config/run-config.js';
+import type { NamedArrays } from '../shared/checkpoint.js';
+import { formatIssues } from '../shared/format-issues.js';
 
 const MAGIC = Buffer.from('ASCLCKP1', 'latin1');
 const HASH_BYTES = 32;

@@ -10,7 +10,7 @@ export const MIGRATIONS: readonly string[] = [
     id            TEXT PRIMARY KEY,
     name          TEXT NOT NULL,
     group_name    TEXT,
-    config        TEXT NOT NULL,            -- RunConfig JSON (defaults filled in)
+    config        TEXT NOT NULL,            -- RunConfig JSON (defaults filled in); versioned from v2 on, see shared/config-migrations.ts
     backend       TEXT,                     -- backend actually used (set when the run starts)
     seed          INTEGER NOT NULL,
     status        TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','cancelled','interrupted')),

@@ -2,10 +2,9 @@
  * Results attached to runs: evaluations (with per-sample outcomes), R-DIV over epochs and over
  * eps, t-SNE points and the query anchors' selection snapshots. Part of the Store (./store.ts).
  */
-import type { EvalRow } from '../api/channels.js';
-import type { SelectionSnapshot } from '../engine/train/types.js';
+import type { EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, TsnePoint } from '../shared/rows.js';
 import type { Db } from './db.js';
-import type { EvaluationInput, RdivEpochRow, RdivEpsRow, TsnePoint } from './rows.js';
+import type { EvaluationInput } from './rows.js';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -29,7 +28,7 @@ export class ResultTables {
   }
 
   /** Evaluations with the parameters the API's EvalRow leaves out. */
-  evaluationsDetailed(runId: string): Array<EvalRow & { stepSize: number | null; seed: number | null; checkpointEpoch: number | null }> {
+  evaluationsDetailed(runId: string): Array<EvalRow & Pick<EvaluationInput, 'stepSize' | 'seed' | 'checkpointEpoch'>> {
     const extra = new Map((this.db.prepare('SELECT id, step_size, seed, checkpoint_epoch FROM evaluations WHERE run_id = ?').all(runId) as Array<{
       id: number; step_size: number | null; seed: number | null; checkpoint_epoch: number | null }>).map((r) => [r.id, r]));
     return this.evaluations(runId).map((e) => {

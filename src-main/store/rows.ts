@@ -1,27 +1,23 @@
-/** Row shapes of the store, as plain JSON-friendly objects (no TensorFlow, no SQLite types). */
-import type { RunStatus } from '../api/channels.js';
+/**
+ * Row shapes of the store, as plain JSON-friendly objects (no TensorFlow, no SQLite types). Rows
+ * shared with other layers are declared once in src-main/shared/rows.ts; these are the store's own.
+ */
+import type { RunSummary } from '../shared/channels.js';
+import type { EpochRow, EvalOutcome } from '../shared/rows.js';
+import type { RunConfig } from '../shared/run-config.js';
 
-export interface RunRecord {
-  id: string;
-  name: string;
-  group: string | null;
-  config: Record<string, unknown>;
-  backend: string | null;
-  seed: number;
-  status: RunStatus;
-  createdAt: string;
-  updatedAt: string;
+/**
+ * A run as stored: the fields of the API's RunSummary (less the four it reads from the config),
+ * its configuration, and who runs it.
+ */
+export interface RunRecord extends Omit<RunSummary, 'defense' | 'selection' | 'dataset' | 'model'> {
+  /** Read through the configuration migrations (shared/config-migrations.ts) and validated. */
+  config: RunConfig;
   startedAt: string | null;
   finishedAt: string | null;
-  error: string | null;
-  epochsDone: number;
-  epochsTotal: number;
   ownerPid: number | null;
   ownerHost: string | null;
   heartbeatAt: number | null;
-  /** Progress within the current epoch (0..1) and estimated seconds left, as last reported by the owner. */
-  progress: number;
-  etaSeconds: number | null;
 }
 
 export interface StepRow {
@@ -32,15 +28,8 @@ export interface StepRow {
   values: Record<string, number>;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  natAccuracy: number;
-  pgdAccuracy: number;
-  trainAccuracy: number;
-  learningRate: number;
-  seconds: number;
-  terms: Record<string, number>;
-}
+/** An epoch row as stored (the shared EpochRow). */
+export type EpochRecord = EpochRow;
 
 export interface CheckpointRecord {
   runId: string;
@@ -53,22 +42,11 @@ export interface CheckpointRecord {
   createdAt: string;
 }
 
-export interface EvaluationInput {
+/** An evaluation to store: the worker's outcome, the run it belongs to and how it was drawn. */
+export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes'> {
   runId: string;
-  attack: string;
-  eps: number;
-  steps: number | null;
-  stepSize: number | null;
-  n: number;
   seed: number | null;
   checkpointEpoch: number | null;
-  cleanAccuracy: number;
-  robustAccuracy: number;
-  seconds: number;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
   outcomes: Uint8Array | null;
 }
-
-export interface RdivEpochRow { epoch: number; dPlus: number; dMinus: number; rdiv: number }
-export interface RdivEpsRow { eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }
-export interface TsnePoint { x: number; y: number; label: number; adversarial: boolean; entropy: number }

@@ -5,7 +5,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunStatus } from '../api/channels.js';
+import type { RunStatus } from '../shared/channels.js';
+import { readStoredConfig, toStoredConfig } from '../shared/config-migrations.js';
+import type { RunConfig } from '../shared/run-config.js';
 import { openDatabase, StoreError } from './db.js';
 import { ResultTables } from './results.js';
 import { checkpointRelPath, resolveInside } from './paths.js';
@@ -27,9 +29,10 @@ export function newRunId(): string {
   return `${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
+/** A run row; its stored configuration is migrated to the current version (a newer one is refused). */
 function toRun(r: RunDbRow): RunRecord {
   return {
-    id: r.id, name: r.name, group: r.group_name, config: JSON.parse(r.config) as Record<string, unknown>,
+    id: r.id, name: r.name, group: r.group_name, config: readStoredConfig(JSON.parse(r.config), `Store: run ${r.id}`),
     backend: r.backend, seed: r.seed, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
     startedAt: r.started_at, finishedAt: r.finished_at, error: r.error, epochsDone: r.epochs_done,
     epochsTotal: r.epochs_total, ownerPid: r.owner_pid, ownerHost: r.owner_host, heartbeatAt: r.heartbeat_at,
@@ -50,11 +53,11 @@ export class Store extends ResultTables {
 
   // ---------------------------------------------------------------- runs
   /** A new run, `queued` and owned by `owner` (the process whose queue holds it). */
-  createRun(r: { id?: string; name: string; group: string | null; config: Record<string, unknown>; seed: number; epochsTotal: number; owner?: { pid: number; host: string } }): RunRecord {
+  createRun(r: { id?: string; name: string; group: string | null; config: RunConfig; seed: number; epochsTotal: number; owner?: { pid: number; host: string } }): RunRecord {
     const id = r.id ?? newRunId();
     const t = nowIso();
     this.db.prepare(`INSERT INTO runs (id, name, group_name, config, seed, status, created_at, updated_at, epochs_total, owner_pid, owner_host, heartbeat_at)
-      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(id, r.name, r.group, JSON.stringify(r.config), r.seed, t, t, r.epochsTotal,
+      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(id, r.name, r.group, JSON.stringify(toStoredConfig(r.config)), r.seed, t, t, r.epochsTotal,
       r.owner?.pid ?? null, r.owner?.host ?? null, r.owner ? Date.now() : null);
     return this.requireRun(id);
   }

@@ -3,9 +3,10 @@
  * back, validating the metadata with a schema on load: a file from disk is untrusted input.
  */
 import { z } from 'zod';
-import type { NamedArrays, TrainCheckpoint } from '../engine/train/types.js';
-import { BACKENDS } from '../engine/config/options.js';
-import { formatIssues, parseRunConfig } from '../engine/config/run-config.js';
+import type { NamedArrays, TrainCheckpoint } from '../shared/checkpoint.js';
+import { BACKENDS } from '../shared/options.js';
+import { formatIssues } from '../shared/format-issues.js';
+import { readStoredConfig, toStoredConfig } from '../shared/config-migrations.js';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile, type WrittenFile } from './checkpoint-file.js';
 
 const MetaSchema = z.object({
@@ -28,7 +29,7 @@ export function writeTrainCheckpoint(file: string, c: TrainCheckpoint): WrittenF
   const meta: z.infer<typeof MetaSchema> = {
     kind: 'train-checkpoint', epoch: c.epoch, globalStep: c.globalStep,
     optimizer: { name: c.optimizer.name, iterations: c.optimizer.iterations },
-    rngState: c.rngState >>> 0, config: c.config as unknown as Record<string, unknown>, backend: c.backend,
+    rngState: c.rngState >>> 0, config: toStoredConfig(c.config), backend: c.backend,
   };
   return writeCheckpointFile(file, { meta, arrays });
 }
@@ -49,6 +50,6 @@ export function readTrainCheckpoint(file: string, expectedSha256?: string): Trai
   return {
     epoch: m.data.epoch, globalStep: m.data.globalStep,
     weights, optimizer: { name: m.data.optimizer.name, iterations: m.data.optimizer.iterations, slots },
-    rngState: m.data.rngState, config: parseRunConfig(m.data.config, `readTrainCheckpoint(${file})`), backend: m.data.backend,
+    rngState: m.data.rngState, config: readStoredConfig(m.data.config, `readTrainCheckpoint(${file})`), backend: m.data.backend,
   };
 }

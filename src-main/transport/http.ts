@@ -1,5 +1,5 @@
 /**
- * The HTTP + WebSocket transport of the one API (src-main/api/channels.ts):
+ * The HTTP + WebSocket transport of the one API (src-main/shared/channels.ts):
  *   POST /api/<channel>  JSON body -> dispatch -> JSON (errors as ApiErrorBody with a status code)
  *   GET  /events         WebSocket pushing every ApiEvent as {"event": name, "payload": {...}}
  *   GET  /...            the built renderer (static files)
@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApiError, dispatch, toErrorBody } from '../api/dispatch.js';
-import type { ApiErrorBody, ApiService } from '../api/channels.js';
+import type { ApiErrorBody, ApiService } from '../shared/channels.js';
 import {
   SECURITY_HEADERS, TOKEN_COOKIE, allowedHosts, hostAllowed, isLoopbackHost, originAllowed, requestToken, tokenMatches,
 } from './security.js';

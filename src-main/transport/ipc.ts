@@ -5,7 +5,7 @@
  * needs no Electron install.
  */
 import { dispatch, toErrorBody } from '../api/dispatch.js';
-import { API_EVENTS, type ApiService } from '../api/channels.js';
+import { API_EVENTS, type ApiService } from '../shared/channels.js';
 import { IPC_EVENT, IPC_INVOKE, type IpcEventFrame, type IpcResult } from '../shared/bridge.js';
 
 export { IPC_EVENT, IPC_INVOKE, type IpcEventFrame, type IpcResult };

@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_EVENTS, type ApiEventSource } from '../api/channels.js';
+import { API_EVENTS, type ApiEventSource } from '../shared/channels.js';
 
 export interface EventSocketOptions {
   /** Returns null to accept the upgrade, or the reason it is refused. */

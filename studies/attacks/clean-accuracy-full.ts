@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tf } from '../../src-main/engine/tf.js';
 import { initBackend } from '../../src-main/engine/backend/index.js';
-import type { BackendChoice } from '../../src-main/engine/config/options.js';
+import type { BackendChoice } from '../../src-main/shared/options.js';
 import { loadDataset } from '../../src-main/engine/data/index.js';
 import { loadExternalModel } from '../../src-main/engine/models/external.js';
 import { REFERENCE_MODEL_DIR } from '../../test/fixtures/paths.js';

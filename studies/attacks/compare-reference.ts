@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../src-main/engine/backend/index.js';
 import { evaluateRobustness } from '../../src-main/engine/evaluate/evaluate.js';
-import type { AttackName, BackendChoice } from '../../src-main/engine/config/options.js';
+import type { AttackName, BackendChoice } from '../../src-main/shared/options.js';
 import { loadExternalModel } from '../../src-main/engine/models/external.js';
 import { CIFAR_TEST, REFERENCE_DIR, readCifarBatch } from '../../test/attacks/fixtures.js';
 

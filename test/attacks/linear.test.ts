@@ -13,7 +13,7 @@ import { linearProblem } from './linear-model.js';
 import { autoAttack } from '../../src-main/engine/attacks/autoattack.js';
 import { getAttack } from '../../src-main/engine/attacks/index.js';
 import { predictLabels, linfDistance } from '../../src-main/engine/attacks/batch-ops.js';
-import type { AttackName } from '../../src-main/engine/config/options.js';
+import type { AttackName } from '../../src-main/shared/options.js';
 
 const N = 60, EPS = 0.05;
 const linear = (k: number, seed: number, size = 4) => linearProblem({ h: size, w: size, k, n: N, eps: EPS, seed });

@@ -1,7 +1,7 @@
 /** Headless Chromium (driver.ts: CHROME_PATH or Debian's) driven by playwright-core, plus page helpers for the e2e tests. */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ApiService } from '../../src-main/api/channels.js';
+import type { ApiService } from '../../src-main/shared/channels.js';
 import { startServer, type RunningServer } from '../../src-main/transport/http.js';
 import { e2eDriver } from './driver.js';
 

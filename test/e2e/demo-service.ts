@@ -4,9 +4,11 @@
  * timer. It lets the UI tests check rendering and interaction without the engine, and makes
  * screenshots with many runs; the end-to-end test with real training uses the real service.
  */
+import { parseRunConfig, type RunConfig } from '../../src-main/shared/run-config.js';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
-import type { ApiEvent, ApiEvents, ApiResponses, ApiService, EpochRow, EvalRow, RunSummary } from '../../src-main/api/channels.js';
+import type { ApiEvent, ApiEvents, ApiResponses, ApiService, RunSummary } from '../../src-main/shared/channels.js';
+import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];
@@ -21,7 +23,7 @@ const FIELDS: ApiResponses['config:describe']['fields'] = [
   { key: 'lrMilestones', type: 'array', default: [80, 120, 160] }, { key: 'augmentFlip', type: 'boolean', default: true }, { key: 'seed', type: 'integer', default: 0 },
 ];
 
-interface DemoRun { s: RunSummary; config: Record<string, unknown>; epochs: EpochRow[]; steps: Array<{ step: number; time: number; v: Record<string, number> }>; evals: EvalRow[]; quality: number }
+interface DemoRun { s: RunSummary; config: RunConfig; epochs: EpochRow[]; steps: Array<{ step: number; time: number; v: Record<string, number> }>; evals: EvalRow[]; quality: number }
 
 export function createDemoService(options: { runs?: number; stepMs?: number; stepsPerEpoch?: number } = {}): ApiService & { close(): void } {
   const bus = new EventEmitter();
@@ -43,7 +45,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       dataset: String(config.dataset ?? 'cifar10'), model: String(config.model ?? 'cnn'), seed, backend: 'wasm', epochsDone: 0, epochsTotal: Number(config.epochs ?? 30),
       createdAt: new Date(t0 + counter * 60_000).toISOString(), updatedAt: new Date(t0 + counter * 60_000).toISOString(), error: null, progress: 0, etaSeconds: null,
     };
-    const r: DemoRun = { s, config: { dataset: s.dataset, model: s.model, defense, selection, seed, epochs: s.epochsTotal, tau: 0.07, ...config }, epochs: [], steps: [], evals: [], quality };
+    const r: DemoRun = { s, config: parseRunConfig({ dataset: s.dataset, model: s.model, defense, selection, seed, epochs: s.epochsTotal, tau: 0.07, ...config }), epochs: [], steps: [], evals: [], quality };
     runs.set(id, r);
     return r;
   }
@@ -127,6 +129,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
     'runs:resume': async (req) => { const r = get(req.id); r.s.status = 'queued'; return { ok: true }; },
     'runs:delete': async (req) => { get(req.id); runs.delete(req.id); return { ok: true }; },
     'metrics:epochs': async (req) => get(req.runId).epochs,
+    'metrics:terms': async (req) => [...new Set(get(req.runId).steps.flatMap((s) => Object.keys(s.v)))].sort(),
     'metrics:steps': async (req) => ({ term: req.term, points: get(req.runId).steps.filter((s) => req.term in s.v).map((s) => ({ step: s.step, min: s.v[req.term], max: s.v[req.term], mean: s.v[req.term], time: s.time })) }),
     'evals:list': async (req) => get(req.runId).evals,
     'evals:start': async () => { throw new ApiError('conflict', 'demo: evaluations are not simulated'); },
@@ -162,7 +165,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
         const m = v.reduce((a, b) => a + b, 0) / v.length; return { mean: m, std: v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0 };
       };
       const keys = [...new Set(sel.flatMap((r) => Object.keys(r.config)))];
-      const diff = Object.fromEntries(keys.filter((k) => new Set(sel.map((r) => JSON.stringify(r.config[k]))).size > 1).map((k) => [k, Object.fromEntries(sel.map((r) => [r.s.id, r.config[k]]))]));
+      const diff = Object.fromEntries(keys.filter((k) => new Set(sel.map((r) => JSON.stringify(r.config[k as keyof RunConfig]))).size > 1).map((k) => [k, Object.fromEntries(sel.map((r) => [r.s.id, r.config[k as keyof RunConfig]]))]));
       return {
         columns: ['nat', 'pgd', 'mpgd', 'aa'], configDiff: diff,
         rows: [...groups.entries()].map(([group, rs]) => ({ group, runIds: rs.map((r) => r.s.id), n: rs.length, metrics: {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../../src-main/engine/tf.js';
 import { createModel, getNamedWeights } from '../../src-main/engine/models/index.js';
-import type { ModelName } from '../../src-main/engine/config/options.js';
+import type { ModelName } from '../../src-main/shared/options.js';
 import { goldenResnet20, maxAbsDiff } from './golden.js';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });

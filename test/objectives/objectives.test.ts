@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src-main/engine/tf.js';
 import '@tensorflow/tfjs-backend-cpu';
-import { parseRunConfig, type RunConfigInput } from '../../src-main/engine/config/run-config.js';
+import { parseRunConfig, type RunConfigInput } from '../../src-main/shared/run-config.js';
 import { getObjective, objectiveRegistry } from '../../src-main/engine/objectives/index.js';
 import type { ObjectiveContext } from '../../src-main/engine/objectives/objective.js';
 import { stopGradient } from '../../src-main/engine/objectives/terms.js';

@@ -1,7 +1,7 @@
 /** A tiny dense ClassifierModel for fast objective tests on the cpu backend (not a test file). */
 import { tf } from '../../src-main/engine/tf.js';
 import type { ClassifierModel, ModelOutput } from '../../src-main/engine/models/model.js';
-import type { ProjectionHead } from '../../src-main/engine/config/options.js';
+import type { ProjectionHead } from '../../src-main/shared/options.js';
 import { Rng } from '../../src-main/engine/rng.js';
 import { tidyOutput } from '../../src-main/engine/models/layers.js';
 

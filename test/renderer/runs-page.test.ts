@@ -2,7 +2,7 @@
 /** Component test of the run queue (Runs.svelte) in jsdom with a fake API client. */
 import { screen, waitFor } from '@testing-library/dom';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunSummary } from '../../src-main/api/channels.js';
+import type { RunSummary } from '../../src-main/shared/channels.js';
 import { cleanup, fireEvent, render } from './mount.js';
 
 // @ts-expect-error the runtime's source file has no declaration of its own (its types are svelte's)

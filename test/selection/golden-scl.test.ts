@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tf } from '../../src-main/engine/tf.js';
 import '@tensorflow/tfjs-backend-cpu';
-import { DISTANCES } from '../../src-main/engine/config/options.js';
+import { DISTANCES } from '../../src-main/shared/options.js';
 import { getSelection } from '../../src-main/engine/selection/index.js';
 import { selectionCounts, supervisedContrastiveLoss } from '../../src-main/engine/objectives/supervised-contrastive.js';
 import { GOLDEN_SCL_FILE } from '../fixtures/paths.js';

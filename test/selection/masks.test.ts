@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getSelection, selectionRegistry } from '../../src-main/engine/selection/index.js';
 import { supervisedContrastiveLoss } from '../../src-main/engine/objectives/supervised-contrastive.js';
 import { Rng } from '../../src-main/engine/rng.js';
-import type { DistanceName } from '../../src-main/engine/config/options.js';
+import type { DistanceName } from '../../src-main/shared/options.js';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 

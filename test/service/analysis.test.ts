@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiEvents } from '../../src-main/api/channels.js';
+import type { ApiEvents } from '../../src-main/shared/channels.js';
 import { createAppService, type AppService } from '../../src-main/service/app-service.js';
 import { tempDir } from './helpers.js';
 

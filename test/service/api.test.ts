@@ -87,7 +87,7 @@ describe('other channels', () => {
     expect(by.epochs.nullable).toBe(false);
     expect(by.lrMilestones).toMatchObject({ type: 'array', default: [80, 120, 160] });
     expect(by.augmentFlip).toMatchObject({ type: 'boolean', default: true });
-    expect(fields.length).toBe(Object.keys((await import('../../src-main/engine/config/run-config.js')).RunConfigSchema.shape).length);
+    expect(fields.length).toBe(Object.keys((await import('../../src-main/shared/run-config.js')).RunConfigSchema.shape).length);
     // Every field has its line of help (a new RunConfig field must get one in service/config-help.ts).
     expect(fields.filter((f) => !f.description).map((f) => f.key)).toEqual([]);
   });
@@ -99,6 +99,14 @@ describe('other channels', () => {
     expect(dec.points.length).toBeLessThanOrEqual(10);
     expect(Math.max(...dec.points.map((p) => p.max))).toBe(Math.max(...raw.points.map((p) => p.max)));
     expect(Math.min(...dec.points.map((p) => p.min))).toBe(Math.min(...raw.points.map((p) => p.min)));
+  });
+
+  it('metrics:terms lists the run\'s stored step terms (the fake engine: ce_adv, ce_nat, plus loss and the optimiser figures), each with a non-empty series', async () => {
+    const terms = await service['metrics:terms']({ runId: a });
+    expect(terms).toEqual(['ce_adv', 'ce_nat', 'learningRate', 'loss', 'samplesPerSecond']);
+    expect(terms).toEqual(Object.keys(service.store.stepRows(a)[0].values).sort());
+    for (const term of terms) expect((await service['metrics:steps']({ runId: a, term, maxPoints: 100 })).points.length).toBe(12);
+    await expect(service['metrics:terms']({ runId: 'no-such-run' })).rejects.toThrow(/no run "no-such-run"/);
   });
 
   it('runs:get has the full config; app:info names the store; runs:delete removes the run and its checkpoint files', async () => {

@@ -1,7 +1,7 @@
 /** evals:start through the queue with the real engine: the evaluation runs on a worker, is stored and announced by eval:done. */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiEvents } from '../../src-main/api/channels.js';
+import type { ApiEvents } from '../../src-main/shared/channels.js';
 import { createAppService, type AppService } from '../../src-main/service/app-service.js';
 import { tempDir } from './helpers.js';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunSummary } from '../../src-main/api/channels.js';
+import type { RunSummary } from '../../src-main/shared/channels.js';
 import { startServer, type RunningServer } from '../../src-main/transport/http.js';
 import type { AppService } from '../../src-main/service/app-service.js';
 import { doctor } from '../../src-main/store/index.js';

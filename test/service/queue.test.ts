@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store, doctor } from '../../src-main/store/index.js';
 import { fakeService, tempDir, SMALL } from './helpers.js';
+import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import type { AppService } from '../../src-main/service/app-service.js';
 
 let service: AppService | null = null;
@@ -14,7 +15,7 @@ describe('queue on worker threads (fake engine)', () => {
   it('a worker that throws (out of memory) marks its run failed with the reason, and the queue carries on', async () => {
     service = await fakeService(path.join(tempDir(), 'a.db'), { workers: 1 });
     const bad = await service['runs:start']({ config: { ...SMALL, lambdaNat: 77 } });
-    const good = await service['runs:start']({ config: { ...SMALL } });
+    const good = await service['runs:start']({ config: parseRunConfig(SMALL) });
     expect(await service.waitForRun(bad.id)).toBe('failed');
     expect(service.store.requireRun(bad.id).error).toMatch(/out of memory allocating 4 GiB/);
     expect(await service.waitForRun(good.id)).toBe('completed');
@@ -23,7 +24,7 @@ describe('queue on worker threads (fake engine)', () => {
   it('a NaN loss (learningRate 10) fails the run naming the step, and the queue carries on', async () => {
     service = await fakeService(path.join(tempDir(), 'a.db'), { workers: 1 });
     const bad = await service['runs:start']({ config: { ...SMALL, learningRate: 10 } });
-    const good = await service['runs:start']({ config: { ...SMALL } });
+    const good = await service['runs:start']({ config: parseRunConfig(SMALL) });
     expect(await service.waitForRun(bad.id)).toBe('failed');
     expect(service.store.requireRun(bad.id).error).toMatch(/loss became NaN at epoch 1, step 0/);
     expect(await service.waitForRun(good.id)).toBe('completed');
@@ -32,7 +33,7 @@ describe('queue on worker threads (fake engine)', () => {
   it('cancel: a running run stops as cancelled, a queued one never starts; both resume to completion with epochs 1..3 once', async () => {
     service = await fakeService(path.join(tempDir(), 'a.db'), { workers: 1 });
     const a = await service['runs:start']({ config: { ...SMALL, limit: 400 } }); // 100 steps per epoch
-    const b = await service['runs:start']({ config: { ...SMALL } });
+    const b = await service['runs:start']({ config: parseRunConfig(SMALL) });
     await new Promise<void>((res) => { const off = service!.on('run:progress', (p) => { if (p.id === a.id) { off(); res(); } }); });
     await service['runs:cancel']({ id: b.id });
     await service['runs:cancel']({ id: a.id });
@@ -78,9 +79,9 @@ describe('queue on worker threads (fake engine)', () => {
     const store = new Store(db);
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const deadPid = Number(dead.stdout.toString());
-    const a = store.createRun({ name: 'dead', group: null, config: { ...SMALL }, seed: 0, epochsTotal: 3 });
+    const a = store.createRun({ name: 'dead', group: null, config: parseRunConfig(SMALL), seed: 0, epochsTotal: 3 });
     store.setStatus(a.id, 'running', { owner: { pid: deadPid, host: (await import('node:os')).hostname() } });
-    const b = store.createRun({ name: 'alive', group: null, config: { ...SMALL }, seed: 0, epochsTotal: 3 });
+    const b = store.createRun({ name: 'alive', group: null, config: parseRunConfig(SMALL), seed: 0, epochsTotal: 3 });
     store.setStatus(b.id, 'running', { owner: { pid: process.ppid, host: (await import('node:os')).hostname() } });
     store.close();
     service = await fakeService(db);

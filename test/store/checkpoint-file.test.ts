@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCheckpointFile, writeCheckpointFile, readTrainCheckpoint, writeTrainCheckpoint } from '../../src-main/store/index.js';
-import { parseRunConfig } from '../../src-main/engine/config/run-config.js';
+import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import type { TrainCheckpoint } from '../../src-main/engine/train/types.js';
 
 let dir: string;

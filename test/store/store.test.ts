@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src-main/store/migrations.js';
+import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import { Store, SCHEMA_VERSION, openDatabase, resolveDbPath, resolveInside, defaultHome, doctor } from '../../src-main/store/index.js';
 
 let dir: string;
@@ -11,7 +12,7 @@ beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-store-')); 
 afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 const epoch = (e: number) => ({ epoch: e, natAccuracy: 0.5, pgdAccuracy: 0.25, trainAccuracy: 0.6, learningRate: 1e-3, seconds: 1, terms: { loss: 1 / e } });
-const config = { dataset: 'synthetic', model: 'small-cnn', defense: 'adv', selection: 'global', seed: 3, epochs: 4 };
+const config = parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'adv', selection: 'global', seed: 3, epochs: 4 });
 
 describe('store schema and migrations', () => {
   it(`a fresh store is migrated to user_version ${SCHEMA_VERSION}, in WAL mode with a busy timeout`, () => {

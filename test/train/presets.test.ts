@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src-main/engine/tf.js';
 import { initBackend } from '../../src-main/engine/backend/index.js';
-import { applyPreset, listPresets } from '../../src-main/engine/config/presets.js';
+import { applyPreset, listPresets } from '../../src-main/shared/presets.js';
 import { createSyntheticDataset } from '../../src-main/engine/data/index.js';
 import { train } from '../../src-main/engine/train/index.js';
 import type { EpochMetrics } from '../../src-main/engine/train/types.js';

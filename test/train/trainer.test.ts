@@ -6,10 +6,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src-main/engine/tf.js';
 import { initBackend } from '../../src-main/engine/backend/index.js';
-import { parseRunConfig, type RunConfigInput } from '../../src-main/engine/config/run-config.js';
+import { parseRunConfig, type RunConfigInput } from '../../src-main/shared/run-config.js';
 import { createSyntheticDataset } from '../../src-main/engine/data/index.js';
 import type { Dataset } from '../../src-main/engine/data/dataset.js';
-import type { BackendName } from '../../src-main/engine/config/options.js';
+import type { BackendName } from '../../src-main/shared/options.js';
 import { train, makeTrainStep, createOptimizer, NonFiniteLossError, validateModelForConfig } from '../../src-main/engine/train/index.js';
 import type { EpochMetrics, SelectionSnapshot, StepMetrics, TrainCheckpoint } from '../../src-main/engine/train/types.js';
 import type { Objective } from '../../src-main/engine/objectives/objective.js';

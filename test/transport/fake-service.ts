@@ -2,9 +2,10 @@
  * A small in-memory ApiService for the transport tests (the real one is src-main/service).
  * It records the requests it received so tests can check what reached the service.
  */
+import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
-import type { ApiEvent, ApiEvents, ApiParsedRequest, ApiService, RunSummary } from '../../src-main/api/channels.js';
+import type { ApiEvent, ApiEvents, ApiParsedRequest, ApiService, RunSummary } from '../../src-main/shared/channels.js';
 
 export function fakeRun(id: string, over: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -41,13 +42,14 @@ export function createFakeService(): FakeService {
     'config:describe': async () => ({ fields: [{ key: 'epochs', type: 'integer', default: 200 }] }),
     'presets:list': async () => [],
     'runs:list': async (req: ApiParsedRequest<'runs:list'>) => { seen('runs:list', req); return [...runs.values()]; },
-    'runs:get': async (req) => ({ ...get(req.id), config: {} }),
+    'runs:get': async (req) => ({ ...get(req.id), config: parseRunConfig({}) }),
     'runs:start': async (req) => { seen('runs:start', req); const id = `r${runs.size + 1}`; runs.set(id, fakeRun(id, { status: 'queued' })); return { id }; },
     'runs:sweep': async (req) => { seen('runs:sweep', req); return { ids: [] }; },
     'runs:cancel': async (req) => { get(req.id); return { ok: true }; },
     'runs:resume': async (req) => { get(req.id); return { ok: true }; },
     'runs:delete': async (req) => { get(req.id); runs.delete(req.id); return { ok: true }; },
     'metrics:epochs': async (req) => { get(req.runId); return []; },
+    'metrics:terms': async (req) => { get(req.runId); return []; },
     'metrics:steps': async (req) => ({ term: req.term, points: [] }),
     'evals:list': async () => [],
     'evals:start': none,

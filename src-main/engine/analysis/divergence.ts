@@ -15,6 +15,7 @@
  * in X_i^+ (j != i); `includeOwnCounterpart` adds it (eq. 1's z_i^a) for comparison.
  */
 import { tf } from '../tf.js';
+import type { Divergences } from '../../shared/rows.js';
 
 export interface DivergenceOptions {
   /** Mini-batch size of supplementary 7 (128). */
@@ -23,14 +24,7 @@ export interface DivergenceOptions {
   includeOwnCounterpart?: boolean;
 }
 
-export interface Divergences {
-  /** d_a^+ */
-  dPlus: number;
-  /** d_a^- */
-  dMinus: number;
-  /** d_r^+ = d_a^+ / d_a^- */
-  rdiv: number;
-}
+export type { Divergences };
 
 /** Rows of a [N, D] latent matrix scaled to unit L2 norm (cosine similarity = dot product). */
 function unitRows(z: Float32Array, n: number, dim: number): Float64Array {

@@ -12,7 +12,9 @@ import { pgdEval } from '../attacks/pgd.js';
 import { inferenceLogits } from '../evaluate/evaluate.js';
 import { Rng } from '../rng.js';
 
-export interface TsnePoint { x: number; y: number; label: number; adversarial: boolean; entropy: number }
+import type { TsnePoint } from '../../shared/rows.js';
+
+export type { TsnePoint };
 
 export interface TsneOptions {
   benign?: number;

@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { AttackName } from '../config/options.js';
+import type { AttackName } from '../../shared/options.js';
 import type { LogitsFn } from '../models/model.js';
 
 /** L-infinity threat model, inputs in [0, 1]. */

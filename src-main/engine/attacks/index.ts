@@ -3,7 +3,7 @@
  * `getAttack('pgd')` is the one entry point evaluation and analysis use.
  */
 import { Registry } from '../registry.js';
-import type { AttackName } from '../config/options.js';
+import { ATTACKS, type AttackName } from '../../shared/options.js';
 import type { Attack } from './attack.js';
 import { fgsm } from './fgsm.js';
 import { pgd } from './pgd.js';
@@ -14,10 +14,9 @@ import { fabTAttack } from './fab.js';
 import { squareAttackDef } from './square.js';
 import { autoAttackDef } from './autoattack.js';
 
-export const attackRegistry = new Registry<Attack>('attack');
-for (const a of [fgsm, pgd, mpgd, apgdCeAttack, apgdTAttack, fabTAttack, squareAttackDef, autoAttackDef]) {
-  attackRegistry.register(a.name, a);
-}
+export const attackRegistry = new Registry<AttackName, Attack>('attack', ATTACKS, {
+  fgsm, pgd, mpgd, aa: autoAttackDef, 'apgd-ce': apgdCeAttack, 'apgd-t': apgdTAttack, 'fab-t': fabTAttack, square: squareAttackDef,
+});
 
 export function getAttack(name: AttackName): Attack {
   return attackRegistry.get(name);

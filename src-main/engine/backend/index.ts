@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { BackendChoice, BackendName } from '../config/options.js';
+import type { BackendChoice, BackendName } from '../../shared/options.js';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './kernels/index.js';
 

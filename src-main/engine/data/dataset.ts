@@ -1,4 +1,4 @@
-import type { DatasetName } from '../config/options.js';
+import type { DatasetName } from '../../shared/options.js';
 
 /** One split of a dataset: NHWC float32 images in [0, 1] and integer labels. */
 export interface DatasetSplit {

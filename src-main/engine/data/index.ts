@@ -3,23 +3,21 @@
  * point the trainer, CLI and service use.
  */
 import { Registry } from '../registry.js';
-import type { DatasetName } from '../config/options.js';
+import { DATASETS, type DatasetName } from '../../shared/options.js';
 import type { Dataset, DatasetLoadOptions, DatasetLoader } from './dataset.js';
 import { createSyntheticDataset } from './synthetic.js';
 import { limitTrain } from './split.js';
 import { cifar10Loader, cifar100Loader } from './cifar.js';
 import { mnistLoader } from './mnist.js';
 
-export const datasetRegistry = new Registry<DatasetLoader>('dataset');
-
-datasetRegistry.register('synthetic', {
+const syntheticLoader: DatasetLoader = {
   name: 'synthetic',
   load: async (o) => createSyntheticDataset({ seed: o.seed ?? 0 }),
-});
+};
 
-datasetRegistry.register('mnist', mnistLoader);
-datasetRegistry.register('cifar10', cifar10Loader);
-datasetRegistry.register('cifar100', cifar100Loader);
+export const datasetRegistry = new Registry<DatasetName, DatasetLoader>('dataset', DATASETS, {
+  synthetic: syntheticLoader, mnist: mnistLoader, cifar10: cifar10Loader, cifar100: cifar100Loader,
+});
 
 /** Loads a dataset by name and applies `limit` (first N training samples). */
 export async function loadDataset(name: DatasetName, options: DatasetLoadOptions = {}): Promise<Dataset> {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { tf } from '../tf.js';
-import { ATTACKS, type AttackName } from '../config/options.js';
+import { ATTACKS, type AttackName } from '../../shared/options.js';
 import type { ClassifierModel, LogitsFn } from '../models/model.js';
 import { getAttack } from '../attacks/index.js';
 import { autoAttack, AUTOATTACK_ORDER } from '../attacks/autoattack.js';

@@ -1,13 +1,14 @@
 /** Model registry: one model per file, registered here by name; `createModel` is the entry point. */
 import { Registry } from '../registry.js';
-import type { ModelName } from '../config/options.js';
+import { MODELS, type ModelName } from '../../shared/options.js';
 import type { ClassifierModel, ModelFactory, ModelSpec } from './model.js';
 import { smallCnnFactory } from './small-cnn.js';
 import { cnnFactory } from './cnn.js';
 import { resnet20Factory, resnet50Factory } from './resnet.js';
 
-export const modelRegistry = new Registry<ModelFactory>('model');
-for (const f of [smallCnnFactory, cnnFactory, resnet20Factory, resnet50Factory]) modelRegistry.register(f.name, f);
+export const modelRegistry = new Registry<ModelName, ModelFactory>('model', MODELS, {
+  'small-cnn': smallCnnFactory, cnn: cnnFactory, resnet20: resnet20Factory, resnet50: resnet50Factory,
+});
 
 export function createModel(name: ModelName, spec: ModelSpec): ClassifierModel {
   const [h, w, c] = spec.inputShape;

@@ -6,7 +6,7 @@
  * so that models start as the authors' PyTorch models do.
  */
 import { tf } from '../tf.js';
-import type { ProjectionHead } from '../config/options.js';
+import type { ProjectionHead } from '../../shared/options.js';
 import type { ParamStore } from './params.js';
 import type { ModelOutput } from './model.js';
 

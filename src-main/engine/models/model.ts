@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { ModelName, ProjectionHead } from '../config/options.js';
+import type { ModelName, ProjectionHead } from '../../shared/options.js';
 
 export interface ForwardOptions {
   /**

@@ -8,7 +8,7 @@
  * Shortcuts are projections where shapes change (option B, see resnet-blocks.ts).
  */
 import { tf } from '../tf.js';
-import type { ModelName } from '../config/options.js';
+import type { ModelName } from '../../shared/options.js';
 import type { ClassifierModel, ForwardOptions, ModelFactory, ModelOutput, ModelSpec } from './model.js';
 import { ParamStore } from './params.js';
 import { dense, denseParams, project, projectionParams, tidyOutput } from './layers.js';

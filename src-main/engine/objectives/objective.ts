@@ -1,8 +1,9 @@
 import type { tf } from '../tf.js';
-import type { DefenseName } from '../config/options.js';
-import type { RunConfig } from '../config/run-config.js';
+import type { DefenseName } from '../../shared/options.js';
+import type { RunConfig } from '../../shared/run-config.js';
 import type { ClassifierModel } from '../models/model.js';
 import type { Rng } from '../rng.js';
+import type { TermName } from '../../shared/terms.js';
 
 export interface ObjectiveContext {
   model: ClassifierModel;
@@ -34,6 +35,9 @@ export interface PreparedBatch {
   xAdv: tf.Tensor4D | null;
 }
 
+/** Receives one named scalar term of the step (kept by the trainer for logging); names from shared/terms.ts. */
+export type RecordTerm = (name: TermName, value: tf.Scalar) => void;
+
 /**
  * A training objective (a `--defense`), one per file, registered by name.
  * prepare: no weight gradients (the adversary); loss: inside the tape, returns the scalar to
@@ -42,5 +46,5 @@ export interface PreparedBatch {
 export interface Objective {
   name: DefenseName;
   prepare(ctx: ObjectiveContext, x: tf.Tensor4D, y: tf.Tensor1D): PreparedBatch;
-  loss(ctx: ObjectiveContext, batch: PreparedBatch, record: (name: string, value: tf.Scalar) => void): tf.Scalar;
+  loss(ctx: ObjectiveContext, batch: PreparedBatch, record: RecordTerm): tf.Scalar;
 }

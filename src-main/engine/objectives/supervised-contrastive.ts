@@ -1,7 +1,9 @@
 import { tf } from '../tf.js';
-import type { DistanceName, LeakedCounterpart, SelectionName } from '../config/options.js';
+import type { DistanceName, LeakedCounterpart, SelectionName } from '../../shared/options.js';
 import type { SelectionMasks } from '../selection/selection.js';
 import { getSelection } from '../selection/index.js';
+import { TERMS } from '../../shared/terms.js';
+import type { RecordTerm } from './objective.js';
 
 /**
  * The supervised contrastive loss L_SCL of eqs. 1-3 over 2B latents (rows 0..B-1 benign, rows
@@ -182,7 +184,7 @@ export function selectionCounts(masks: SelectionMasks): tf.Tensor1D {
   });
 }
 
-export const COUNT_TERMS = ['pos_benign', 'pos_adv', 'neg_benign', 'neg_adv'] as const;
+export const COUNT_TERMS = [TERMS.posBenign, TERMS.posAdv, TERMS.negBenign, TERMS.negAdv] as const;
 
 export interface ContrastiveTermOptions extends ContrastiveOptions {
   selection: SelectionName;
@@ -228,7 +230,7 @@ export function recordedContrastiveLoss(
   logits: { nat: tf.Tensor2D; adv: tf.Tensor2D },
   y: tf.Tensor1D,
   o: ContrastiveTermOptions,
-  record: (name: string, value: tf.Scalar) => void,
+  record: RecordTerm,
   onMasks?: (positive: Float32Array, negative: Float32Array, n: number) => void,
 ): tf.Scalar {
   return tf.tidy(() => {

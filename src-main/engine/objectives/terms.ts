@@ -3,11 +3,12 @@
  * training-mode forward passes of a benign batch and its second view. Shapes: logits [B, K].
  */
 import { tf } from '../tf.js';
-import type { RunConfig } from '../config/run-config.js';
-import type { AdversaryName } from '../config/options.js';
+import type { RunConfig } from '../../shared/run-config.js';
+import type { AdversaryName } from '../../shared/options.js';
 import type { ModelOutput } from '../models/model.js';
 import { crossEntropyPerSample } from '../attacks/losses.js';
-import type { ObjectiveContext, PreparedBatch } from './objective.js';
+import type { ObjectiveContext, PreparedBatch, RecordTerm } from './objective.js';
+import { TERMS } from '../../shared/terms.js';
 
 /** Mean cross-entropy C(h(x), y) over the batch (eq. 4's terms). */
 export function crossEntropy(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
@@ -78,24 +79,24 @@ export function softCrossEntropy(target: tf.Tensor2D, logits: tf.Tensor2D): tf.S
 
 /**
  * L_AT, the adversarial-training term every adversarial objective starts from, with its logged
- * terms (ce_nat, ce_adv or kl, acc_nat, acc_adv):
+ * terms (TERMS.ceNat, TERMS.ceAdv or TERMS.tradesKl, TERMS.accNat, TERMS.accAdv):
  * `pgd` -> eq. 4, lambdaNat * C(h(x), y) + C(h(x^a), y); `trades` -> C(h(x), y) + tradesBeta * KL
  * (TRADES' sum/batch). Logits [B, K].
  */
 export function adversarialTrainingLoss(
   adversary: AdversaryName, nat: tf.Tensor2D, adv: tf.Tensor2D, y: tf.Tensor1D, config: RunConfig,
-  record: (name: string, value: tf.Scalar) => void,
+  record: RecordTerm,
 ): tf.Scalar {
   const ceNat = crossEntropy(nat, y);
-  record('ce_nat', ceNat);
-  record('acc_nat', accuracy(nat, y));
-  record('acc_adv', accuracy(adv, y));
+  record(TERMS.ceNat, ceNat);
+  record(TERMS.accNat, accuracy(nat, y));
+  record(TERMS.accAdv, accuracy(adv, y));
   if (adversary === 'trades') {
     const kl = batchKl(nat, adv);
-    record('kl', kl);
+    record(TERMS.tradesKl, kl);
     return tf.add(ceNat, tf.mul(kl, config.tradesBeta)) as tf.Scalar;
   }
   const ceAdv = crossEntropy(adv, y);
-  record('ce_adv', ceAdv);
+  record(TERMS.ceAdv, ceAdv);
   return tf.add(tf.mul(ceNat, config.lambdaNat), ceAdv) as tf.Scalar;
 }

@@ -2,14 +2,16 @@
  * Selection strategies of Table 1, one per file, registered by name (`--selection`).
  */
 import { Registry } from '../registry.js';
+import { SELECTIONS, type SelectionName } from '../../shared/options.js';
 import type { SelectionStrategy } from './selection.js';
 import { globalSelection } from './global.js';
 import { hardLocalSelection } from './hard.js';
 import { softLocalSelection } from './soft.js';
 import { leakedLocalSelection } from './leaked.js';
 
-export const selectionRegistry = new Registry<SelectionStrategy>('selection strategy');
-for (const s of [globalSelection, hardLocalSelection, softLocalSelection, leakedLocalSelection]) selectionRegistry.register(s.name, s);
+export const selectionRegistry = new Registry<SelectionName, SelectionStrategy>('selection strategy', SELECTIONS, {
+  global: globalSelection, hard: hardLocalSelection, soft: softLocalSelection, leaked: leakedLocalSelection,
+});
 
 /** The strategy named `name`; unknown names get an error listing the known ones. */
 export function getSelection(name: string): SelectionStrategy {

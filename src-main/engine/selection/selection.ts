@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { LeakedCounterpart, SelectionName } from '../config/options.js';
+import type { LeakedCounterpart, SelectionName } from '../../shared/options.js';
 
 /**
  * Inputs of a selection strategy (Table 1) over the 2B latents of a benign batch and its

@@ -4,7 +4,7 @@
  * latent divergences of Section 2 (R-DIV = d_a^+ / d_a^-, Figure 2b) from the same adversarial
  * examples, through the analysis module's latentDivergence.
  */
-import type { RunConfig } from '../config/run-config.js';
+import type { RunConfig } from '../../shared/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { ClassifierModel } from '../models/model.js';
 import { tf } from '../tf.js';

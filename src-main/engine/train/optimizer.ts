@@ -7,7 +7,7 @@
  * Slots are created eagerly, so the number of live tensors does not change after the first step.
  */
 import { tf } from '../tf.js';
-import type { OptimizerName } from '../config/options.js';
+import type { OptimizerName } from '../../shared/options.js';
 import type { NamedArrays } from './types.js';
 import { stableWeightName } from '../models/params.js';
 

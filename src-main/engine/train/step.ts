@@ -3,7 +3,7 @@
  * finite check, the optimiser's update. Exported on its own so `npm run bench` can time it.
  */
 import { tf } from '../tf.js';
-import type { RunConfig } from '../config/run-config.js';
+import type { RunConfig } from '../../shared/run-config.js';
 import type { ClassifierModel } from '../models/model.js';
 import type { Objective, ObjectiveContext } from '../objectives/objective.js';
 import type { Rng } from '../rng.js';

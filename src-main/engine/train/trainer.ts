@@ -9,8 +9,8 @@
  * Epochs count from 1; a checkpoint's `epoch` is the number of finished epochs.
  */
 import { tf } from '../tf.js';
-import { attackBudget, ConfigError, type RunConfig } from '../config/run-config.js';
-import type { BackendName } from '../config/options.js';
+import { attackBudget, ConfigError, type RunConfig } from '../../shared/run-config.js';
+import type { BackendName } from '../../shared/options.js';
 import type { Dataset } from '../data/dataset.js';
 import { batches, numBatches } from '../data/batches.js';
 import { augmentBatch, type AugmentOptions } from '../data/augment.js';

@@ -1,8 +1,8 @@
-import type { RunConfig } from '../config/run-config.js';
-import type { BackendName } from '../config/options.js';
+import type { EpochRow, SelectionSnapshot, TermValues } from '../../shared/rows.js';
+import type { NamedArrays, TrainCheckpoint } from '../../shared/checkpoint.js';
 
 /** Plain numbers only: these cross worker boundaries and go into the store (tfjs logs.ts). */
-export type Terms = Record<string, number>;
+export type Terms = TermValues;
 
 export interface StepMetrics {
   epoch: number;
@@ -18,43 +18,12 @@ export interface StepMetrics {
   samplesPerSecond: number;
 }
 
-export interface EpochMetrics {
-  epoch: number;
-  /** Means over the epoch's steps of every step term (and `loss`). */
-  terms: Terms;
-  trainAccuracy: number;
-  /** Natural and PGD accuracy on the held-out evaluation subset. */
-  natAccuracy: number;
-  pgdAccuracy: number;
-  learningRate: number;
-  seconds: number;
-}
+/** One finished epoch's figures (the shared EpochRow: stored and plotted as they are). */
+export type EpochMetrics = EpochRow;
 
-/** Figure 8: which samples a fixed query anchor selected at one epoch. */
-export interface SelectionSnapshot {
-  epoch: number;
-  /** Index of the query anchor in the training set. */
-  anchorIndex: number;
-  anchorLabel: number;
-  /** Training-set indices and whether each member is the adversarial view. */
-  positives: Array<{ index: number; adversarial: boolean }>;
-  negatives: Array<{ index: number; adversarial: boolean }>;
-}
+export type { SelectionSnapshot };
 
-/** Named plain arrays (weights, optimiser slots): serialisable without TensorFlow. */
-export type NamedArrays = Record<string, { shape: number[]; data: Float32Array }>;
-
-/** Everything needed to resume a run exactly where its last finished epoch left it. */
-export interface TrainCheckpoint {
-  /** Number of finished epochs. */
-  epoch: number;
-  globalStep: number;
-  weights: NamedArrays;
-  optimizer: { name: string; iterations: number; slots: NamedArrays };
-  rngState: number;
-  config: RunConfig;
-  backend: BackendName;
-}
+export type { NamedArrays, TrainCheckpoint };
 
 export interface TrainHooks {
   onStep?(m: StepMetrics): void;

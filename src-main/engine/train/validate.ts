@@ -3,7 +3,7 @@
  * parseRunConfig), then what the schema cannot see: the registered objective and strategy, the
  * dataset, and a projection head the model does not have.
  */
-import { ConfigError, parseRunConfig, type RunConfig } from '../config/run-config.js';
+import { ConfigError, parseRunConfig, type RunConfig } from '../../shared/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { ClassifierModel } from '../models/model.js';
 import { objectiveRegistry } from '../objectives/index.js';

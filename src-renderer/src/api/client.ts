@@ -1,8 +1,8 @@
 /**
- * The renderer's one view of the API: typed from src-main/api/channels.ts, with two
+ * The renderer's one view of the API: typed from src-main/shared/channels.ts, with two
  * implementations (HTTP + WebSocket when served, the preload bridge in Electron).
  */
-import type { ApiChannel, ApiErrorBody, ApiEvent, ApiEvents, ApiRequest, ApiResponses } from '../../../src-main/api/channels.js';
+import type { ApiChannel, ApiErrorBody, ApiEvent, ApiEvents, ApiRequest, ApiResponses } from '../../../src-main/shared/channels.js';
 
 export interface ApiClient {
   call<C extends ApiChannel>(channel: C, req: ApiRequest<C>): Promise<ApiResponses[C]>;

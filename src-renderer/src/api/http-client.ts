@@ -1,5 +1,5 @@
 /** ApiClient over HTTP (POST /api/<channel>) and a WebSocket at /events that reconnects with backoff. */
-import type { ApiErrorBody } from '../../../src-main/api/channels.js';
+import type { ApiErrorBody } from '../../../src-main/shared/channels.js';
 import { ApiClientError, Listeners, type ApiClient } from './client.js';
 
 export function createHttpClient(base: URL = new URL(window.location.href)): ApiClient {

@@ -3,8 +3,8 @@
  * parsed and checked against the same RunConfigSchema the service uses, so every problem is
  * shown next to its field before anything is started.
  */
-import type { ApiResponses } from '../../../src-main/api/channels.js';
-import { RunConfigSchema } from '../../../src-main/engine/config/run-config.js';
+import type { ApiResponses } from '../../../src-main/shared/channels.js';
+import { RunConfigSchema } from '../../../src-main/shared/run-config.js';
 
 /** A field of `config:describe`; the service may add `nullable` and the array item type. */
 export type FieldSpec = ApiResponses['config:describe']['fields'][number] & { nullable?: boolean; itemType?: 'number' | 'integer' | 'string' };

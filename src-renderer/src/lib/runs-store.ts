@@ -3,7 +3,7 @@
  * events (status, progress, epochs) and re-read every few seconds as a safety net.
  */
 import { writable, type Readable } from 'svelte/store';
-import type { ApiEvents, RunSummary } from '../../../src-main/api/channels.js';
+import type { ApiEvents, RunSummary } from '../../../src-main/shared/channels.js';
 import { api } from '../api/index.js';
 
 export interface LiveRun extends RunSummary { lastLoss: number | null; samplesPerSecond: number | null }

@@ -2,41 +2,32 @@
  * Turns stored metrics into plotted series: per-epoch rows (x = epoch or cumulative time) and
  * decimated step series (x = step or time), with loss terms grouped the way the paper plots them.
  */
-import type { ApiResponses, EpochRow } from '../../../src-main/api/channels.js';
+import type { ApiResponses } from '../../../src-main/shared/channels.js';
+import type { EpochRow } from '../../../src-main/shared/rows.js';
 import type { XY } from './decimate.js';
+import { TERMS, termGroup, termLabel, type TermGroup } from '../../../src-main/shared/terms.js';
 
 export type XMode = 'epoch' | 'step' | 'time';
 export const X_LABELS: Record<XMode, string> = { epoch: 'epoch', step: 'step', time: 'time (s)' };
 
-const COUNTERS = /^(pos|neg)_/;
-const RDIV = /^(rdiv|d_plus|d_minus)$/;
-const NOT_LOSS = /^(learningRate|samplesPerSecond|acc_.*)$/;
+/** The groups drawn as term charts (accuracies and optimiser figures have their own). */
+export const PLOTTED_GROUPS: readonly TermGroup[] = ['loss', 'count', 'rdiv'];
 
-/**
- * Step-term names to ask for before the first epoch row reveals the run's terms (there is no
- * channel listing them); names a run does not record come back empty and are dropped.
- */
-export const KNOWN_STEP_TERMS = ['loss', 'ce_nat', 'ce_adv', 'scl', 'vat', 'trades_kl', 'pos_benign', 'pos_adv', 'neg_benign', 'neg_adv', 'rdiv', 'd_plus', 'd_minus'];
-
-/** Splits term names into loss terms, positive/negative counts per anchor, and R-DIV quantities. */
+/** Splits term names into loss terms, positive/negative counts per anchor, and R-DIV quantities (shared/terms.ts). */
 export function classifyTerms(keys: Iterable<string>): { loss: string[]; counts: string[]; rdiv: string[] } {
   const loss: string[] = []; const counts: string[] = []; const rdiv: string[] = [];
   for (const k of new Set(keys)) {
-    if (COUNTERS.test(k)) counts.push(k);
-    else if (RDIV.test(k)) rdiv.push(k);
-    else if (!NOT_LOSS.test(k)) loss.push(k);
+    const g = termGroup(k);
+    if (g === 'count') counts.push(k);
+    else if (g === 'rdiv') rdiv.push(k);
+    else if (g === 'loss') loss.push(k);
   }
   // `loss` (the total) first, then the terms in name order.
-  loss.sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b)));
+  loss.sort((a, b) => (a === TERMS.loss ? -1 : b === TERMS.loss ? 1 : a.localeCompare(b)));
   return { loss, counts: counts.sort(), rdiv: rdiv.sort() };
 }
 
-export const TERM_LABELS: Record<string, string> = {
-  loss: 'total loss', ce_nat: 'CE natural', ce_adv: 'CE adversarial', scl: 'L_SCL', vat: 'L_VAT', trades_kl: 'TRADES KL',
-  pos_benign: 'positives (benign)', pos_adv: 'positives (adversarial)', neg_benign: 'negatives (benign)', neg_adv: 'negatives (adversarial)',
-  rdiv: 'R-DIV', d_plus: 'd_a+', d_minus: 'd_a−',
-};
-export const termLabel = (k: string): string => TERM_LABELS[k] ?? k;
+export { termLabel };
 
 /** x of each epoch row: its number, or the cumulative training seconds at its end. */
 export function epochXs(rows: readonly EpochRow[], mode: XMode): number[] {

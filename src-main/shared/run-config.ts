@@ -3,6 +3,7 @@ import {
   ADVERSARIES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LEAKED_COUNTERPART, MODELS, OPTIMIZERS,
   PROJECTION_HEADS, SELECTIONS, TRAIN_ATTACK_MODES, VAT_SCALINGS, type DatasetName,
 } from './options.js';
+import { formatIssues } from './format-issues.js';
 
 /** Accepts numbers and fractions written as strings ("8/255"). */
 export const fractionNumber = z.union([
@@ -104,24 +105,6 @@ export const DATASET_ATTACK_DEFAULTS: Record<DatasetName, { eps: number; stepSiz
 export function attackBudget(config: RunConfig): { eps: number; stepSize: number } {
   const d = DATASET_ATTACK_DEFAULTS[config.dataset];
   return { eps: config.eps ?? d.eps, stepSize: config.stepSize ?? d.stepSize };
-}
-
-/** Formats zod issues as one readable line per problem, naming the key and the bad value. */
-export function formatIssues(error: z.ZodError, input?: unknown): string {
-  return error.issues.map((i) => {
-    const path = i.path.join('.') || '(root)';
-    let value = '';
-    if (input && typeof input === 'object' && i.path.length > 0) {
-      let v: unknown = input;
-      for (const k of i.path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
-      if (v !== undefined) {
-        // Quote the bad value, but never echo an oversized payload back whole.
-        const text = JSON.stringify(v) ?? String(v);
-        value = ` (got ${text.length > 200 ? `${text.slice(0, 200)}... (${text.length} characters)` : text})`;
-      }
-    }
-    return `${path}: ${i.message}${value}`;
-  }).join('; ');
 }
 
 export class ConfigError extends Error {

@@ -5,9 +5,18 @@
  * This file must not import TensorFlow, SQLite or Electron: the renderer bundles it.
  */
 import { z } from 'zod';
+import type { RunConfig, RunConfigInput } from './run-config.js';
+import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * A partial run configuration (RunConfigInput: any subset of the fields, eps as a number or a
+ * fraction). Checked to be an object here; the service validates it against RunConfigSchema once
+ * the preset is applied, so each bad key and value is named in the answer.
+ */
+const runConfigInput = z.custom<RunConfigInput>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'expected an object of run configuration fields');
 
 const runId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a run id has letters, digits, - and _ only');
 
@@ -18,24 +27,27 @@ export const ApiRequests = {
   'presets:list': z.object({}).strict(),
   'runs:list': z.object({ status: z.enum(RUN_STATUSES).optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   'runs:get': z.object({ id: runId }).strict(),
-  /** config: a partial RunConfig (validated by the service against RunConfigSchema); preset applied first. */
+  /** config: a partial RunConfig; preset applied first, then config, then the defaults. */
   'runs:start': z.object({
     name: z.string().max(200).optional(),
     preset: z.string().max(100).optional(),
-    config: z.record(z.string(), z.unknown()).default({}),
+    config: runConfigInput.default({}),
     group: z.string().max(200).optional(),
   }).strict(),
   /** A sweep: the base config crossed with each listed value of each listed key (e.g. selection x seed). */
   'runs:sweep': z.object({
     name: z.string().max(200).optional(),
     preset: z.string().max(100).optional(),
-    config: z.record(z.string(), z.unknown()).default({}),
+    config: runConfigInput.default({}),
+    /** Keys are RunConfig keys (checked by the service, which names an unknown one). */
     axes: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).max(50)),
   }).strict(),
   'runs:cancel': z.object({ id: runId }).strict(),
   'runs:resume': z.object({ id: runId }).strict(),
   'runs:delete': z.object({ id: runId }).strict(),
   'metrics:epochs': z.object({ runId }).strict(),
+  /** The names of the run's stored step terms (shared/terms.ts; older runs may hold other names). */
+  'metrics:terms': z.object({ runId }).strict(),
   /** Step series decimated to at most maxPoints buckets (min/max kept per bucket). */
   'metrics:steps': z.object({ runId, term: z.string().max(100), maxPoints: z.number().int().min(10).max(100_000).default(2000) }).strict(),
   'evals:list': z.object({ runId }).strict(),
@@ -94,53 +106,28 @@ export interface RunSummary {
   etaSeconds: number | null;
 }
 
-export interface EpochRow {
-  epoch: number;
-  natAccuracy: number;
-  pgdAccuracy: number;
-  trainAccuracy: number;
-  learningRate: number;
-  seconds: number;
-  terms: Record<string, number>;
-}
-
-export interface EvalRow {
-  id: number;
-  runId: string;
-  attack: string;
-  eps: number;
-  steps: number | null;
-  n: number;
-  cleanAccuracy: number;
-  robustAccuracy: number;
-  seconds: number;
-  createdAt: string;
-}
-
 /** Response types, one per channel. */
 export interface ApiResponses {
   'app:info': { version: string; backend: string | null; workers: number; dbPath: string };
   /** nullable: the field accepts null (an empty form field), meaning "the documented default" (e.g. eps: the dataset's). */
-  'config:describe': { fields: Array<{ key: string; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
-  'presets:list': Array<{ name: string; description: string; config: Record<string, unknown> }>;
+  'config:describe': { fields: Array<{ key: keyof RunConfig; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
+  'presets:list': Array<{ name: string; description: string; config: RunConfigInput }>;
   'runs:list': RunSummary[];
-  'runs:get': RunSummary & { config: Record<string, unknown> };
+  'runs:get': RunSummary & { config: RunConfig };
   'runs:start': { id: string };
   'runs:sweep': { ids: string[] };
   'runs:cancel': { ok: true };
   'runs:resume': { ok: true };
   'runs:delete': { ok: true };
   'metrics:epochs': EpochRow[];
-  'metrics:steps': { term: string; points: Array<{ step: number; min: number; max: number; mean: number; time: number }> };
+  'metrics:terms': string[];
+  'metrics:steps': { term: string; points: StepPoint[] };
   'evals:list': EvalRow[];
   'evals:start': { id: number };
-  'analysis:rdiv': {
-    epochs: Array<{ epoch: number; dPlus: number; dMinus: number; rdiv: number }>;
-    eps: Array<{ eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }>;
-  };
-  'analysis:tsne': { points: Array<{ x: number; y: number; label: number; adversarial: boolean; entropy: number }> };
+  'analysis:rdiv': { epochs: RdivEpochRow[]; eps: RdivEpsRow[] };
+  'analysis:tsne': { points: TsnePoint[] };
   'analysis:start': { id: number };
-  'selection:snapshots': Array<{ epoch: number; anchorIndex: number; anchorLabel: number; positives: Array<{ index: number; adversarial: boolean }>; negatives: Array<{ index: number; adversarial: boolean }> }>;
+  'selection:snapshots': SelectionSnapshot[];
   'compare:table': {
     rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
     columns: string[];

@@ -97,7 +97,7 @@ export function getPreset(name: string): Preset {
 }
 
 /** The preset's configuration with `overrides` on top, validated and with every default filled in. */
-export function applyPreset(name: string, overrides: Record<string, unknown> = {}): RunConfig {
+export function applyPreset(name: string, overrides: RunConfigInput = {}): RunConfig {
   const p = getPreset(name);
   return parseRunConfig({ ...p.config, ...overrides }, `applyPreset(${name})`);
 }

@@ -1,0 +1,89 @@
+/**
+ * The one declaration of each row that crosses layers: produced by the engine (or a worker),
+ * stored by the store, answered by the API and drawn by the renderer. Plain JSON-friendly numbers
+ * and strings (typed arrays only where noted), no TensorFlow, no SQLite. The store keeps its own
+ * snake_case column mapping; every other layer uses these names.
+ */
+
+/** Named loss terms and counters of a step or an epoch (see ./terms.ts for the names). */
+export type TermValues = Record<string, number>;
+
+/** One finished epoch: accuracies on the held-out subset, and the means of the step terms. */
+export interface EpochRow {
+  epoch: number;
+  /** Natural and PGD accuracy on the held-out evaluation subset. */
+  natAccuracy: number;
+  pgdAccuracy: number;
+  trainAccuracy: number;
+  learningRate: number;
+  seconds: number;
+  /** Means over the epoch's steps of every step term (and `loss`), plus R-DIV where measured. */
+  terms: TermValues;
+}
+
+/** One bucket of a decimated step series (min/max kept per bucket; `time` in ms since the epoch). */
+export interface StepPoint { step: number; min: number; max: number; mean: number; time: number }
+
+/** The latent divergences of Section 2: d_a^+, d_a^- and R-DIV = d_a^+ / d_a^-. */
+export interface Divergences {
+  /** d_a^+ */
+  dPlus: number;
+  /** d_a^- */
+  dMinus: number;
+  /** d_r^+ = d_a^+ / d_a^- */
+  rdiv: number;
+}
+
+/** R-DIV at one epoch's checkpoint (Figure 2b). */
+export interface RdivEpochRow extends Divergences { epoch: number }
+
+/** R-DIV and robust accuracy at one eps (Figures 2c and 4). */
+export interface RdivEpsRow extends Divergences { eps: number; robustAccuracy: number }
+
+/** One point of the latent-space t-SNE (supplementary Figure 6); `entropy` of the prediction. */
+export interface TsnePoint { x: number; y: number; label: number; adversarial: boolean; entropy: number }
+
+/** A member of a query anchor's selected set: training-set index and whether it is the adversarial view. */
+export interface SelectionMember { index: number; adversarial: boolean }
+
+/** Figure 8: which samples a fixed query anchor selected at one epoch. */
+export interface SelectionSnapshot {
+  epoch: number;
+  /** Index of the query anchor in the training set. */
+  anchorIndex: number;
+  anchorLabel: number;
+  positives: SelectionMember[];
+  negatives: SelectionMember[];
+}
+
+/** What one robustness evaluation measured. */
+export interface EvalFigures {
+  attack: string;
+  eps: number;
+  steps: number | null;
+  n: number;
+  cleanAccuracy: number;
+  robustAccuracy: number;
+  seconds: number;
+}
+
+/** A stored evaluation as the API answers it. */
+export interface EvalRow extends EvalFigures {
+  id: number;
+  runId: string;
+  createdAt: string;
+}
+
+/** An evaluation's outcome as the worker reports it, before it is stored. */
+export interface EvalOutcome extends EvalFigures {
+  stepSize: number | null;
+  /** Per sample: 1 = robust (correct on the clean image and on its adversarial example).  [n] */
+  outcomes: Uint8Array;
+}
+
+/** The latent-space analyses of one run, as the worker reports them. */
+export interface AnalysisOutcome {
+  rdivEpochs: RdivEpochRow[];
+  rdivEps: RdivEpsRow[];
+  tsne: TsnePoint[] | null;
+}
