@@ -1,8 +1,10 @@
 /** `ascl serve`: the application service over HTTP + WebSocket with the browser UI (src-main/transport/http.ts). */
 import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { startServer } from '../transport/http.js';
+import { installLastResort } from '../transport/last-resort.js';
 import { UsageError, dbPathOf, intFlag } from './common.js';
 
 export function serveCommand(): Command {
@@ -18,11 +20,16 @@ export function serveCommand(): Command {
       const service = await createAppService({ dbPath: dbPathOf(opts), workers: opts.workers });
       let server;
       try {
-        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token });
+        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, appHomes: [path.dirname(service.store.dbPath)] });
       } catch (err) {
         await service.close();
         throw new UsageError((err as Error).message);
       }
+      const running = server;
+      const guard = installLastResort({
+        name: 'ascl serve', log: (m) => process.stderr.write(`${m}\n`),
+        shutdown: async () => { await running.close(); await service.close(); },
+      });
       process.stdout.write(`ASCL Studio is served at ${server.url}\nstore ${service.store.dbPath}; ${opts.workers} worker(s); Ctrl-C stops\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
@@ -32,5 +39,6 @@ export function serveCommand(): Command {
       process.stderr.write('stopping: running runs are left interrupted and resume with `ascl resume RUN`\n');
       await server.close();
       await service.close();
+      guard.uninstall();
     });
 }
