@@ -3,8 +3,9 @@
  * JSON-or-text output switch.
  */
 import fs from 'node:fs';
+import { ApiRequests, type ApiChannel, type ApiParsedRequest } from '../api/channels.js';
 import { ApiError } from '../api/dispatch.js';
-import { ConfigError } from '../engine/config/run-config.js';
+import { ConfigError, formatIssues } from '../engine/config/run-config.js';
 import { resolveDbPath } from '../store/paths.js';
 
 /** 0 success; 1 the work failed (a run failed, doctor found problems); 2 bad usage or input. */
@@ -57,19 +58,34 @@ export function jsonLine(obj: unknown): void {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
 }
 
+/**
+ * The same validation as the API: a request built from flags is checked with the channel's schema
+ * (src-main/api/channels.ts) before anything is opened; problems are usage errors naming the field.
+ */
+export function parseRequest<C extends ApiChannel>(channel: C, payload: unknown, where: string): ApiParsedRequest<C> {
+  const r = ApiRequests[channel].safeParse(payload);
+  if (!r.success) throw new UsageError(`${where}: ${formatIssues(r.error, payload)}`);
+  return r.data as ApiParsedRequest<C>;
+}
+
+/** A decimal number as written on a command line: no hex/octal/binary prefixes, no spaces, no Infinity. */
+export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+/** A decimal integer. */
+export const DECIMAL_INT = /^[+-]?\d+$/;
+
 /** Parses a positive integer flag value; the error names the flag. */
 export function intFlag(flag: string, min = 1): (v: string) => number {
   return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min} (got ${JSON.stringify(v)})`);
+    const n = DECIMAL_INT.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a decimal integer >= ${min} (got ${JSON.stringify(v)})`);
     return n;
   };
 }
 
-/** Numbers or fractions ("8/255"). */
+/** Numbers or fractions ("8/255"), decimal and without spaces. */
 export function fractionFlag(flag: string, min = 0): (v: string) => number {
   return (v: string) => {
-    const m = /^\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?)\s*)?$/i.exec(v);
+    const m = /^(-?\d+(?:\.\d+)?(?:e-?\d+)?)(?:\/(\d+(?:\.\d+)?))?$/i.exec(v);
     const n = m ? Number(m[1]) / (m[2] === undefined ? 1 : Number(m[2])) : NaN;
     if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number >= ${min} or a fraction like 8/255 (got ${JSON.stringify(v)})`);
     return n;
