@@ -128,13 +128,15 @@ export async function startServer(service: ApiService, options: ServerOptions): 
     if (!given.ok) return given.reason;
     return tokenMatches(token, given.token) ? null : 'this server needs an access token (open the URL printed by ascl serve, with ?token=...)';
   };
-  const server = createServer((req, res) => {
+  // requireHostHeader off: a request without Host gets this handler's JSON 400, not Node's empty one.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     req.on('error', quiet('request'));
     res.on('error', quiet('response'));
     void (async () => {
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       const url = parseTarget(req.url);
       if (url === null) throw new ApiError('bad-request', badTargetMessage(req.url));
+      if (req.headers.host === undefined) throw new ApiError('bad-request', 'startServer: the request has no Host header');
       if (!hostAllowed(req, hosts, !loopback)) { sendJson(res, 421, { error: { code: 'bad-request', message: `unexpected Host header ${JSON.stringify(req.headers.host)}` } }); return; }
       const refused = unauthorized(req, url);
       if (refused) throw new ApiError('unauthorized', refused);
@@ -164,6 +166,12 @@ export async function startServer(service: ApiService, options: ServerOptions): 
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   server.on('connection', (socket: Socket) => { socket.on('error', quiet('socket')); });
+  // An Expect header other than 100-continue: 417 with a JSON body (Node's default has none).
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    req.on('error', quiet('request'));
+    res.on('error', quiet('response'));
+    sendJson(res, 417, { error: { code: 'bad-request', message: `startServer: unsupported Expect header ${JSON.stringify(String(req.headers.expect).slice(0, 100))}` } });
+  });
   // Requests the HTTP parser refuses (bad request line, header overflow, timeouts): a JSON 4xx, never an exception.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: ServerResponse | null }) => {
     if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) { socket.destroy(); return; }

@@ -48,6 +48,7 @@ export function attachEventSocket(server: Server, source: ApiEventSource, option
     try {
       const url = parseTarget(req.url);
       const refused: UpgradeRefusal | null = url === null ? { status: 400, code: 'bad-request', message: badTargetMessage(req.url) }
+        : req.method !== 'GET' ? { status: 405, code: 'bad-request', message: `attachEventSocket: a WebSocket upgrade uses GET (got ${JSON.stringify(String(req.method))})` }
         : url.pathname !== '/events' ? { status: 404, code: 'not-found', message: `attachEventSocket: no WebSocket at ${JSON.stringify(url.pathname.slice(0, 200))}; use /events` }
           : options.authorize(req, url);
       if (refused) { refuseUpgrade(socket, refused); return; }
