@@ -53,6 +53,15 @@ export function readJsonFile(file: string, what: string): unknown {
   }
 }
 
+/**
+ * Text from the store made safe for a terminal: control characters (ESC of an escape sequence,
+ * CR, ...) and bidirectional overrides are shown as \u escapes. Names are refused with them at
+ * input; this covers names stored before that, and error texts.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu, (c) => (c === '\n' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** One JSON object per line on stdout (for scripts). */
 export function jsonLine(obj: unknown): void {
   process.stdout.write(`${JSON.stringify(obj)}\n`);

@@ -7,12 +7,13 @@
  * No request can end the process: every listener (server, sockets, requests, responses) has an
  * error path, client errors answer 4xx with a JSON ApiErrorBody, and answers carry no server paths.
  */
-import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ApiError, dispatch, isApiChannel, toErrorBody } from '../api/dispatch.js';
-import type { ApiErrorBody, ApiResponses, ApiService } from '../api/channels.js';
+import { ApiError, dispatch, isApiChannel } from '../api/dispatch.js';
+import type { ApiResponses, ApiService } from '../api/channels.js';
 import { defaultHome } from '../common/app-home.js';
+import { clientErrorReply, readBody, sendError, sendJson } from './http-replies.js';
 import { pathRedactor, type Redactor } from './redact.js';
 import { badTargetMessage, parseTarget } from './request-target.js';
 import {
@@ -40,50 +41,6 @@ export interface ServerOptions {
 }
 
 export interface RunningServer { url: string; host: string; port: number; close(): Promise<void> }
-
-const STATUS: Readonly<Record<ApiErrorBody['error']['code'], number>> = {
-  'bad-request': 400, unauthorized: 401, 'not-found': 404, conflict: 409, 'too-large': 413, internal: 500,
-};
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, err: unknown, redact: Redactor): void {
-  const body = toErrorBody(err);
-  sendJson(res, STATUS[body.error.code], { error: { code: body.error.code, message: redact.text(body.error.message) } });
-}
-
-/** The JSON answer to a request the HTTP parser refused (Node's default would be a bare 400 without a body). */
-function clientErrorReply(err: NodeJS.ErrnoException): string {
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413 : 400;
-  const code: ApiErrorBody['error']['code'] = status === 413 ? 'too-large' : 'bad-request';
-  const body = JSON.stringify({ error: { code, message: `http: malformed request (${err.code ?? 'parse error'})` } } satisfies ApiErrorBody);
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`;
-}
-
-/** Reads the body, refusing more than limit bytes (413) without buffering the excess. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new ApiError('too-large', `request body of ${declared} bytes is over the ${limit}-byte limit`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) { req.pause(); reject(new ApiError('too-large', `request body is over the ${limit}-byte limit`)); return; }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 async function handleApi(service: ApiService, req: IncomingMessage, res: ServerResponse, channel: string, limit: number, redact: Redactor): Promise<void> {
   if (req.method !== 'POST') {

@@ -5,10 +5,11 @@
  * ignored or closes that one connection. No upgrade request or frame can throw out of a listener:
  * refusals are answered with a status and a JSON error body, socket errors end that socket.
  */
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_EVENTS, type ApiErrorBody, type ApiEvent, type ApiEventSource, type ApiEvents } from '../api/channels.js';
+import { rawJsonReply } from './http-replies.js';
 import { badTargetMessage, parseTarget } from './request-target.js';
 
 export interface UpgradeRefusal { status: number; code: ApiErrorBody['error']['code']; message: string }
@@ -28,9 +29,7 @@ export const isPeerGone = (err: NodeJS.ErrnoException): boolean =>
 /** Answers a refused upgrade on the raw socket with a JSON error body, then closes it. */
 export function refuseUpgrade(socket: Duplex, r: UpgradeRefusal): void {
   if (!socket.writable) { socket.destroy(); return; }
-  const body = JSON.stringify({ error: { code: r.code, message: r.message } } satisfies ApiErrorBody);
-  socket.end(`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(rawJsonReply(r.status, { error: { code: r.code, message: r.message } }));
 }
 
 export function attachEventSocket(server: Server, source: ApiEventSource, options: EventSocketOptions): { close(): void } {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../service/helpers.js';
+import { fakeService, tempDir, SMALL } from '../service/helpers.js';
 import { runCli } from './cli-helpers.js';
 
 const dir = tempDir('ascl-cli-input-');
@@ -44,5 +44,20 @@ describe(`ascl input validation (${REFUSED.length} inputs): exit 2, message nami
     expect(r.stderr).not.toContain(ESC);
     expect(r.stderr.length).toBeLessThan(2000);
     expect(fs.existsSync(fresh)).toBe(false);
+  });
+});
+
+describe('ascl show of a name stored raw before names were checked', () => {
+  it('a stored name "\\u001b[31mred" is printed as the escape text, never as a raw ESC', async () => {
+    const db = path.join(dir, 'old.db');
+    const s = await fakeService(db, { workers: 1 });
+    // The handler itself, as the service was called before validation existed (dispatch would refuse it).
+    const { id } = await s['runs:start']({ name: `${ESC}[31mred`, config: { ...SMALL, epochs: 1 } });
+    await s.waitForRun(id);
+    await s.close();
+    const r = await runCli(['show', id, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`run ${id} (\\u001b[31mred) completed`);
+    expect(r.stdout).not.toContain(ESC);
   });
 });
