@@ -47,6 +47,7 @@ export async function dispatch(service: ApiHandlers, channel: unknown, payload: 
 /** Maps any thrown value to the wire error body (never leaks a stack trace). */
 export function toErrorBody(err: unknown): ApiErrorBody {
   if (err instanceof ApiError) return { error: { code: err.code, message: err.message } };
-  const message = err instanceof Error ? err.message : String(err);
+  let message: string;
+  try { message = err instanceof Error ? err.message : String(err); } catch { message = 'an error that cannot be shown as text'; }
   return { error: { code: 'internal', message } };
 }

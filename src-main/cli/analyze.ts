@@ -1,7 +1,7 @@
 /** `ascl analyze --run RUN`: R-DIV over the run's stored checkpoints and over eps, and the t-SNE, stored for the UI. */
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
-import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
+import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine, parseRequest } from './common.js';
 import { taskProgress } from './progress.js';
 
 interface AnalyzeFlags { run: string; epsSweep?: number[]; tsne?: boolean; overEpochs?: boolean; n: number; tsneBenign: number; tsneAdversarial: number; steps?: number; seed: number; db?: string; json?: boolean }
@@ -30,6 +30,7 @@ export function analyzeCommand(): Command {
     .option('--json', 'JSON lines; the last line is the result')
     .action(async (o: AnalyzeFlags) => {
       if (!o.epsSweep && !o.tsne && !o.overEpochs) throw new UsageError('ascl analyze: choose at least one of --eps-sweep, --over-epochs, --tsne');
+      parseRequest('runs:get', { id: o.run }, 'ascl analyze --run');
       const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, log: () => {} });
       try {
         if (!service.store.getRun(o.run)) throw new UsageError(`ascl analyze: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);

@@ -3,8 +3,10 @@
  * JSON-or-text output switch.
  */
 import fs from 'node:fs';
+import { ApiRequests, type ApiChannel, type ApiParsedRequest } from '../shared/channels.js';
 import { ApiError } from '../api/dispatch.js';
-import { ConfigError } from '../shared/run-config.js';
+import { ConfigError, parseFraction } from '../shared/run-config.js';
+import { formatIssues } from '../shared/format-issues.js';
 import { resolveDbPath } from '../store/paths.js';
 
 /** 0 success; 1 the work failed (a run failed, doctor found problems); 2 bad usage or input. */
@@ -52,25 +54,48 @@ export function readJsonFile(file: string, what: string): unknown {
   }
 }
 
+/**
+ * Text from the store made safe for a terminal: control characters (ESC of an escape sequence,
+ * CR, ...) and bidirectional overrides are shown as \u escapes. Names are refused with them at
+ * input; this covers names stored before that, and error texts.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu, (c) => (c === '\n' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** One JSON object per line on stdout (for scripts). */
 export function jsonLine(obj: unknown): void {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
 }
 
+/**
+ * The same validation as the API: a request built from flags is checked with the channel's schema
+ * (src-main/api/channels.ts) before anything is opened; problems are usage errors naming the field.
+ */
+export function parseRequest<C extends ApiChannel>(channel: C, payload: unknown, where: string): ApiParsedRequest<C> {
+  const r = ApiRequests[channel].safeParse(payload);
+  if (!r.success) throw new UsageError(`${where}: ${formatIssues(r.error, payload)}`);
+  return r.data as ApiParsedRequest<C>;
+}
+
+/** A decimal number as written on a command line: no hex/octal/binary prefixes, no spaces, no Infinity. */
+export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+/** A decimal integer. */
+export const DECIMAL_INT = /^[+-]?\d+$/;
+
 /** Parses a positive integer flag value; the error names the flag. */
 export function intFlag(flag: string, min = 1): (v: string) => number {
   return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min} (got ${JSON.stringify(v)})`);
+    const n = DECIMAL_INT.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a decimal integer >= ${min} (got ${JSON.stringify(v)})`);
     return n;
   };
 }
 
-/** Numbers or fractions ("8/255"). */
+/** Numbers or fractions ("8/255"), decimal and without spaces. */
 export function fractionFlag(flag: string, min = 0): (v: string) => number {
   return (v: string) => {
-    const m = /^\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?)\s*)?$/i.exec(v);
-    const n = m ? Number(m[1]) / (m[2] === undefined ? 1 : Number(m[2])) : NaN;
+    const n = parseFraction(v);
     if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number >= ${min} or a fraction like 8/255 (got ${JSON.stringify(v)})`);
     return n;
   };

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { describeRunConfig, type FieldDescription } from '../service/describe.js';
-import { UsageError } from './common.js';
+import { DECIMAL, UsageError } from './common.js';
 
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -19,18 +19,20 @@ function convert(field: FieldDescription, raw: string): unknown {
       throw new UsageError(`${flag} must be true or false (got ${JSON.stringify(raw)})`);
     case 'number':
     case 'integer': {
-      // Fractions ("8/255") stay strings for the schema to read; anything else must be a number.
-      if (/^\s*-?\d+(\.\d+)?(e-?\d+)?\s*\/\s*\d+(\.\d+)?\s*$/i.test(raw)) return raw;
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number (got ${JSON.stringify(raw)})`);
+      // Fractions ("8/255") stay strings for the schema to read; anything else must be a decimal number
+      // (Number() would also read "0x10" as 16 and " 2 " as 2).
+      if (/^-?\d+(\.\d+)?(e-?\d+)?\/\d+(\.\d+)?$/i.test(raw)) return raw;
+      const n = DECIMAL.test(raw) ? Number(raw) : NaN;
+      if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a decimal number${field.type === 'integer' ? ' (an integer)' : ' or a fraction like 8/255'} (got ${JSON.stringify(raw)})`);
       return n;
     }
     case 'array': {
+      // Items are separated by commas (spaces around a comma are allowed); each item is decimal.
       const parts = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
       if (field.itemType === 'string') return parts;
       return parts.map((p) => {
-        const n = Number(p);
-        if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(raw)})`);
+        const n = DECIMAL.test(p) ? Number(p) : NaN;
+        if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a comma-separated list of decimal numbers (got ${JSON.stringify(raw)})`);
         return n;
       });
     }

@@ -11,7 +11,7 @@ import { createAppService } from '../service/app-service.js';
 import type { EvalJob } from '../service/protocol.js';
 import type { EvalOutcome } from '../shared/rows.js';
 import { runEvalJob, type EvalProgress } from '../service/eval-job.js';
-import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine } from './common.js';
+import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine, parseRequest } from './common.js';
 import { taskProgress } from './progress.js';
 
 interface EvalFlags {
@@ -50,6 +50,7 @@ export function evalCommand(): Command {
       let r: { id: number | null; outcome: EvalOutcome };
       let checkpointEpoch: number | null = null;
       if (o.run !== undefined) {
+        parseRequest('runs:get', { id: o.run }, 'ascl eval --run');
         const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, backend: o.backend, log: () => {} });
         try {
           const run = service.store.getRun(o.run);

@@ -6,14 +6,14 @@
 import cliProgress from 'cli-progress';
 import type { RunStatus } from '../shared/channels.js';
 import type { AppService } from '../service/app-service.js';
-import { EXIT, formatDuration, jsonLine } from './common.js';
+import { EXIT, formatDuration, jsonLine, printable } from './common.js';
 
 const JSON_PROGRESS_MS = 1000;
 
 export async function followRun(service: AppService, runId: string, o: { json: boolean; verb: string }): Promise<number> {
   const tty = !o.json && process.stderr.isTTY === true;
   const run = service.store.requireRun(runId);
-  if (tty) process.stdout.write(`${o.verb} run ${runId} (${run.name}); store ${service.store.dbPath}\n`);
+  if (tty) process.stdout.write(`${o.verb} run ${runId} (${printable(run.name)}); store ${service.store.dbPath}\n`);
   else jsonLine({ event: 'start', runId, name: run.name, epochs: run.epochsTotal, db: service.store.dbPath });
 
   const bar = tty ? new cliProgress.SingleBar({
@@ -67,12 +67,12 @@ export async function followRun(service: AppService, runId: string, o: { json: b
   }
   const final = service.store.requireRun(runId);
   if (tty) {
-    process.stdout.write(`run ${runId} ${status} after ${final.epochsDone}/${final.epochsTotal} epochs${final.error ? `: ${final.error}` : ''}\n`);
+    process.stdout.write(`run ${runId} ${status} after ${final.epochsDone}/${final.epochsTotal} epochs${final.error ? `: ${printable(final.error)}` : ''}\n`);
   } else {
     jsonLine({ event: 'end', runId, status, epochsDone: final.epochsDone, epochsTotal: final.epochsTotal, backend: final.backend, error: final.error });
   }
   if (status === 'completed') return EXIT.ok;
   if (status === 'cancelled' && interrupted) return EXIT.interrupted;
-  if (status === 'failed' && !tty) process.stderr.write(`ascl: run ${runId} failed: ${final.error ?? 'unknown error'}\n`);
+  if (status === 'failed' && !tty) process.stderr.write(`ascl: run ${runId} failed: ${printable(final.error ?? 'unknown error')}\n`);
   return EXIT.failed;
 }

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { ApiResponses, RunSummary } from '../shared/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
-import { dbPathOf, existingDbPath, jsonLine } from './common.js';
+import { dbPathOf, existingDbPath, jsonLine, printable } from './common.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -63,8 +63,8 @@ export function showCommand(): Command {
         const evaluations = service.store.evaluationsDetailed(runId);
         const checkpoints = service.store.checkpoints(runId).map(({ runId: _r, ...c }) => c);
         if (opts.json) { jsonLine({ ...run, epochs, evaluations, checkpoints }); return; }
-        process.stdout.write(`run ${run.id} (${run.name}) ${run.status}, ${run.epochsDone}/${run.epochsTotal} epochs, backend ${run.backend ?? '-'}\n`);
-        if (run.error) process.stdout.write(`error: ${run.error}\n`);
+        process.stdout.write(`run ${run.id} (${printable(run.name)}) ${run.status}, ${run.epochsDone}/${run.epochsTotal} epochs, backend ${run.backend ?? '-'}\n`);
+        if (run.error) process.stdout.write(`error: ${printable(run.error)}\n`);
         process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);
         if (epochs.length) {
           process.stdout.write(table([['EPOCH', 'NAT', 'PGD', 'TRAIN', 'LR', 'SECONDS', 'LOSS'],

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { startServer } from '../transport/http.js';
+import { installLastResort } from '../transport/last-resort.js';
 import { UsageError, dbPathOf, intFlag } from './common.js';
 import { DEFAULT_UI_DIR, ensureUi } from './ui-build.js';
 
@@ -25,7 +26,7 @@ export function serveCommand(): Command {
       const service = await createAppService({ dbPath: dbPathOf(opts), workers: opts.workers });
       let server;
       try {
-        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, staticDir: uiDir });
+        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, staticDir: uiDir, appHomes: [path.dirname(service.store.dbPath)] });
       } catch (err) {
         await service.close();
         throw new UsageError((err as Error).message);
@@ -38,6 +39,11 @@ export function serveCommand(): Command {
         await service.close();
         throw err;
       }
+      const running = server;
+      const guard = installLastResort({
+        name: 'ascl serve', log: (m) => process.stderr.write(`${m}\n`),
+        shutdown: async () => { await running.close(); await service.close(); },
+      });
       process.stdout.write(`ASCL Studio is served at ${server.url}\nstore ${service.store.dbPath}; ${opts.workers} worker(s); Ctrl-C stops\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
@@ -47,5 +53,6 @@ export function serveCommand(): Command {
       process.stderr.write('stopping: running runs are left interrupted and resume with `ascl resume RUN`\n');
       await server.close();
       await service.close();
+      guard.uninstall();
     });
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { resolveRunConfig } from '../service/presets.js';
-import { UsageError, dbPathOf, readJsonFile } from './common.js';
+import { dispatch } from '../api/dispatch.js';
+import { UsageError, dbPathOf, parseRequest, readJsonFile } from './common.js';
 import { addConfigFlags, configFromFlags } from './config-flags.js';
 import { followRun } from './follow.js';
 
@@ -31,12 +32,14 @@ export function trainCommand(): Command {
     if (typeof flags.dataDir === 'string') flags.dataDir = path.resolve(flags.dataDir);
     const overrides = { ...base, ...flags };
     const where = typeof opts.config === 'string' ? `ascl train (${opts.config} and flags)` : 'ascl train';
-    // Validate before opening the store: bad input changes nothing.
-    const config = await resolveRunConfig(opts.preset as string | undefined, overrides, where);
+    // Validate before opening the store: bad input changes nothing. The request is the API's
+    // runs:start, checked with its channel schema (names: length, no control characters).
+    const request = { name: opts.name, group: opts.group, preset: opts.preset, config: overrides };
+    const req = parseRequest('runs:start', request, 'ascl train');
+    const config = await resolveRunConfig(req.preset, overrides, where);
     const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1, backend: config.backend });
     try {
-      const { id } = await service['runs:start']({ name: opts.name as string | undefined, group: opts.group as string | undefined,
-        preset: opts.preset as string | undefined, config: overrides });
+      const { id } = (await dispatch(service, 'runs:start', request)) as { id: string };
       process.exitCode = await followRun(service, id, { json: opts.json === true, verb: 'training' });
     } finally {
       await service.close();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveDbPath } from '../store/paths.js';
 import { createAppService } from '../service/app-service.js';
 import { setupIpc, type IpcMainLike, type WebContentsLike } from '../transport/ipc.js';
+import { installLastResort } from '../transport/last-resort.js';
 import { menuTemplate } from './menu.js';
 import { hardenContents, windowOptions, type GuardedContents, type GuardedSession } from './window-options.js';
 
@@ -38,6 +39,10 @@ await app.whenReady();
 const service = await createAppService({ dbPath: resolveDbPath(process.env.ASCL_DB) });
 const windows = (): Win[] => BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed());
 const teardownIpc = setupIpc(ipcMain, service, { appContents: () => windows().map((w) => w.webContents) });
+const guard = installLastResort({
+  name: 'ASCL Studio (Electron main)', log: (m) => console.error(m),
+  shutdown: async () => { teardownIpc(); await service.close(); },
+});
 
 function openWindow(): void {
   const win = new BrowserWindow(windowOptions(PRELOAD));
@@ -50,4 +55,4 @@ Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ newWindow: openWin
 openWindow();
 app.on('activate', () => { if (windows().length === 0) openWindow(); });
 app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
-app.on('will-quit', () => { teardownIpc(); void service.close(); });
+app.on('will-quit', () => { teardownIpc(); guard.uninstall(); void service.close(); });

@@ -10,6 +10,7 @@ export interface SweepItem { name: string; group: string; config: RunConfig }
 
 export function buildSweep(base: RunConfig, axes: Record<string, Array<string | number | boolean>>, name?: string): SweepItem[] {
   const keys = Object.keys(axes);
+  if (keys.length === 0) throw new Error('buildSweep: the sweep has no axes; give at least one (e.g. seed: [0, 1, 2]) or start a single run');
   for (const k of keys) {
     if (!Object.prototype.hasOwnProperty.call(RunConfigSchema.shape, k)) {
       throw new Error(`buildSweep: unknown configuration key ${JSON.stringify(k)} in the sweep axes`);

@@ -20,6 +20,15 @@ const runConfigInput = z.custom<RunConfigInput>((v) => v !== null && typeof v ==
 
 const runId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a run id has letters, digits, - and _ only');
 
+/** Longest run, group or sweep name. */
+export const MAX_NAME_LENGTH = 200;
+/** C0/C1 controls (ESC starts terminal escape sequences), line/paragraph separators and bidirectional overrides. */
+const NAME_FORBIDDEN = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+/** A name shown in tables and terminals: printable text only, at most MAX_NAME_LENGTH characters. */
+export const displayName = z.string()
+  .max(MAX_NAME_LENGTH, `a name has at most ${MAX_NAME_LENGTH} characters`)
+  .refine((s) => !NAME_FORBIDDEN.test(s), 'a name must not contain control characters (such as ESC, tab, newline) or bidirectional overrides');
+
 /** Request schemas, one per channel. */
 export const ApiRequests = {
   'app:info': z.object({}).strict(),
@@ -29,18 +38,20 @@ export const ApiRequests = {
   'runs:get': z.object({ id: runId }).strict(),
   /** config: a partial RunConfig; preset applied first, then config, then the defaults. */
   'runs:start': z.object({
-    name: z.string().max(200).optional(),
+    name: displayName.optional(),
     preset: z.string().max(100).optional(),
     config: runConfigInput.default({}),
-    group: z.string().max(200).optional(),
+    group: displayName.optional(),
   }).strict(),
   /** A sweep: the base config crossed with each listed value of each listed key (e.g. selection x seed). */
   'runs:sweep': z.object({
-    name: z.string().max(200).optional(),
+    name: displayName.optional(),
     preset: z.string().max(100).optional(),
     config: runConfigInput.default({}),
-    /** Keys are RunConfig keys (checked by the service, which names an unknown one). */
-    axes: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).max(50)),
+    /** Keys are RunConfig keys (checked by the service, which names an unknown one). String values become
+     * part of the runs' names and groups: the same rules as a name. */
+    axes: z.record(z.string(), z.array(z.union([displayName, z.number(), z.boolean()])).min(1).max(50))
+      .refine((a) => Object.keys(a).length > 0, 'a sweep needs at least one axis (e.g. {"seed": [0, 1, 2]}); use runs:start for a single run'),
   }).strict(),
   'runs:cancel': z.object({ id: runId }).strict(),
   'runs:resume': z.object({ id: runId }).strict(),

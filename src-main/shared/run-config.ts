@@ -5,14 +5,22 @@ import {
 } from './options.js';
 import { formatIssues } from './format-issues.js';
 
+/**
+ * A decimal number or a fraction of two, written as text ("8/255", "0.01", "1e-3"): no hex, no
+ * spaces, no digit separators, so every entry point (CLI flags, API payloads, files) reads the same value.
+ */
+export const FRACTION_PATTERN = /^(-?\d+(?:\.\d+)?(?:e-?\d+)?)(?:\/(\d+(?:\.\d+)?))?$/i;
+
+/** The value of a FRACTION_PATTERN text, or NaN when it does not match. */
+export function parseFraction(text: string): number {
+  const m = FRACTION_PATTERN.exec(text);
+  return m ? Number(m[1]) / (m[2] === undefined ? 1 : Number(m[2])) : Number.NaN;
+}
+
 /** Accepts numbers and fractions written as strings ("8/255"). */
 export const fractionNumber = z.union([
   z.number(),
-  z.string().regex(/^\s*-?\d+(\.\d+)?(e-?\d+)?\s*(\/\s*\d+(\.\d+)?\s*)?$/i, 'expected a number or a fraction like 8/255')
-    .transform((s) => {
-      const [a, b] = s.split('/').map((t) => Number(t.trim()));
-      return b === undefined ? a : a / b;
-    }),
+  z.string().regex(FRACTION_PATTERN, 'expected a decimal number or a fraction like 8/255 (no spaces)').transform(parseFraction),
 ]).pipe(z.number().finite());
 
 /**

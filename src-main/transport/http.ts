@@ -1,20 +1,26 @@
 /**
- * The HTTP + WebSocket transport of the one API (src-main/shared/channels.ts):
+ * The HTTP + WebSocket transport of the one API (src-main/api/channels.ts):
  *   POST /api/<channel>  JSON body -> dispatch -> JSON (errors as ApiErrorBody with a status code)
  *   GET  /events         WebSocket pushing every ApiEvent as {"event": name, "payload": {...}}
  *   GET  /...            the built renderer (static files)
  * Loopback by default; any other address needs a token (see security.ts).
+ * No request can end the process: every listener (server, sockets, requests, responses) has an
+ * error path, client errors answer 4xx with a JSON ApiErrorBody, and answers carry no server paths.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ApiError, dispatch, toErrorBody } from '../api/dispatch.js';
-import type { ApiErrorBody, ApiService } from '../shared/channels.js';
+import { ApiError, dispatch, isApiChannel } from '../api/dispatch.js';
+import type { ApiResponses, ApiService } from '../shared/channels.js';
+import { defaultHome } from '../common/app-home.js';
+import { clientErrorReply, readBody, sendError, sendJson } from './http-replies.js';
+import { pathRedactor, type Redactor } from './redact.js';
+import { badTargetMessage, parseTarget } from './request-target.js';
 import {
   SECURITY_HEADERS, TOKEN_COOKIE, allowedHosts, hostAllowed, isLoopbackHost, originAllowed, requestToken, tokenMatches,
 } from './security.js';
 import { resolveStatic, sendFile } from './static-files.js';
-import { attachEventSocket } from './ws-events.js';
+import { attachEventSocket, isPeerGone, type UpgradeRefusal } from './ws-events.js';
 
 /** Where `npm run build:renderer` writes the UI. */
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -28,46 +34,15 @@ export interface ServerOptions {
   token?: string;
   staticDir?: string;
   maxBodyBytes?: number;
+  /** Folders shown to clients as `<app home>` (the store's folder); the default application folder is always one. */
+  appHomes?: string[];
+  /** Where server-side failures (500s, socket errors) are logged; default stderr. */
+  log?: (message: string) => void;
 }
 
 export interface RunningServer { url: string; host: string; port: number; close(): Promise<void> }
 
-const STATUS: Readonly<Record<ApiErrorBody['error']['code'], number>> = {
-  'bad-request': 400, unauthorized: 401, 'not-found': 404, conflict: 409, 'too-large': 413, internal: 500,
-};
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, err: unknown): void {
-  const body = toErrorBody(err);
-  sendJson(res, STATUS[body.error.code], body);
-}
-
-/** Reads the body, refusing more than limit bytes (413) without buffering the excess. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new ApiError('too-large', `request body of ${declared} bytes is over the ${limit}-byte limit`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) { req.pause(); reject(new ApiError('too-large', `request body is over the ${limit}-byte limit`)); return; }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-async function handleApi(service: ApiService, req: IncomingMessage, res: ServerResponse, channel: string, limit: number): Promise<void> {
+async function handleApi(service: ApiService, req: IncomingMessage, res: ServerResponse, channel: string, limit: number, redact: Redactor): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     sendJson(res, 405, { error: { code: 'bad-request', message: `${req.method} /api/${channel}: use POST with a JSON body` } });
@@ -84,7 +59,8 @@ async function handleApi(service: ApiService, req: IncomingMessage, res: ServerR
     }
   }
   const result = await dispatch(service, channel, payload);
-  sendJson(res, 200, result ?? null);
+  // dispatch resolved, so channel is one of ApiRequests and result is its answer.
+  sendJson(res, 200, (isApiChannel(channel) ? redact.answer(channel, result as ApiResponses[typeof channel]) : result) ?? null);
 }
 
 export async function startServer(service: ApiService, options: ServerOptions): Promise<RunningServer> {
@@ -98,17 +74,32 @@ export async function startServer(service: ApiService, options: ServerOptions): 
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   let hosts = new Set<string>();
+  const log = options.log ?? ((m: string) => console.error(m));
+  const redact = pathRedactor([...(options.appHomes ?? []), defaultHome()]);
+  const quiet = (where: string) => (err: NodeJS.ErrnoException): void => { if (!isPeerGone(err)) log(`startServer: ${where}: ${err.message}`); };
 
-  const authorized = (req: IncomingMessage, url: URL): boolean => !token || tokenMatches(token, requestToken(req, url));
-  const server = createServer((req, res) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  /** null when the request may pass, else why not (no token, a wrong one, or a malformed cookie). */
+  const unauthorized = (req: IncomingMessage, url: URL): string | null => {
+    if (!token) return null;
+    const given = requestToken(req, url);
+    if (!given.ok) return given.reason;
+    return tokenMatches(token, given.token) ? null : 'this server needs an access token (open the URL printed by ascl serve, with ?token=...)';
+  };
+  // requireHostHeader off: a request without Host gets this handler's JSON 400, not Node's empty one.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    req.on('error', quiet('request'));
+    res.on('error', quiet('response'));
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://placeholder');
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      const url = parseTarget(req.url);
+      if (url === null) throw new ApiError('bad-request', badTargetMessage(req.url));
+      if (req.headers.host === undefined) throw new ApiError('bad-request', 'startServer: the request has no Host header');
       if (!hostAllowed(req, hosts, !loopback)) { sendJson(res, 421, { error: { code: 'bad-request', message: `unexpected Host header ${JSON.stringify(req.headers.host)}` } }); return; }
-      if (!authorized(req, url)) throw new ApiError('unauthorized', 'this server needs an access token (open the URL printed by ascl serve, with ?token=...)');
+      const refused = unauthorized(req, url);
+      if (refused) throw new ApiError('unauthorized', refused);
       if (url.pathname.startsWith('/api/')) {
         if (!originAllowed(req)) throw new ApiError('unauthorized', `cross-origin request from ${JSON.stringify(req.headers.origin)} refused`);
-        await handleApi(service, req, res, url.pathname.slice('/api/'.length), limit);
+        await handleApi(service, req, res, url.pathname.slice('/api/'.length), limit, redact);
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') { res.setHeader('Allow', 'GET, HEAD'); sendJson(res, 405, { error: { code: 'bad-request', message: `${req.method} is not allowed here` } }); return; }
@@ -118,28 +109,48 @@ export async function startServer(service: ApiService, options: ServerOptions): 
       if (token && url.searchParams.has('token')) res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
       sendFile(res, found, req.method === 'HEAD');
     })().catch((err: unknown) => {
-      if (res.headersSent) { res.destroy(); return; }
-      if (err instanceof ApiError && err.code === 'too-large') res.setHeader('Connection', 'close');
-      sendError(res, err);
+      try {
+        if (!(err instanceof ApiError)) log(`startServer: ${req.method} ${String(req.url).slice(0, 200)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        if (res.headersSent) { res.destroy(); return; }
+        if (err instanceof ApiError && err.code === 'too-large') res.setHeader('Connection', 'close');
+        sendError(res, err, redact);
+      } catch (inner) {
+        log(`startServer: cannot answer ${req.method} ${String(req.url).slice(0, 200)}: ${(inner as Error).message}`);
+        res.destroy();
+      }
     });
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  server.on('connection', (socket: Socket) => { socket.on('error', quiet('socket')); });
+  // An Expect header other than 100-continue: 417 with a JSON body (Node's default has none).
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    req.on('error', quiet('request'));
+    res.on('error', quiet('response'));
+    sendJson(res, 417, { error: { code: 'bad-request', message: `startServer: unsupported Expect header ${JSON.stringify(String(req.headers.expect).slice(0, 100))}` } });
+  });
+  // Requests the HTTP parser refuses (bad request line, header overflow, timeouts): a JSON 4xx, never an exception.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: ServerResponse | null }) => {
+    if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) { socket.destroy(); return; }
+    socket.end(clientErrorReply(err));
+  });
 
   const events = attachEventSocket(server, service, {
-    authorize: (req) => {
-      const url = new URL(req.url ?? '/', 'http://placeholder');
-      if (!hostAllowed(req, hosts, !loopback)) return 'unexpected Host header';
-      if (!originAllowed(req)) return `origin ${JSON.stringify(req.headers.origin)} refused`;
-      if (!authorized(req, url)) return 'missing or wrong access token';
-      return null;
+    authorize: (req, url): UpgradeRefusal | null => {
+      if (!hostAllowed(req, hosts, !loopback)) return { status: 403, code: 'unauthorized', message: `unexpected Host header ${JSON.stringify(req.headers.host)}` };
+      if (!originAllowed(req)) return { status: 403, code: 'unauthorized', message: `origin ${JSON.stringify(req.headers.origin)} refused` };
+      const refused = unauthorized(req, url);
+      return refused === null ? null : { status: 403, code: 'unauthorized', message: refused };
     },
+    outgoing: (event, payload) => redact.event(event, payload),
+    log,
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => { server.off('error', reject); resolve(); });
   });
+  server.on('error', (err: Error) => log(`startServer: server error: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(host, port);
   const shownHost = host.includes(':') ? `[${host}]` : host;

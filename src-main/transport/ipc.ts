@@ -21,19 +21,24 @@ export interface IpcMainLike {
 export interface IpcOptions {
   /** The web contents of the app's own windows; messages from any other sender are refused. */
   appContents(): WebContentsLike[];
+  /** Where failures to forward an event are logged; default stderr. */
+  log?: (message: string) => void;
 }
 
 /**
  * Registers the handler and the event forwarding; returns the function that undoes both.
- * Failures never propagate as exceptions: they come back as `{ ok: false, error }` with a code.
+ * Failures never propagate as exceptions: they come back as `{ ok: false, error }` with a code,
+ * whatever the event, channel and payload (a malformed event without a sender included).
  */
 export function setupIpc(ipcMain: IpcMainLike, service: ApiService, options: IpcOptions): () => void {
+  const log = options.log ?? ((m: string) => console.error(m));
   ipcMain.handle(IPC_INVOKE, async (event, channel, payload): Promise<IpcResult> => {
-    // Only accept messages from windows created by the app (as electron/fiddle's ipc.ts).
-    if (!options.appContents().some((c) => c.id === event.sender.id)) {
-      return { ok: false, error: { code: 'unauthorized', message: `${IPC_INVOKE}: sender ${event.sender.id} is not an app window` } };
-    }
     try {
+      // Only accept messages from windows created by the app (as electron/fiddle's ipc.ts).
+      const senderId: unknown = (event as Partial<InvokeEventLike> | null | undefined)?.sender?.id;
+      if (typeof senderId !== 'number' || !options.appContents().some((c) => c.id === senderId)) {
+        return { ok: false, error: { code: 'unauthorized', message: `${IPC_INVOKE}: sender ${String(senderId)} is not an app window` } };
+      }
       return { ok: true, value: await dispatch(service, channel, payload) };
     } catch (err) {
       return { ok: false, error: toErrorBody(err).error };
@@ -41,7 +46,11 @@ export function setupIpc(ipcMain: IpcMainLike, service: ApiService, options: Ipc
   });
   const unsubscribe = API_EVENTS.map((name) => service.on(name, (payload) => {
     const frame: IpcEventFrame = { event: name, payload };
-    for (const c of options.appContents()) if (!c.isDestroyed()) c.send(IPC_EVENT, frame);
+    let targets: WebContentsLike[];
+    try { targets = options.appContents(); } catch (err) { log(`setupIpc: cannot list the app windows for ${name}: ${(err as Error).message}`); return; }
+    for (const c of targets) {
+      try { if (!c.isDestroyed()) c.send(IPC_EVENT, frame); } catch (err) { log(`setupIpc: event ${name} not sent to window ${c.id}: ${(err as Error).message}`); }
+    }
   }));
   return () => {
     ipcMain.removeHandler(IPC_INVOKE);

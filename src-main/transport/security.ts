@@ -52,18 +52,27 @@ export function tokenMatches(expected: string, given: string | undefined | null)
 
 export const TOKEN_COOKIE = 'ascl_token';
 
+/** The token a request carries, or why it cannot be read (a malformed cookie is the client's error, never an exception). */
+export type RequestToken = { ok: true; token: string | null } | { ok: false; reason: string };
+
 /** The token a request carries: `Authorization: Bearer T`, the `ascl_token` cookie, or `?token=T` (browser WebSocket). */
-export function requestToken(req: IncomingMessage, url: URL): string | null {
+export function requestToken(req: IncomingMessage, url: URL): RequestToken {
   const auth = req.headers.authorization;
-  if (auth && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();
+  if (auth && /^Bearer\s+/i.test(auth)) return { ok: true, token: auth.replace(/^Bearer\s+/i, '').trim() };
   const cookie = req.headers.cookie;
   if (cookie) {
     for (const part of cookie.split(';')) {
       const [k, ...v] = part.trim().split('=');
-      if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+      if (k !== TOKEN_COOKIE) continue;
+      const raw = v.join('=');
+      try {
+        return { ok: true, token: decodeURIComponent(raw) };
+      } catch {
+        return { ok: false, reason: `requestToken: the ${TOKEN_COOKIE} cookie is not valid percent-encoding (got ${JSON.stringify(raw.slice(0, 80))}); open the URL printed by ascl serve again` };
+      }
     }
   }
-  return url.searchParams.get('token');
+  return { ok: true, token: url.searchParams.get('token') };
 }
 
 /**

@@ -37,7 +37,7 @@ export async function resolveStatic(root: string, urlPath: string): Promise<Stat
     return { status: 404, reason: `resolveStatic: ${JSON.stringify(urlPath)} is outside the UI folder` };
   }
   const rootReal = await realpath(root).catch(() => null);
-  if (!rootReal) return { status: 404, reason: `resolveStatic: UI folder ${root} does not exist (run npm run build:renderer)` };
+  if (!rootReal) return { status: 404, reason: 'resolveStatic: the UI is not built (run npm run build:renderer)' };
   const candidate = path.resolve(rootReal, rel);
   const real = await realpath(candidate).catch(() => null);
   if (!real || (real !== rootReal && !real.startsWith(rootReal + path.sep))) {

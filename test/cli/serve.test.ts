@@ -35,7 +35,8 @@ describe('ascl serve', () => {
     expect((await fetch(new URL(script, url))).status).toBe(200);
     const res = await fetch(new URL('/api/app:info', url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ dbPath: db, workers: 1 });
+    // Answers over HTTP show store paths relative to the app home (the store's folder), never absolute.
+    expect(await res.json()).toMatchObject({ dbPath: '<app home>/serve.db', workers: 1 });
     const bad = await fetch(new URL('/api/runs:get', url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"id":"../x"}' });
     expect(bad.status).toBe(400);
     proc.child.kill('SIGTERM');

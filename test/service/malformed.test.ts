@@ -89,6 +89,12 @@ const CASES: Array<[string, unknown, unknown, string, RegExp]> = [
   ['resume of a completed run', 'runs:resume', { id: 'RUN' }, 'conflict', /is completed/],
   ['cancel of a completed run', 'runs:cancel', { id: 'RUN' }, 'conflict', /is completed/],
   ['unknown preset', 'runs:start', { preset: 'table9/nope', config: {} }, 'bad-request', /unknown preset "table9\/nope"/],
+  ['empty sweep (axes {})', 'runs:sweep', { config: {}, axes: {} }, 'bad-request', /axes: a sweep needs at least one axis/],
+  ['terminal escape in a run name', 'runs:start', { name: '\u001b[31mred\u001b[0m', config: {} }, 'bad-request', /name: a name must not contain control characters.*\\u001b\[31mred/],
+  ['newline in a group name', 'runs:start', { group: 'a\nb', config: {} }, 'bad-request', /group: a name must not contain control characters/],
+  ['bidirectional override in a sweep name', 'runs:sweep', { name: 'abc\u202Edef', config: {}, axes: { seed: [0] } }, 'bad-request', /name: a name must not contain/],
+  ['control character in a sweep axis value', 'runs:sweep', { config: {}, axes: { dataDir: ['a\u0007b'] } }, 'bad-request', /axes\.dataDir\.0/],
+  ['run name of 201 characters', 'runs:start', { name: 'n'.repeat(201), config: {} }, 'bad-request', /name: a name has at most 200 characters/],
 ];
 
 describe(`malformed requests (${CASES.length} kinds) through dispatch`, () => {

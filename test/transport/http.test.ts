@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,16 @@ function raw(url: string, pathName: string, init: { method?: string; headers?: R
     req.on('error', reject);
     if (init.body !== undefined) req.write(init.body);
     req.end();
+  });
+}
+/** Writes raw bytes on a plain socket and returns everything the server sends until it closes. */
+function rawSocket(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    s.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+    s.on('error', () => {});
+    s.on('close', () => resolve(out));
   });
 }
 const post = (url: string, channel: string, body: string, headers: Record<string, string> = {}): Promise<Reply> =>
@@ -157,6 +168,24 @@ describe('startServer on 127.0.0.1 (no token)', () => {
 });
 
 describe('startServer off loopback', () => {
+  it('regression (no token): upgrade to //a:99999/events -> 400 JSON, the server keeps answering', async () => {
+    const r = await rawSocket(server.port, `GET //a:99999/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    expect(r).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Content-Type: application\/json[\s\S]*"code":"bad-request".*bad request target \\"\/\/a:99999\/events\\"/);
+    expect((await post(server.url, 'app:info', '{}')).status).toBe(200);
+  });
+
+  it('no Host header -> 400 JSON; Expect: nonsense -> 417 JSON (Node would answer without a body)', async () => {
+    const noHost = await rawSocket(server.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(noHost).toMatch(/^HTTP\/1\.1 400[\s\S]*\r\n\r\n\{"error":\{"code":"bad-request","message":"startServer: the request has no Host header"\}\}$/);
+    const expectHeader = await rawSocket(server.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nExpect: nonsense\r\nConnection: close\r\n\r\n`);
+    expect(expectHeader).toMatch(/^HTTP\/1\.1 417[\s\S]*"code":"bad-request".*unsupported Expect header \\"nonsense\\"/);
+  });
+
+  it('a request line the parser refuses (GET /\\x01 HTTP/1.1) -> 400 JSON from the clientError handler', async () => {
+    const r = await rawSocket(server.port, `GET /\x01 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+    expect(r).toMatch(/^HTTP\/1\.1 400 Bad Request[\s\S]*\{"error":\{"code":"bad-request","message":"http: malformed request \(HPE_INVALID_URL\)"\}\}$/);
+  });
+
   it('refuses to bind 0.0.0.0 without a token', async () => {
     await expect(startServer(service, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/needs an access token/);
   });

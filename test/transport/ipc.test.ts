@@ -40,6 +40,23 @@ describe('setupIpc', () => {
     expect(service.calls.length).toBe(before);
   });
 
+  it.each([[null], [undefined], [{}], [{ sender: null }], [{ sender: { id: '1' } }]])('a malformed invoke event %j resolves ok:false unauthorized, never throws', async (event) => {
+    const handler = ipc.handlers.get(IPC_INVOKE)!;
+    await expect(handler(event as unknown as InvokeEventLike, 'app:info', {})).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('a window whose send throws does not stop the events of the other windows', () => {
+    const svc = createFakeService();
+    const broken: WebContentsLike = { id: 7, isDestroyed: () => false, send: () => { throw new Error('render process gone'); } };
+    const ok = contents(8);
+    const logged: string[] = [];
+    const undo = setupIpc(fakeIpcMain(), svc, { appContents: () => [broken, ok], log: (m) => logged.push(m) });
+    svc.emit('run:status', { id: 'r1', status: 'running', error: null });
+    expect(ok.sent).toHaveLength(1);
+    expect(logged).toEqual(['setupIpc: event run:status not sent to window 7: render process gone']);
+    undo();
+  });
+
   it('service events reach app windows on ascl:event; after teardown they stop and the handler is gone', () => {
     service.emit('run:epoch', { id: 'r1', row: { epoch: 1, natAccuracy: 0.5, pgdAccuracy: 0.2, trainAccuracy: 0.6, learningRate: 1e-3, seconds: 1, terms: {} } });
     expect(win.sent).toHaveLength(1);

@@ -2,7 +2,9 @@
  * A minimal reader for (gzipped) POSIX ustar / GNU tar archives, enough for the official CIFAR
  * archives: regular files only, GNU long names ('L') and pax path records ('x') honoured.
  * The whole archive is inflated in memory (CIFAR-10: 162 MB -> 185 MB) and entries are views
- * into that buffer, so reading costs one gunzip and no copies.
+ * into that buffer, so reading costs one gunzip and no copies. Inflation stops at
+ * MAX_TAR_BYTES (1 GiB, five times CIFAR-100's 185 MB): a larger (or maliciously compressed)
+ * archive is refused with a DatasetError naming the file, never inflated without bound.
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -11,6 +13,11 @@ import { DatasetError } from './dataset.js';
 export interface TarEntry { name: string; data: Buffer }
 
 const BLOCK = 512;
+
+/** Largest archive read, after decompression, in bytes (changeable only here, or per call in tests). */
+export const MAX_TAR_BYTES = 1024 ** 3;
+
+const mib = (n: number): string => `${(n / 1024 ** 2).toFixed(n < 1024 ** 2 ? 3 : 0)} MiB`;
 
 function field(header: Buffer, offset: number, length: number): string {
   const raw = header.subarray(offset, offset + length);
@@ -58,14 +65,21 @@ export function readTar(tar: Buffer, file: string): TarEntry[] {
   return entries;
 }
 
-/** Reads a .tar.gz (or plain .tar) file; gzip is recognised by its magic bytes. */
-export function readTarGz(file: string): TarEntry[] {
+/** Reads a .tar.gz (or plain .tar) file of at most maxBytes (after decompression); gzip is recognised by its magic bytes. */
+export function readTarGz(file: string, maxBytes = MAX_TAR_BYTES): TarEntry[] {
+  const tooLarge = (what: string): DatasetError => new DatasetError(
+    `readTarGz: ${file}: ${what} is larger than the ${mib(maxBytes)} limit for dataset archives; extract the archive and point the data folder at the extracted batches`);
   let buf: Buffer;
-  try { buf = fs.readFileSync(file); } catch (e) {
+  try {
+    if (fs.statSync(file).size > maxBytes) throw tooLarge('the file');
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    if (e instanceof DatasetError) throw e;
     throw new DatasetError(`readTarGz: cannot read ${file}: ${(e as Error).message}`);
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try { buf = zlib.gunzipSync(buf); } catch (e) {
+    try { buf = zlib.gunzipSync(buf, { maxOutputLength: maxBytes }); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('the decompressed archive');
       throw new DatasetError(`readTarGz: ${file}: gzip data is corrupt or truncated (${(e as Error).message}); download the archive again`);
     }
   } else if (!(buf.length >= 263 && buf.subarray(257, 262).toString('latin1') === 'ustar')) {
