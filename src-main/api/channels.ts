@@ -8,6 +8,9 @@ import { z } from 'zod';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The kinds of background task, each started by one channel (evals:start, analysis:start). */
+export const TASK_KINDS = ['eval', 'analysis'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
 
 const runId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a run id has letters, digits, - and _ only');
 
@@ -133,20 +136,22 @@ export interface ApiResponses {
   'metrics:epochs': EpochRow[];
   'metrics:steps': { term: string; points: Array<{ step: number; min: number; max: number; mean: number; time: number }> };
   'evals:list': EvalRow[];
-  'evals:start': { id: number };
+  /** The stored id of the background task; its end is announced by `task:done`. */
+  'evals:start': { taskId: number };
   'analysis:rdiv': {
     epochs: Array<{ epoch: number; dPlus: number; dMinus: number; rdiv: number }>;
     eps: Array<{ eps: number; dPlus: number; dMinus: number; rdiv: number; robustAccuracy: number }>;
   };
   'analysis:tsne': { points: Array<{ x: number; y: number; label: number; adversarial: boolean; entropy: number }> };
-  'analysis:start': { id: number };
+  'analysis:start': { taskId: number };
   'selection:snapshots': Array<{ epoch: number; anchorIndex: number; anchorLabel: number; positives: Array<{ index: number; adversarial: boolean }>; negatives: Array<{ index: number; adversarial: boolean }> }>;
   'compare:table': {
     rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
     columns: string[];
     configDiff: Record<string, Record<string, unknown>>;
   };
-  'export:csv': { filename: string; csv: string };
+  /** problems: runs left out because a stored value of theirs cannot be read (each names the run, table and column). */
+  'export:csv': { filename: string; csv: string; problems: string[] };
 }
 
 /** Events pushed from the service to every connected UI. */
@@ -155,12 +160,12 @@ export interface ApiEvents {
   'run:progress': { id: string; epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null };
   'run:epoch': { id: string; row: EpochRow };
   'eval:done': { runId: string; row: EvalRow };
-  /** An analysis:start task finished: its results are stored (ok) or it failed (error names why). */
-  'analysis:done': { runId: string; ok: boolean; error: string | null };
+  /** A background task (evals:start, analysis:start) ended: its results are stored (ok) or it failed (error names why). */
+  'task:done': { taskId: number; kind: TaskKind; runId: string; ok: boolean; error: string | null };
 }
 export type ApiEvent = keyof ApiEvents;
 /** The event names as a runtime list (for the transports' forwarding); checked complete against ApiEvents. */
-export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done', 'analysis:done'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done', 'task:done'] as const satisfies readonly ApiEvent[];
 type MissingEvents = Exclude<ApiEvent, (typeof API_EVENTS)[number]>;
 const _allEventsListed: MissingEvents extends never ? true : false = true;
 void _allEventsListed;

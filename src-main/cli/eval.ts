@@ -49,7 +49,7 @@ export function evalCommand(): Command {
       let r: { id: number | null; outcome: EvalOutcome };
       let checkpointEpoch: number | null = null;
       if (o.run !== undefined) {
-        const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, backend: o.backend, log: () => {} });
+        const service = await createAppService({ dbPath: existingDbPath(o), createFolder: false, workers: 1, backend: o.backend, log: () => {} });
         try {
           const run = service.store.getRun(o.run);
           if (!run) throw new UsageError(`ascl eval: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);

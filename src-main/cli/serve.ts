@@ -3,7 +3,7 @@ import os from 'node:os';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { startServer } from '../transport/http.js';
-import { UsageError, dbPathOf, intFlag } from './common.js';
+import { UsageError, storeOptionsOf, intFlag } from './common.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -15,7 +15,7 @@ export function serveCommand(): Command {
     .option('--db <file>', 'the store database')
     .action(async (opts: { host: string; port: number; token?: string; workers: number; db?: string }) => {
       if (opts.port > 65535) throw new UsageError(`--port must be at most 65535 (got ${opts.port})`);
-      const service = await createAppService({ dbPath: dbPathOf(opts), workers: opts.workers });
+      const service = await createAppService({ ...storeOptionsOf(opts), workers: opts.workers });
       let server;
       try {
         server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { resolveRunConfig } from '../service/presets.js';
-import { UsageError, dbPathOf, readJsonFile } from './common.js';
+import { UsageError, storeOptionsOf, readJsonFile } from './common.js';
 import { addConfigFlags, configFromFlags } from './config-flags.js';
 import { followRun } from './follow.js';
 
@@ -33,7 +33,7 @@ export function trainCommand(): Command {
     const where = typeof opts.config === 'string' ? `ascl train (${opts.config} and flags)` : 'ascl train';
     // Validate before opening the store: bad input changes nothing.
     const config = await resolveRunConfig(opts.preset as string | undefined, overrides, where);
-    const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1, backend: config.backend });
+    const service = await createAppService({ ...storeOptionsOf(opts), workers: 1, backend: config.backend });
     try {
       const { id } = await service['runs:start']({ name: opts.name as string | undefined, group: opts.group as string | undefined,
         preset: opts.preset as string | undefined, config: overrides });

@@ -6,6 +6,8 @@ export interface RunRecord {
   name: string;
   group: string | null;
   config: Record<string, unknown>;
+  /** Set when a stored value of the run cannot be read (e.g. its config is not valid JSON): names the table and column. */
+  damage: string | null;
   backend: string | null;
   seed: number;
   status: RunStatus;

@@ -1,0 +1,17 @@
+/** Metric series of a run: epoch rows, decimated step series, selection snapshots. */
+import type { ApiHandlers } from '../../api/channels.js';
+import { requireRun, type ServiceContext } from '../context.js';
+
+type MetricHandlers = Pick<ApiHandlers, 'metrics:epochs' | 'metrics:steps' | 'selection:snapshots'>;
+
+export function metricHandlers(ctx: ServiceContext): MetricHandlers {
+  const { store } = ctx;
+  return {
+    async 'metrics:epochs'(req) { requireRun(ctx, req.runId); return store.epochs(req.runId); },
+    async 'metrics:steps'(req) {
+      requireRun(ctx, req.runId);
+      return { term: req.term, points: store.stepSeries(req.runId, req.term, req.maxPoints) };
+    },
+    async 'selection:snapshots'(req) { requireRun(ctx, req.runId); return store.selections(req.runId); },
+  };
+}
