@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { doctorFile } from '../store/doctor.js';
-import { EXIT, existingDbPath, jsonLine } from './common.js';
+import { EXIT, UsageError, dbPathOf, existingDbPath, jsonLine } from './common.js';
 
 export function doctorCommand(): Command {
   return new Command('doctor')
@@ -12,7 +12,17 @@ export function doctorCommand(): Command {
     .option('--db <file>', 'the store database')
     .option('--json', 'print the report as JSON')
     .action((opts: { db?: string; json?: boolean }) => {
-      const r = doctorFile(existingDbPath(opts));
+      let file: string;
+      try {
+        file = existingDbPath(opts);
+      } catch (err) {
+        // No store there: still a report on stdout for --json, and exit 2 (a wrong path is bad input).
+        if (opts.json && err instanceof UsageError) {
+          jsonLine({ ok: false, dbPath: dbPathOf(opts), runs: 0, checkpointsVerified: 0, epochsChecked: 0, problems: [err.message], warnings: [] });
+        }
+        throw err;
+      }
+      const r = doctorFile(file);
       if (opts.json) jsonLine(r);
       else {
         process.stdout.write(`store ${r.dbPath}: ${r.runs} runs, ${r.epochsChecked} epochs, ${r.checkpointsVerified} checkpoints verified\n`);

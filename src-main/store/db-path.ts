@@ -38,13 +38,14 @@ export function checkDbPath(file: string, o: { mustExist: boolean; createFolder:
   if (st.size === 0) return; // an empty file is an empty database to SQLite
   const head = Buffer.alloc(SQLITE_HEADER.length);
   let fd: number | null = null;
+  let n = 0;
   try {
     fd = fs.openSync(file, 'r');
-    fs.readSync(fd, head, 0, head.length, 0);
+    n = fs.readSync(fd, head, 0, head.length, 0);
   } catch (err) {
     throw bad(`cannot be read: ${(err as Error).message}`);
   } finally {
     if (fd !== null) fs.closeSync(fd);
   }
-  if (!head.equals(SQLITE_HEADER)) throw bad(`is not an ASCL Studio store (not an SQLite database: it starts with ${JSON.stringify(head.toString('latin1').slice(0, 16))}); choose another --db FILE`);
+  if (!head.equals(SQLITE_HEADER)) throw bad(`is not an ASCL Studio store (not an SQLite database: it starts with ${JSON.stringify(head.subarray(0, n).toString('latin1'))}); choose another --db FILE`);
 }

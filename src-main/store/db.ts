@@ -112,8 +112,15 @@ function openSnapshot(file: string, where: string): Db {
 
 /** SQLite's quick_check (structure of every page and index, not row contents); a damaged store is refused for writing. */
 export function assertIntact(db: Db, file: string): void {
-  const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
-  const bad = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  let bad: string[];
+  try {
+    bad = (db.pragma('quick_check(20)') as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((m) => m !== 'ok');
+  } catch (err) {
+    // So damaged that the check itself cannot read it (SQLITE_CORRUPT, SQLITE_NOTADB).
+    const code = (err as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') throw err;
+    bad = [`${(err as Error).message} (${code})`];
+  }
   if (bad.length > 0) {
     throw new StoreError(`openDatabase(${file}): refused for writing: the store fails SQLite's quick_check (${bad.slice(0, 3).join('; ')}${bad.length > 3 ? '; ...' : ''}); ${recoverHint(file)}`, 'corrupt');
   }

@@ -53,15 +53,20 @@ export function doctor(store: Store): DoctorReport {
   let damaged = false;
   const seen = new Set<string>();
   for (const check of ['integrity_check', 'quick_check'] as const) {
-    attempt(`SQLite ${check}`, () => {
-      for (const r of db.pragma(`${check}(1000)`) as Array<Record<string, string>>) {
-        const m = r[check];
-        if (m === 'ok' || seen.has(m)) continue;
-        seen.add(m);
-        damaged = true;
-        problems.push(`SQLite ${check}: ${m}`);
-      }
-    });
+    let rows: Array<Record<string, string>>;
+    try {
+      rows = db.pragma(`${check}(1000)`) as Array<Record<string, string>>;
+    } catch (err) {
+      // The check itself could not read the file: that is damage too.
+      rows = [{ [check]: (err as Error).message }];
+    }
+    for (const r of rows) {
+      const m = r[check];
+      if (m === 'ok' || seen.has(m)) continue;
+      seen.add(m);
+      damaged = true;
+      problems.push(`SQLite ${check}: ${m}`);
+    }
   }
   attempt('SQLite foreign_key_check', () => {
     const fk = db.pragma('foreign_key_check') as unknown[];
