@@ -53,6 +53,7 @@ export function evalCommand(): Command {
         try {
           const run = service.store.getRun(o.run);
           if (!run) throw new UsageError(`ascl eval: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
+          if (run.damage) throw new UsageError(`ascl eval: ${run.damage}`);
           const config = parseRunConfig(run.config, `ascl eval (run ${run.id})`);
           if (o.dataset && o.dataset !== config.dataset) throw new UsageError(`ascl eval: run ${run.id} was trained on ${config.dataset}, not ${o.dataset}`);
           const ckpt = service.store.checkpoints(run.id)[0];

@@ -27,6 +27,12 @@ export function requireRun(ctx: ServiceContext, id: string): RunRecord {
   return r;
 }
 
+/** The run's stored configuration; a run whose config cannot be read is refused (never run with defaults in its place). */
+export function requireConfig(r: RunRecord, where: string): Record<string, unknown> {
+  if (r.damage) throw new ApiError('conflict', `${where}: ${r.damage}`);
+  return r.config;
+}
+
 /** A store error as the API error a client can act on: conflicts stay conflicts, the rest is internal (with the store's message). */
 export function toApiError(err: unknown): unknown {
   if (!(err instanceof StoreError)) return err;

@@ -59,6 +59,7 @@ export class TrainJobHandle {
   start(): void {
     const { store, owner } = this.ctx;
     const run = store.requireRun(this.runId);
+    if (run.damage) throw new StoreError(`train-job(${this.runId}): ${run.damage}`, 'corrupt-cell');
     const config = parseRunConfig(run.config, `train-job(${this.runId})`);
     this.epochsTotal = config.epochs;
     const job: TrainJob = {

@@ -6,7 +6,7 @@
 import type { ApiHandlers } from '../../api/channels.js';
 import { ApiError } from '../../api/dispatch.js';
 import { fractionNumber, parseRunConfig } from '../../engine/config/run-config.js';
-import { requireRun, type ServiceContext } from '../context.js';
+import { requireConfig, requireRun, type ServiceContext } from '../context.js';
 import { runAnalyzeJob, type EvalProgress } from '../eval-job.js';
 import type { AnalysisOutcome } from '../protocol.js';
 import { startTask } from '../tasks.js';
@@ -25,7 +25,7 @@ export function analyzer(ctx: ServiceContext): Analyze {
   const { store, backend } = ctx;
   return async (runId, o, onProgress) => {
     const r = requireRun(ctx, runId);
-    const config = parseRunConfig(r.config, `analyze(${runId})`);
+    const config = parseRunConfig(requireConfig(r, 'analyze'), `analyze(${runId})`);
     const checkpoints = store.checkpoints(runId).reverse().map((c) => ({ epoch: c.epoch, file: store.resolveFile(c.file), sha256: c.sha256 }));
     if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
     const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
@@ -52,7 +52,7 @@ export function analysisHandlers(ctx: ServiceContext, analyze: Analyze): Analysi
         if (!e.success || e.data < 0 || e.data > 1) throw new ApiError('bad-request', `analysis:start: each epsSweep value must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(v)})`);
         return e.data;
       });
-      const config = parseRunConfig(r.config, `analysis:start(${r.id})`);
+      const config = parseRunConfig(requireConfig(r, 'analysis:start'), `analysis:start(${r.id})`);
       if (!store.checkpoints(r.id)[0]) throw new ApiError('conflict', `analysis:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const taskId = startTask(ctx, 'analysis', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('analysis:start', r.id, id, 'analysis');

@@ -7,7 +7,7 @@ import type { ApiHandlers } from '../../api/channels.js';
 import { ApiError } from '../../api/dispatch.js';
 import { ATTACKS, type AttackName } from '../../engine/config/options.js';
 import { attackBudget, fractionNumber, parseRunConfig } from '../../engine/config/run-config.js';
-import { requireRun, type ServiceContext } from '../context.js';
+import { requireConfig, requireRun, type ServiceContext } from '../context.js';
 import { runEvalJob, type EvalProgress } from '../eval-job.js';
 import type { EvalJob, EvalOutcome } from '../protocol.js';
 import { startTask } from '../tasks.js';
@@ -51,7 +51,7 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate): EvalHandl
       }
       const eps = req.eps === undefined ? undefined : fractionNumber.safeParse(req.eps);
       if (eps && (!eps.success || eps.data < 0 || eps.data > 1)) throw new ApiError('bad-request', `evals:start: eps must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(req.eps)})`);
-      const config = parseRunConfig(r.config, `evals:start(${r.id})`);
+      const config = parseRunConfig(requireConfig(r, 'evals:start'), `evals:start(${r.id})`);
       const ckpt = store.checkpoints(r.id)[0];
       if (!ckpt) throw new ApiError('conflict', `evals:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const budget = attackBudget(config);
