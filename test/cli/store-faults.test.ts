@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeService, tempDir, SMALL } from '../service/helpers.js';
 import { readOnlyBind } from '../faults/mounts.js';
-import { lastJson, runCli } from './cli-helpers.js';
+import { lastJson, runCli, startCli } from './cli-helpers.js';
 
 const dir = tempDir('ascl-cli-faults-');
 const STACK = /\n\s+at .+:\d+:\d+/;
@@ -168,4 +168,35 @@ describe('a full disk during `ascl train` (SQLITE_FULL injected at the storage s
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed.stdout)).toMatchObject({ status: 'completed', epochsDone: 2 });
   }, 240_000);
+});
+
+describe('a full disk under `ascl serve` (SQLITE_FULL injected from the 2nd metrics write)', () => {
+  it('the run started over HTTP ends interrupted naming the file; the server keeps answering; SIGTERM exits 0 without a stack trace', async () => {
+    const db = path.join(dir, 'serve-full.db');
+    let url = '';
+    const proc = startCli(['serve', '--port', '0', '--db', db, '--workers', '1'], () => {}, { ASCL_STORE_FAULT: 'SQLITE_FULL:after=1:match=appendMetrics' });
+    await new Promise<void>((resolve) => {
+      proc.child.stdout!.on('data', (d: Buffer) => { const m = /served at (http:\/\/\S+)/.exec(d.toString()); if (m) { url = m[1]; resolve(); } });
+    });
+    const call = async (channel: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+      const res = await fetch(new URL(`/api/${channel}`, url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, json: await res.json() as Record<string, unknown> };
+    };
+    const started = await call('runs:start', { config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 2, limit: 64, batchSize: 32, evalSubset: 32, backend: 'wasm' } });
+    expect(started.status).toBe(200);
+    const id = String(started.json.id);
+    let run: Record<string, unknown> = {};
+    for (let i = 0; i < 240; i++) {
+      run = (await call('runs:get', { id })).json;
+      if (run.status !== 'queued' && run.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(run.status).toBe('interrupted');
+    expect(String(run.error)).toMatch(/the disk holding the store .*serve-full\.db is full: database or disk is full \(SQLITE_FULL\); free space on that disk/);
+    expect((await call('app:info', {})).status).toBe(200);
+    proc.child.kill('SIGTERM');
+    const r = await proc.exited;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(STACK);
+  }, 180_000);
 });
