@@ -36,6 +36,8 @@ export class RunQueue {
   private readonly jobs = new Set<TrainJobHandle>();
   private readonly active = new Map<string, TrainJobHandle>();
   private activeTasks = 0;
+  /** Whether this queue ever held a task (only then are unfinished task rows marked on close). */
+  private hadTasks = false;
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
   /** The last heartbeat failure logged (a full disk is reported once, not every 5 s). */
@@ -91,6 +93,7 @@ export class RunQueue {
   }
 
   enqueueTask(start: () => Promise<void>): void {
+    this.hadTasks = true;
     this.queue.push({ kind: 'task', start });
     this.pump();
   }
@@ -114,7 +117,7 @@ export class RunQueue {
         error: 'interrupted: the application closed before the run started; resume it to start' }));
     }
     this.queue.length = 0;
-    this.record(() => this.o.store.interruptTasks(this.owner, 'interrupted: the application closed before the task finished; start it again'));
+    if (this.hadTasks) this.record(() => this.o.store.interruptTasks(this.owner, 'interrupted: the application closed before the task finished; start it again'));
     await Promise.all([...this.jobs].map((j) => j.terminate('interrupted: the application closed; resume it to continue from its last checkpoint')));
   }
 

@@ -47,7 +47,7 @@ export function storageError(err: unknown, file: string, where: string): StoreEr
   const code = codeOf(err);
   const detail = `${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ''}`;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
-    return new StoreError(`${where}: the disk holding the store ${file} is full: ${detail}; free space on that disk (or move the store with --db FILE or ASCL_HOME), then resume the run`, 'disk-full');
+    return new StoreError(`${where}: the disk holding the store ${file} is full: ${detail}; free space on that disk (or move the store with --db FILE or ASCL_HOME), then retry; an interrupted run continues with \`ascl resume RUN\``, 'disk-full');
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return new StoreError(`${where}: the store ${file} cannot be written: ${detail}; make the file and its folder writable, or use a read-only command (runs, show, doctor, export)`, 'read-only');
@@ -59,7 +59,7 @@ export function storageError(err: unknown, file: string, where: string): StoreEr
     return new StoreError(`${where}: the store ${file} is damaged: ${detail}; ${recoverHint(file)}`, 'corrupt');
   }
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
-    return new StoreError(`${where}: an I/O error writing the store ${file}: ${detail}; check the disk (space, cable, mount), then resume the run`, 'io');
+    return new StoreError(`${where}: an I/O error writing the store ${file}: ${detail}; check the disk (space, cable, mount), then retry; an interrupted run continues with \`ascl resume RUN\``, 'io');
   }
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED') {
     return new StoreError(`${where}: the store ${file} stayed locked by another process: ${detail}; retry when it is done`, 'busy');
