@@ -31,7 +31,7 @@ export function analyzeCommand(): Command {
     .action(async (o: AnalyzeFlags) => {
       if (!o.epsSweep && !o.tsne && !o.overEpochs) throw new UsageError('ascl analyze: choose at least one of --eps-sweep, --over-epochs, --tsne');
       parseRequest('runs:get', { id: o.run }, 'ascl analyze --run');
-      const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, log: () => {} });
+      const service = await createAppService({ dbPath: existingDbPath(o), createFolder: false, workers: 1, log: () => {} });
       try {
         if (!service.store.getRun(o.run)) throw new UsageError(`ascl analyze: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
         const progress = taskProgress(`analyze ${o.run}`, o.json === true);

@@ -7,6 +7,7 @@ import { ApiRequests, type ApiChannel, type ApiParsedRequest } from '../shared/c
 import { ApiError } from '../api/dispatch.js';
 import { ConfigError, parseFraction } from '../shared/run-config.js';
 import { formatIssues } from '../shared/format-issues.js';
+import { StoreError } from '../store/errors.js';
 import { resolveDbPath } from '../store/paths.js';
 
 /** 0 success; 1 the work failed (a run failed, doctor found problems); 2 bad usage or input. */
@@ -20,6 +21,8 @@ export class UsageError extends Error {
 /** Exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof ConfigError) return EXIT.usage;
+  // A bad --db path (a folder, /dev/null, not a database, a missing folder) or a store of a newer version: the user's input.
+  if (err instanceof StoreError) return err.code === 'bad-path' || err.code === 'schema' ? EXIT.usage : EXIT.failed;
   if (err instanceof ApiError) return err.code === 'bad-request' || err.code === 'not-found' || err.code === 'too-large' ? EXIT.usage : EXIT.failed;
   return EXIT.failed;
 }
@@ -28,6 +31,11 @@ export interface DbOptions { db?: string }
 
 export function dbPathOf(o: DbOptions): string {
   return resolveDbPath(o.db ?? null);
+}
+
+/** Store options of a command: an explicit --db path is never given a folder that does not exist (a typo stays an error). */
+export function storeOptionsOf(o: DbOptions): { dbPath: string; createFolder: boolean } {
+  return { dbPath: dbPathOf(o), createFolder: o.db === undefined };
 }
 
 /** The store of a command that only reads or continues runs: it must exist already (never created by a typo). */

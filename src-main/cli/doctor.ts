@@ -1,28 +1,35 @@
-/** `ascl doctor`: checks the store and names every problem; exits 1 when there is any. */
+/**
+ * `ascl doctor`: checks the store read-only and names every problem; exits 1 when there is any.
+ * `--json` always prints the report, also when the store cannot be opened at all.
+ */
 import { Command } from 'commander';
-import { Store } from '../store/store.js';
-import { doctor } from '../store/doctor.js';
-import { EXIT, existingDbPath, jsonLine } from './common.js';
+import { doctorFile } from '../store/doctor.js';
+import { EXIT, UsageError, dbPathOf, existingDbPath, jsonLine } from './common.js';
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('check the store: SQLite integrity, every checkpoint verified, every metric series without gaps or duplicates')
+    .description('check the store (read-only): SQLite integrity, every stored JSON value, every checkpoint verified, every metric series without gaps or duplicates')
     .option('--db <file>', 'the store database')
     .option('--json', 'print the report as JSON')
     .action((opts: { db?: string; json?: boolean }) => {
-      const store = new Store(existingDbPath(opts));
+      let file: string;
       try {
-        const r = doctor(store);
-        if (opts.json) jsonLine(r);
-        else {
-          process.stdout.write(`store ${r.dbPath}: ${r.runs} runs, ${r.epochsChecked} epochs, ${r.checkpointsVerified} checkpoints verified\n`);
-          for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
-          for (const p of r.problems) process.stdout.write(`problem: ${p}\n`);
-          process.stdout.write(r.ok ? 'ok\n' : `${r.problems.length} problem(s) found\n`);
+        file = existingDbPath(opts);
+      } catch (err) {
+        // No store there: still a report on stdout for --json, and exit 2 (a wrong path is bad input).
+        if (opts.json && err instanceof UsageError) {
+          jsonLine({ ok: false, dbPath: dbPathOf(opts), runs: 0, checkpointsVerified: 0, epochsChecked: 0, problems: [err.message], warnings: [] });
         }
-        process.exitCode = r.ok ? EXIT.ok : EXIT.failed;
-      } finally {
-        store.close();
+        throw err;
       }
+      const r = doctorFile(file);
+      if (opts.json) jsonLine(r);
+      else {
+        process.stdout.write(`store ${r.dbPath}: ${r.runs} runs, ${r.epochsChecked} epochs, ${r.checkpointsVerified} checkpoints verified\n`);
+        for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
+        for (const p of r.problems) process.stdout.write(`problem: ${p}\n`);
+        process.stdout.write(r.ok ? 'ok\n' : `${r.problems.length} problem(s) found\n`);
+      }
+      process.exitCode = r.ok ? EXIT.ok : EXIT.failed;
     });
 }

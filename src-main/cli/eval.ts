@@ -51,10 +51,11 @@ export function evalCommand(): Command {
       let checkpointEpoch: number | null = null;
       if (o.run !== undefined) {
         parseRequest('runs:get', { id: o.run }, 'ascl eval --run');
-        const service = await createAppService({ dbPath: existingDbPath(o), workers: 1, backend: o.backend, log: () => {} });
+        const service = await createAppService({ dbPath: existingDbPath(o), createFolder: false, workers: 1, backend: o.backend, log: () => {} });
         try {
           const run = service.store.getRun(o.run);
           if (!run) throw new UsageError(`ascl eval: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
+          if (run.damage) throw new UsageError(`ascl eval: ${run.damage}`);
           const config = parseRunConfig(run.config, `ascl eval (run ${run.id})`);
           if (o.dataset && o.dataset !== config.dataset) throw new UsageError(`ascl eval: run ${run.id} was trained on ${config.dataset}, not ${o.dataset}`);
           const ckpt = service.store.checkpoints(run.id)[0];

@@ -22,7 +22,10 @@ export async function followRun(service: AppService, runId: string, o: { json: b
   }, cliProgress.Presets.shades_classic) : null;
   let barStarted = false;
   let lastJson = 0;
+  /** The error of the run's last status event: the outcome even when a full disk kept it out of the store. */
+  let eventError: string | null = null;
   const offs = [
+    service.on('run:status', (e) => { if (e.id === runId) eventError = e.error; }),
     service.on('run:progress', (p) => {
       if (p.id !== runId) return;
       if (bar) {
@@ -65,7 +68,9 @@ export async function followRun(service: AppService, runId: string, o: { json: b
     for (const off of offs) off();
     if (barStarted) bar?.stop();
   }
-  const final = service.store.requireRun(runId);
+  const stored = service.store.getRun(runId);
+  const final = { epochsDone: stored?.epochsDone ?? 0, epochsTotal: stored?.epochsTotal ?? run.epochsTotal, backend: stored?.backend ?? null,
+    error: eventError ?? stored?.error ?? null };
   if (tty) {
     process.stdout.write(`run ${runId} ${status} after ${final.epochsDone}/${final.epochsTotal} epochs${final.error ? `: ${printable(final.error)}` : ''}\n`);
   } else {
@@ -73,6 +78,6 @@ export async function followRun(service: AppService, runId: string, o: { json: b
   }
   if (status === 'completed') return EXIT.ok;
   if (status === 'cancelled' && interrupted) return EXIT.interrupted;
-  if (status === 'failed' && !tty) process.stderr.write(`ascl: run ${runId} failed: ${printable(final.error ?? 'unknown error')}\n`);
+  if ((status === 'failed' || status === 'interrupted') && !tty) process.stderr.write(`ascl: run ${runId} ${status}: ${printable(final.error ?? 'unknown error')}\n`);
   return EXIT.failed;
 }

@@ -12,7 +12,7 @@ export function resumeCommand(): Command {
     .option('--db <file>', 'the store database')
     .option('--json', 'JSON lines on stdout even on a terminal')
     .action(async (runId: string, opts: { db?: string; json?: boolean }) => {
-      const service = await createAppService({ dbPath: existingDbPath(opts), workers: 1 });
+      const service = await createAppService({ dbPath: existingDbPath(opts), createFolder: false, workers: 1 });
       try {
         await dispatch(service, 'runs:resume', { id: runId });
         process.exitCode = await followRun(service, runId, { json: opts.json === true, verb: 'resuming' });

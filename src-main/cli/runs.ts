@@ -4,9 +4,20 @@ import { Command } from 'commander';
 import type { ApiResponses, RunSummary } from '../shared/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
+import type { EpochRecord } from '../store/rows.js';
+import type { Store } from '../store/store.js';
 import { dbPathOf, existingDbPath, jsonLine, printable } from './common.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
+
+/** A run's epochs, or the error naming its damaged value: one bad run does not stop a listing. */
+function epochsOrError(store: Store, id: string): { epochs: EpochRecord[]; error: string | null } {
+  try {
+    return { epochs: store.epochs(id), error: null };
+  } catch (err) {
+    return { epochs: [], error: (err as Error).message };
+  }
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -26,19 +37,21 @@ export function runsCommand(): Command {
         if (opts.json) jsonLine([]); else process.stdout.write(`no runs (no store at ${file} yet)\n`);
         return;
       }
-      const service = await createAppService({ dbPath: file, workers: 1 });
+      const service = await createAppService({ dbPath: file, workers: 1, readonly: true });
       try {
         const runs = (await dispatch(service, 'runs:list', opts.status ? { status: opts.status } : {})) as RunSummary[];
+        const metrics = new Map(runs.map((r) => [r.id, epochsOrError(service.store, r.id)]));
+        for (const [id, m] of metrics) if (m.error) process.stderr.write(`ascl runs: run ${id}: ${m.error}\n`);
         if (opts.json) {
-          const withMetrics = runs.map((r) => ({ ...r, epochs: service.store.epochs(r.id) }));
-          jsonLine(withMetrics);
+          jsonLine(runs.map((r) => ({ ...r, error: r.error ?? metrics.get(r.id)!.error, epochs: metrics.get(r.id)!.epochs })));
           return;
         }
         if (runs.length === 0) { process.stdout.write(`no runs in ${service.store.dbPath}\n`); return; }
         process.stdout.write(table([
           ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD', 'CREATED'],
           ...runs.map((r) => {
-            const last = service.store.epochs(r.id).at(-1);
+            const m = metrics.get(r.id)!;
+            const last = m.epochs.at(-1);
             return [r.id, r.status, `${r.epochsDone}/${r.epochsTotal}`, r.dataset, r.model, r.defense, r.selection, String(r.seed),
               pct(last?.natAccuracy), pct(last?.pgdAccuracy), r.createdAt.replace('T', ' ').slice(0, 19)];
           }),
@@ -56,13 +69,14 @@ export function showCommand(): Command {
     .option('--db <file>', 'the store database')
     .option('--json', 'print one JSON object (status, config, epochs[], evaluations[], checkpoints[])')
     .action(async (runId: string, opts: { db?: string; json?: boolean }) => {
-      const service = await createAppService({ dbPath: existingDbPath(opts), workers: 1 });
+      const service = await createAppService({ dbPath: existingDbPath(opts), workers: 1, readonly: true });
       try {
         const run = (await dispatch(service, 'runs:get', { id: runId })) as ApiResponses['runs:get'];
-        const epochs = service.store.epochs(runId);
+        const { epochs, error: epochError } = epochsOrError(service.store, runId);
         const evaluations = service.store.evaluationsDetailed(runId);
         const checkpoints = service.store.checkpoints(runId).map(({ runId: _r, ...c }) => c);
-        if (opts.json) { jsonLine({ ...run, epochs, evaluations, checkpoints }); return; }
+        if (epochError) process.stderr.write(`ascl show: ${printable(epochError)}\n`);
+        if (opts.json) { jsonLine({ ...run, error: run.error ?? epochError, epochs, evaluations, checkpoints }); return; }
         process.stdout.write(`run ${run.id} (${printable(run.name)}) ${run.status}, ${run.epochsDone}/${run.epochsTotal} epochs, backend ${run.backend ?? '-'}\n`);
         if (run.error) process.stdout.write(`error: ${printable(run.error)}\n`);
         process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);

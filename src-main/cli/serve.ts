@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { startServer } from '../transport/http.js';
 import { installLastResort } from '../transport/last-resort.js';
-import { UsageError, dbPathOf, intFlag } from './common.js';
+import { UsageError, storeOptionsOf, intFlag } from './common.js';
 import { DEFAULT_UI_DIR, ensureUi } from './ui-build.js';
 
 export function serveCommand(): Command {
@@ -23,7 +23,7 @@ export function serveCommand(): Command {
     .action(async (opts: { host: string; port: number; token?: string; workers: number; db?: string; uiDir: string }) => {
       if (opts.port > 65535) throw new UsageError(`--port must be at most 65535 (got ${opts.port})`);
       const uiDir = path.resolve(opts.uiDir);
-      const service = await createAppService({ dbPath: dbPathOf(opts), workers: opts.workers });
+      const service = await createAppService({ ...storeOptionsOf(opts), workers: opts.workers });
       let server;
       try {
         server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, staticDir: uiDir, appHomes: [path.dirname(service.store.dbPath)] });

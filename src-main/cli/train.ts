@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { createAppService } from '../service/app-service.js';
 import { resolveRunConfig } from '../service/presets.js';
 import { dispatch } from '../api/dispatch.js';
-import { UsageError, dbPathOf, parseRequest, readJsonFile } from './common.js';
+import { UsageError, storeOptionsOf, parseRequest, readJsonFile } from './common.js';
 import { addConfigFlags, configFromFlags } from './config-flags.js';
 import { followRun } from './follow.js';
 
@@ -37,7 +37,7 @@ export function trainCommand(): Command {
     const request = { name: opts.name, group: opts.group, preset: opts.preset, config: overrides };
     const req = parseRequest('runs:start', request, 'ascl train');
     const config = await resolveRunConfig(req.preset, overrides, where);
-    const service = await createAppService({ dbPath: dbPathOf(opts), workers: 1, backend: config.backend });
+    const service = await createAppService({ ...storeOptionsOf(opts), workers: 1, backend: config.backend });
     try {
       const { id } = (await dispatch(service, 'runs:start', request)) as { id: string };
       process.exitCode = await followRun(service, id, { json: opts.json === true, verb: 'training' });

@@ -1,7 +1,7 @@
 /** CSV exports of metric series, evaluations and the compare table (csv-stringify quotes and escapes). */
 import { stringify } from 'csv-stringify/sync';
 import type { ApiParsedRequest, ApiResponses } from '../shared/channels.js';
-import type { Store } from '../store/store.js';
+import { StoreError, type Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
 
@@ -11,32 +11,46 @@ function table(header: string[], rows: unknown[][]): string {
   return stringify([header, ...rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : v)))]);
 }
 
+/** Each run's rows, or (a damaged stored value) a problem naming the run, table and column: one bad run does not stop the export. */
+function perRun<T>(runs: RunRecord[], problems: string[], f: (r: RunRecord) => T): Array<{ run: RunRecord; rows: T }> {
+  return runs.flatMap((run) => {
+    if (run.damage) { problems.push(run.damage); return []; }
+    try {
+      return [{ run, rows: f(run) }];
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'corrupt-cell') { problems.push(err.message); return []; }
+      throw err;
+    }
+  });
+}
+
 export function exportCsv(store: Store, runs: RunRecord[], what: What): ApiResponses['export:csv'] {
+  const problems: string[] = [];
   const filename = `ascl-${what}-${runs[0].id}${runs.length > 1 ? `-and-${runs.length - 1}-more` : ''}.csv`;
   switch (what) {
     case 'epochs': {
-      const perRun = runs.map((r) => ({ run: r, epochs: store.epochs(r.id) }));
-      const terms = [...new Set(perRun.flatMap((p) => p.epochs.flatMap((e) => Object.keys(e.terms))))].sort();
-      const rows = perRun.flatMap(({ run, epochs }) => epochs.map((e) => [run.id, run.name, e.epoch, e.natAccuracy, e.pgdAccuracy,
+      const got = perRun(runs, problems, (r) => store.epochs(r.id));
+      const terms = [...new Set(got.flatMap((p) => p.rows.flatMap((e) => Object.keys(e.terms))))].sort();
+      const rows = got.flatMap(({ run, rows: epochs }) => epochs.map((e) => [run.id, run.name, e.epoch, e.natAccuracy, e.pgdAccuracy,
         e.trainAccuracy, e.learningRate, e.seconds, ...terms.map((t) => e.terms[t])]));
-      return { filename, csv: table(['runId', 'name', 'epoch', 'natAccuracy', 'pgdAccuracy', 'trainAccuracy', 'learningRate', 'seconds', ...terms], rows) };
+      return { filename, problems, csv: table(['runId', 'name', 'epoch', 'natAccuracy', 'pgdAccuracy', 'trainAccuracy', 'learningRate', 'seconds', ...terms], rows) };
     }
     case 'steps': {
-      const perRun = runs.map((r) => ({ run: r, steps: store.stepRows(r.id) }));
-      const terms = [...new Set(perRun.flatMap((p) => p.steps.flatMap((s) => Object.keys(s.values))))].sort();
-      const rows = perRun.flatMap(({ run, steps }) => steps.map((s) => [run.id, s.step, s.epoch, new Date(s.time).toISOString(), ...terms.map((t) => s.values[t])]));
-      return { filename, csv: table(['runId', 'step', 'epoch', 'time', ...terms], rows) };
+      const got = perRun(runs, problems, (r) => store.stepRows(r.id));
+      const terms = [...new Set(got.flatMap((p) => p.rows.flatMap((s) => Object.keys(s.values))))].sort();
+      const rows = got.flatMap(({ run, rows: steps }) => steps.map((s) => [run.id, s.step, s.epoch, new Date(s.time).toISOString(), ...terms.map((t) => s.values[t])]));
+      return { filename, problems, csv: table(['runId', 'step', 'epoch', 'time', ...terms], rows) };
     }
     case 'evals': {
-      const rows = runs.flatMap((r) => store.evaluationsDetailed(r.id).map((e) => [r.id, e.id, e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed,
+      const rows = perRun(runs, problems, (r) => store.evaluationsDetailed(r.id)).flatMap(({ run: r, rows: evals }) => evals.map((e) => [r.id, e.id, e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed,
         e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.createdAt]));
-      return { filename, csv: table(['runId', 'evalId', 'attack', 'eps', 'steps', 'stepSize', 'n', 'seed', 'checkpointEpoch',
+      return { filename, problems, csv: table(['runId', 'evalId', 'attack', 'eps', 'steps', 'stepSize', 'n', 'seed', 'checkpointEpoch',
         'cleanAccuracy', 'robustAccuracy', 'seconds', 'createdAt'], rows) };
     }
     case 'compare': {
-      const t = compareTable(store, runs, { kind: 'last' });
+      const t = compareTable(store, perRun(runs, problems, () => null).map((p) => p.run), { kind: 'last' });
       const rows = t.rows.map((r) => [r.group, r.n, r.runIds.join(' '), ...t.columns.flatMap((c) => [r.metrics[c]?.mean, r.metrics[c]?.std])]);
-      return { filename, csv: table(['group', 'n', 'runIds', ...t.columns.flatMap((c) => [`${c} mean`, `${c} std`])], rows) };
+      return { filename, problems, csv: table(['group', 'n', 'runIds', ...t.columns.flatMap((c) => [`${c} mean`, `${c} std`])], rows) };
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type { BackendChoice, BackendName } from '../shared/options.js';
-import type { Store } from '../store/store.js';
+import { RunConflictError, type Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import type { EngineModules } from './engine.js';
 import type { EventHub } from './events.js';
@@ -36,20 +36,35 @@ export class RunQueue {
   private readonly jobs = new Set<TrainJobHandle>();
   private readonly active = new Map<string, TrainJobHandle>();
   private activeTasks = 0;
+  /** Whether this queue ever held a task (only then are unfinished task rows marked on close). */
+  private hadTasks = false;
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
+  /** The last heartbeat failure logged (a full disk is reported once, not every 5 s). */
+  private heartbeatError: string | null = null;
 
   constructor(private readonly o: RunQueueOptions) {
-    this.heartbeat = setInterval(() => {
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    openQueues.add(this);
+  }
+
+  /** The timer's work: never throws (a failed write is logged once; the runs' own writes report it to them). */
+  private beat(): void {
+    try {
       const beats = [...this.active.values()].filter((j) => !j.settled).map((j) => ({
         id: j.runId,
         progress: j.progress ? (j.progress.stepInEpoch + 1) / j.progress.stepsPerEpoch : undefined,
         etaSeconds: j.progress?.etaSeconds ?? null,
       })).concat(this.queuedRunIds().map((id) => ({ id, progress: undefined, etaSeconds: null })));
-      if (beats.length) o.store.heartbeat(beats);
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
-    openQueues.add(this);
+      if (beats.length && !this.o.store.readonly) this.o.store.heartbeat(beats, this.owner);
+      if (this.heartbeatError !== null) this.o.log('heartbeat: the store is writable again');
+      this.heartbeatError = null;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (message !== this.heartbeatError) this.o.log(`heartbeat: ${message}`);
+      this.heartbeatError = message;
+    }
   }
 
   /** A run queued or training in this process. */
@@ -78,6 +93,7 @@ export class RunQueue {
   }
 
   enqueueTask(start: () => Promise<void>): void {
+    this.hadTasks = true;
     this.queue.push({ kind: 'task', start });
     this.pump();
   }
@@ -97,10 +113,18 @@ export class RunQueue {
     openQueues.delete(this);
     clearInterval(this.heartbeat);
     for (const id of this.queuedRunIds()) {
-      this.o.store.setStatus(id, 'interrupted', { error: 'interrupted: the application closed before the run started; resume it to start' });
+      this.record(() => this.o.store.transition(id, 'interrupted', { from: ['queued'], owner: this.owner, where: 'close',
+        error: 'interrupted: the application closed before the run started; resume it to start' }));
     }
     this.queue.length = 0;
+    if (this.hadTasks) this.record(() => this.o.store.interruptTasks(this.owner, 'interrupted: the application closed before the task finished; start it again'));
     await Promise.all([...this.jobs].map((j) => j.terminate('interrupted: the application closed; resume it to continue from its last checkpoint')));
+  }
+
+  /** A store write whose failure is logged, not thrown (closing, failure handlers). */
+  private record(f: () => unknown): void {
+    if (this.o.store.readonly || !this.o.store.isOpen) return;
+    try { f(); } catch (err) { this.o.log((err as Error).message); }
   }
 
   private queuedRunIds(): string[] {
@@ -130,8 +154,12 @@ export class RunQueue {
         job.start();
       } catch (err) {
         release();
-        store.setStatus(item.runId, 'failed', { error: (err as Error).message });
-        events.emit('run:status', { id: item.runId, status: 'failed', error: (err as Error).message });
+        const message = (err as Error).message;
+        this.o.log(message);
+        // Another process took the run meanwhile: it is theirs, nothing to record here.
+        if (err instanceof RunConflictError) continue;
+        this.record(() => store.finishRun(item.runId, 'failed', this.owner, message, 'run-queue'));
+        events.emit('run:status', { id: item.runId, status: 'failed', error: message });
         continue;
       }
       void job.done.then(() => { release(); this.pump(); });

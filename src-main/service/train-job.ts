@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import type { EpochRow } from '../shared/rows.js';
 import { parseRunConfig } from '../shared/run-config.js';
 import type { BackendChoice, BackendName } from '../shared/options.js';
-import type { Store } from '../store/store.js';
+import { RunConflictError, StoreError, type Store } from '../store/store.js';
 import type { StepRow } from '../store/rows.js';
 import type { EventHub } from './events.js';
 import { assertNever, type FromWorker, type ToWorker, type TrainJob } from './protocol.js';
@@ -59,6 +59,7 @@ export class TrainJobHandle {
   start(): void {
     const { store, owner } = this.ctx;
     const run = store.requireRun(this.runId);
+    if (run.damage) throw new StoreError(`train-job(${this.runId}): ${run.damage}`, 'corrupt-cell');
     const config = parseRunConfig(run.config, `train-job(${this.runId})`);
     this.epochsTotal = config.epochs;
     const job: TrainJob = {
@@ -66,18 +67,22 @@ export class TrainJobHandle {
       resume: store.checkpoints(this.runId).map((c) => ({ epoch: c.epoch, file: c.file, sha256: c.sha256 })),
       engineModules: this.ctx.engineModules,
     };
-    store.setStatus(this.runId, 'running', { owner });
+    // Conditional: only a run still queued and still ours starts (RunConflictError otherwise).
+    store.startRun(this.runId, owner);
     this.ctx.events.emit('run:status', { id: this.runId, status: 'running', error: null });
     const worker = spawnEngineWorker(engineWorkerUrl('./train-worker', import.meta.url), { workerData: { job, stopFlag: this.stopFlag }, stdout: true });
     // Engine chatter (tfjs banners) must not mix with the CLI's JSON lines on stdout.
     worker.stdout.pipe(process.stderr);
     this.worker = worker;
     worker.on('message', (m: FromWorker) => {
-      try { this.handle(m); } catch (err) { this.fail(`train-job(${this.runId}): ${(err as Error).message}`); }
+      try { this.handle(m); } catch (err) { this.fail(`train-job(${this.runId}): ${(err as Error).message}`, statusForError(err)); }
     });
     worker.on('error', (err) => { this.failure ??= `worker error: ${err.message}`; });
     worker.on('exit', (code) => this.finish(code));
-    this.flushTimer = setInterval(() => this.flushSteps(), FLUSH_MS);
+    // A timer callback must never throw: a failed flush (full disk) ends the run with the store's message.
+    this.flushTimer = setInterval(() => {
+      try { this.flushSteps(); } catch (err) { this.fail(`train-job(${this.runId}): ${(err as Error).message}`, statusForError(err)); }
+    }, FLUSH_MS);
     this.flushTimer.unref();
   }
 
@@ -166,35 +171,60 @@ export class TrainJobHandle {
     }
   }
 
-  private flushSteps(): void {
-    if (this.steps.length === 0 || this.isSettled) return;
+  private flushSteps(force = false): void {
+    if (this.steps.length === 0 || (this.isSettled && !force)) return;
     const steps = this.steps;
     this.steps = [];
     this.ctx.store.appendMetrics(this.runId, steps);
   }
 
-  private fail(message: string): void {
+  private fail(message: string, status: 'failed' | 'interrupted' = 'failed'): void {
     if (this.isSettled) return;
     this.failure = message;
-    this.settle('failed', message);
+    this.settle(status, message);
     void this.worker?.terminate();
   }
 
   private finish(code: number): void {
     if (this.flushTimer) clearInterval(this.flushTimer);
-    if (!this.isSettled) {
-      this.flushSteps();
-      this.settle('failed', this.failure ?? `the training worker exited with code ${code} before finishing`);
-    }
+    if (!this.isSettled) this.settle('failed', this.failure ?? `the training worker exited with code ${code} before finishing`);
     this.resolveDone();
   }
 
+  /**
+   * Records how the run ended, once. Never throws (it runs in failure handlers and timers): when
+   * the store cannot take the steps or the status (full disk), the run is reported `interrupted`
+   * with the store's message; the stored row still says `running` with this process as owner, so
+   * it reads as interrupted as soon as this process is gone, and resumes from its last checkpoint.
+   */
   private settle(status: 'completed' | 'cancelled' | 'failed' | 'interrupted', error: string | null): void {
     if (this.isSettled) return;
-    this.flushSteps();
     this.isSettled = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
-    this.ctx.store.setStatus(this.runId, status, { error });
+    try {
+      this.flushSteps(true);
+    } catch (err) {
+      const message = `train-job(${this.runId}): ${(err as Error).message}`;
+      if (status === 'completed' || status === 'cancelled') { status = statusForError(err); error = message; } else error = `${error ?? status}; ${message}`;
+    }
+    try {
+      this.ctx.store.finishRun(this.runId, status, this.ctx.owner, error);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.ctx.log(`train-job(${this.runId}): could not record the run as ${status}: ${message}`);
+      if (err instanceof RunConflictError) {
+        // Another process owns the run now: its stored status is theirs; this process only reports that it stopped.
+        this.ctx.events.emit('run:status', { id: this.runId, status, error: message });
+        return;
+      }
+      if (status === 'completed' || status === 'cancelled') status = 'interrupted';
+      error = `${error ? `${error}; ` : ''}the store could not record this: ${message}`;
+    }
     this.ctx.events.emit('run:status', { id: this.runId, status, error });
   }
+}
+
+/** A store that cannot be written (full disk, I/O error, read-only) interrupts a run (it resumes once fixed); anything else fails it. */
+function statusForError(err: unknown): 'failed' | 'interrupted' {
+  return err instanceof StoreError && (err.code === 'disk-full' || err.code === 'io' || err.code === 'read-only' || err.code === 'busy') ? 'interrupted' : 'failed';
 }

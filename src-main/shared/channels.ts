@@ -10,6 +10,9 @@ import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, St
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The kinds of background task, each started by one channel (evals:start, analysis:start). */
+export const TASK_KINDS = ['eval', 'analysis'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
 
 /**
  * A partial run configuration (RunConfigInput: any subset of the fields, eps as a number or a
@@ -124,7 +127,8 @@ export interface ApiResponses {
   'config:describe': { fields: Array<{ key: keyof RunConfig; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
   'presets:list': Array<{ name: string; description: string; config: RunConfigInput }>;
   'runs:list': RunSummary[];
-  'runs:get': RunSummary & { config: RunConfig };
+  /** config is null when the stored configuration cannot be read (the summary's error names the damage). */
+  'runs:get': RunSummary & { config: RunConfig | null };
   'runs:start': { id: string };
   'runs:sweep': { ids: string[] };
   'runs:cancel': { ok: true };
@@ -134,17 +138,19 @@ export interface ApiResponses {
   'metrics:terms': string[];
   'metrics:steps': { term: string; points: StepPoint[] };
   'evals:list': EvalRow[];
-  'evals:start': { id: number };
+  /** The stored id of the background task; its end is announced by `task:done`. */
+  'evals:start': { taskId: number };
   'analysis:rdiv': { epochs: RdivEpochRow[]; eps: RdivEpsRow[] };
   'analysis:tsne': { points: TsnePoint[] };
-  'analysis:start': { id: number };
+  'analysis:start': { taskId: number };
   'selection:snapshots': SelectionSnapshot[];
   'compare:table': {
     rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
     columns: string[];
     configDiff: Record<string, Record<string, unknown>>;
   };
-  'export:csv': { filename: string; csv: string };
+  /** problems: runs left out because a stored value of theirs cannot be read (each names the run, table and column). */
+  'export:csv': { filename: string; csv: string; problems: string[] };
 }
 
 /** Events pushed from the service to every connected UI. */
@@ -153,12 +159,12 @@ export interface ApiEvents {
   'run:progress': { id: string; epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; loss: number; samplesPerSecond: number; etaSeconds: number | null };
   'run:epoch': { id: string; row: EpochRow };
   'eval:done': { runId: string; row: EvalRow };
-  /** An analysis:start task finished: its results are stored (ok) or it failed (error names why). */
-  'analysis:done': { runId: string; ok: boolean; error: string | null };
+  /** A background task (evals:start, analysis:start) ended: its results are stored (ok) or it failed (error names why). */
+  'task:done': { taskId: number; kind: TaskKind; runId: string; ok: boolean; error: string | null };
 }
 export type ApiEvent = keyof ApiEvents;
 /** The event names as a runtime list (for the transports' forwarding); checked complete against ApiEvents. */
-export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done', 'analysis:done'] as const satisfies readonly ApiEvent[];
+export const API_EVENTS = ['run:status', 'run:progress', 'run:epoch', 'eval:done', 'task:done'] as const satisfies readonly ApiEvent[];
 type MissingEvents = Exclude<ApiEvent, (typeof API_EVENTS)[number]>;
 const _allEventsListed: MissingEvents extends never ? true : false = true;
 void _allEventsListed;

@@ -127,6 +127,25 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN progress REAL NOT NULL DEFAULT 0;  -- 0..1 within the current epoch
   ALTER TABLE runs ADD COLUMN eta_seconds REAL;
   `,
+  // v3: background tasks (evaluations and analyses started through the API) with stored ids, so
+  // every task ends with a recorded outcome. run_id is not a foreign key: a task whose run was
+  // deleted before it finished keeps its row and the error that says so.
+  `
+  CREATE TABLE tasks (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind         TEXT NOT NULL CHECK (kind IN ('eval','analysis')),
+    run_id       TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','interrupted')),
+    request      TEXT NOT NULL,            -- JSON of the request that started it
+    error        TEXT,
+    result_id    INTEGER,                  -- evaluations.id of an evaluation task
+    owner_pid    INTEGER,
+    owner_host   TEXT,
+    created_at   TEXT NOT NULL,
+    finished_at  TEXT
+  );
+  CREATE INDEX tasks_run ON tasks(run_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,18 +3,16 @@
  * eps, t-SNE points and the query anchors' selection snapshots. Part of the Store (./store.ts).
  */
 import type { EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, TsnePoint } from '../shared/rows.js';
-import type { Db } from './db.js';
+import { StoreBase } from './base.js';
 import type { EvaluationInput } from './rows.js';
 
 const nowIso = (): string => new Date().toISOString();
 
-export class ResultTables {
-  constructor(readonly db: Db) {}
-
+export class ResultTables extends StoreBase {
   addEvaluation(e: EvaluationInput): number {
-    const res = this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
+    const res = this.write(`addEvaluation(run ${e.runId})`, () => this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
       robust_accuracy, seconds, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
-      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null, nowIso());
+      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null, nowIso()));
     return Number(res.lastInsertRowid);
   }
 
@@ -57,12 +55,12 @@ export class ResultTables {
 
   setRdivEpoch(runId: string, rows: RdivEpochRow[]): void {
     const ins = this.db.prepare('INSERT OR REPLACE INTO rdiv_epochs (run_id, epoch, d_plus, d_minus, rdiv) VALUES (?, ?, ?, ?, ?)');
-    this.db.transaction(() => { for (const r of rows) ins.run(runId, r.epoch, r.dPlus, r.dMinus, r.rdiv); })();
+    this.transaction(() => { for (const r of rows) ins.run(runId, r.epoch, r.dPlus, r.dMinus, r.rdiv); }, `setRdivEpoch(run ${runId})`);
   }
 
   setRdivEps(runId: string, rows: RdivEpsRow[]): void {
     const ins = this.db.prepare('INSERT OR REPLACE INTO rdiv_eps (run_id, eps, d_plus, d_minus, rdiv, robust_accuracy) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => { for (const r of rows) ins.run(runId, r.eps, r.dPlus, r.dMinus, r.rdiv, r.robustAccuracy); })();
+    this.transaction(() => { for (const r of rows) ins.run(runId, r.eps, r.dPlus, r.dMinus, r.rdiv, r.robustAccuracy); }, `setRdivEps(run ${runId})`);
   }
 
   rdiv(runId: string): { epochs: RdivEpochRow[]; eps: RdivEpsRow[] } {
@@ -74,10 +72,10 @@ export class ResultTables {
   /** Replaces the run's t-SNE points. */
   setTsne(runId: string, points: TsnePoint[]): void {
     const ins = this.db.prepare('INSERT INTO tsne_points (run_id, idx, x, y, label, adversarial, entropy) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.db.prepare('DELETE FROM tsne_points WHERE run_id = ?').run(runId);
       points.forEach((p, i) => ins.run(runId, i, p.x, p.y, p.label, p.adversarial ? 1 : 0, p.entropy));
-    })();
+    }, `setTsne(run ${runId})`);
   }
 
   tsne(runId: string): TsnePoint[] {
@@ -86,13 +84,15 @@ export class ResultTables {
   }
 
   addSelection(runId: string, s: SelectionSnapshot): void {
-    this.db.prepare(`INSERT OR REPLACE INTO selection_snapshots (run_id, epoch, anchor_index, anchor_label, positives, negatives)
-      VALUES (?, ?, ?, ?, ?, ?)`).run(runId, s.epoch, s.anchorIndex, s.anchorLabel, JSON.stringify(s.positives), JSON.stringify(s.negatives));
+    this.write(`addSelection(run ${runId})`, () => this.db.prepare(`INSERT OR REPLACE INTO selection_snapshots (run_id, epoch, anchor_index, anchor_label, positives, negatives)
+      VALUES (?, ?, ?, ?, ?, ?)`).run(runId, s.epoch, s.anchorIndex, s.anchorLabel, JSON.stringify(s.positives), JSON.stringify(s.negatives)));
   }
 
   selections(runId: string): SelectionSnapshot[] {
     const rows = this.db.prepare('SELECT * FROM selection_snapshots WHERE run_id = ? ORDER BY epoch, anchor_index').all(runId) as Array<{ epoch: number; anchor_index: number; anchor_label: number; positives: string; negatives: string }>;
+    const cell = (column: string, r: { epoch: number; anchor_index: number }) => ({ runId, table: 'selection_snapshots', column, row: `epoch ${r.epoch}, anchor ${r.anchor_index}` });
     return rows.map((r) => ({ epoch: r.epoch, anchorIndex: r.anchor_index, anchorLabel: r.anchor_label,
-      positives: JSON.parse(r.positives) as SelectionSnapshot['positives'], negatives: JSON.parse(r.negatives) as SelectionSnapshot['negatives'] }));
+      positives: this.parseCell<SelectionSnapshot['positives']>(r.positives, cell('positives', r)),
+      negatives: this.parseCell<SelectionSnapshot['negatives']>(r.negatives, cell('negatives', r)) }));
   }
 }

@@ -11,8 +11,13 @@ import type { RunConfig } from '../shared/run-config.js';
  * its configuration, and who runs it.
  */
 export interface RunRecord extends Omit<RunSummary, 'defense' | 'selection' | 'dataset' | 'model'> {
-  /** Read through the configuration migrations (shared/config-migrations.ts) and validated. */
+  /**
+   * Read through the configuration migrations (shared/config-migrations.ts) and validated. When the
+   * stored value cannot be read (`damage` is set) this holds the defaults and must not be used.
+   */
   config: RunConfig;
+  /** Set when a stored value of the run cannot be read (e.g. its config is not valid JSON): names the table and column. */
+  damage: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   ownerPid: number | null;

@@ -1,131 +1,34 @@
 /**
  * The run store: one SQLite database (see ./db.ts) plus checkpoint files in `checkpoints/`
  * beside it. Every multi-row change is one transaction, so a crash leaves either all of it or none.
+ * Run states are in ./runs.ts, tasks in ./tasks.ts, results in ./results.ts; this file holds the
+ * metric series and the checkpoint rows.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunStatus } from '../shared/channels.js';
-import { readStoredConfig, toStoredConfig } from '../shared/config-migrations.js';
-import type { RunConfig } from '../shared/run-config.js';
-import { openDatabase, StoreError } from './db.js';
-import { ResultTables } from './results.js';
+import { openStoreDatabase, type OpenOptions } from './db.js';
+import { RunConflictError, StoreError } from './errors.js';
 import { checkpointRelPath, resolveInside } from './paths.js';
-import type { CheckpointRecord, EpochRecord, RunRecord, StepRow } from './rows.js';
+import type { CheckpointRecord, EpochRecord, StepRow } from './rows.js';
+import { RunTables, newRunId } from './runs.js';
 
-export { StoreError };
-
-interface RunDbRow {
-  id: string; name: string; group_name: string | null; config: string; backend: string | null; seed: number;
-  status: RunStatus; created_at: string; updated_at: string; started_at: string | null; finished_at: string | null;
-  error: string | null; epochs_done: number; epochs_total: number; owner_pid: number | null; owner_host: string | null;
-  heartbeat_at: number | null; progress: number; eta_seconds: number | null;
-}
+export { StoreError, RunConflictError, newRunId };
+export type { OpenOptions };
 
 const nowIso = (): string => new Date().toISOString();
 
-/** A sortable, unique, path-safe run id: time in base 36 plus 6 random hex digits. */
-export function newRunId(): string {
-  return `${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
-}
-
-/** A run row; its stored configuration is migrated to the current version (a newer one is refused). */
-function toRun(r: RunDbRow): RunRecord {
-  return {
-    id: r.id, name: r.name, group: r.group_name, config: readStoredConfig(JSON.parse(r.config), `Store: run ${r.id}`),
-    backend: r.backend, seed: r.seed, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
-    startedAt: r.started_at, finishedAt: r.finished_at, error: r.error, epochsDone: r.epochs_done,
-    epochsTotal: r.epochs_total, ownerPid: r.owner_pid, ownerHost: r.owner_host, heartbeatAt: r.heartbeat_at,
-    progress: r.progress, etaSeconds: r.eta_seconds,
-  };
-}
-
-export class Store extends ResultTables {
+export class Store extends RunTables {
   /** The folder holding the database and the checkpoint files. */
   readonly home: string;
 
-  constructor(readonly dbPath: string) {
-    super(openDatabase(dbPath));
+  constructor(dbPath: string, options: OpenOptions = {}) {
+    super(openStoreDatabase(dbPath, options), dbPath);
     this.home = path.dirname(path.resolve(dbPath));
   }
 
-  close(): void { if (this.db.open) this.db.close(); }
-
-  // ---------------------------------------------------------------- runs
-  /** A new run, `queued` and owned by `owner` (the process whose queue holds it). */
-  createRun(r: { id?: string; name: string; group: string | null; config: RunConfig; seed: number; epochsTotal: number; owner?: { pid: number; host: string } }): RunRecord {
-    const id = r.id ?? newRunId();
-    const t = nowIso();
-    this.db.prepare(`INSERT INTO runs (id, name, group_name, config, seed, status, created_at, updated_at, epochs_total, owner_pid, owner_host, heartbeat_at)
-      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(id, r.name, r.group, JSON.stringify(toStoredConfig(r.config)), r.seed, t, t, r.epochsTotal,
-      r.owner?.pid ?? null, r.owner?.host ?? null, r.owner ? Date.now() : null);
-    return this.requireRun(id);
-  }
-
-  getRun(id: string): RunRecord | null {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
-    return row ? toRun(row) : null;
-  }
-
-  requireRun(id: string): RunRecord {
-    const r = this.getRun(id);
-    if (!r) throw new StoreError(`Store.requireRun: no run ${JSON.stringify(id)} in ${this.dbPath}`);
-    return r;
-  }
-
-  listRuns(o: { status?: RunStatus; limit?: number } = {}): RunRecord[] {
-    const rows = (o.status
-      ? this.db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(o.status, o.limit ?? -1)
-      : this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?').all(o.limit ?? -1)) as RunDbRow[];
-    return rows.map(toRun);
-  }
-
-  /** Sets the status (and error); `running` records the owner process, terminal states the finish time. */
-  setStatus(id: string, status: RunStatus, o: { error?: string | null; backend?: string; owner?: { pid: number; host: string } } = {}): void {
-    const t = nowIso();
-    const terminal = status === 'completed' || status === 'failed' || status === 'cancelled' || status === 'interrupted';
-    const res = this.db.prepare(`UPDATE runs SET status = ?, updated_at = ?, error = ?,
-        backend = COALESCE(?, backend),
-        started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END,
-        finished_at = CASE WHEN ? THEN ? WHEN ? IN ('queued', 'running') THEN NULL ELSE finished_at END,
-        owner_pid = ?, owner_host = ?, heartbeat_at = ?
-      WHERE id = ?`).run(status, t, o.error ?? null, o.backend ?? null, status, t, terminal ? 1 : 0, t, status,
-      o.owner?.pid ?? null, o.owner?.host ?? null, o.owner ? Date.now() : null, id);
-    if (res.changes === 0) throw new StoreError(`Store.setStatus: no run ${JSON.stringify(id)}`);
-  }
-
-  setBackend(id: string, backend: string): void {
-    this.db.prepare('UPDATE runs SET backend = ?, updated_at = ? WHERE id = ?').run(backend, nowIso(), id);
-  }
-
-  /** The owner's heartbeat: the time, and each run's progress for other processes to show. */
-  heartbeat(runs: Array<{ id: string; progress?: number; etaSeconds?: number | null }>): void {
-    const stmt = this.db.prepare('UPDATE runs SET heartbeat_at = ?, progress = COALESCE(?, progress), eta_seconds = ? WHERE id = ?');
-    const t = Date.now();
-    this.db.transaction(() => { for (const r of runs) stmt.run(t, r.progress ?? null, r.etaSeconds ?? null, r.id); })();
-  }
-
-  /**
-   * Marks `running`/`queued` runs whose owner process is gone as `interrupted` (they can be
-   * resumed); runs owned by a live process (another CLI, the desktop app) are left alone.
-   */
-  reconcileInterrupted(isOwnerAlive: (r: RunRecord) => boolean): string[] {
-    // Cheap read first: the write lock is taken only when some run needs marking.
-    const candidates = this.db.prepare("SELECT COUNT(*) n FROM runs WHERE status IN ('running', 'queued')").get() as { n: number };
-    if (candidates.n === 0) return [];
-    if (!this.listRuns().some((r) => (r.status === 'running' || r.status === 'queued') && !isOwnerAlive(r))) return [];
-    return this.db.transaction(() => {
-      const stale = this.listRuns().filter((r) => (r.status === 'running' || r.status === 'queued') && !isOwnerAlive(r));
-      for (const r of stale) {
-        this.setStatus(r.id, 'interrupted', { error: `interrupted: the process that ran it (pid ${r.ownerPid ?? '?'}) stopped; resume it to continue from its last checkpoint` });
-      }
-      return stale.map((r) => r.id);
-    }).immediate();
-  }
-
+  /** Deletes a run that is not queued or running, then its checkpoint folder. */
   deleteRun(id: string): void {
-    this.requireRun(id);
-    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    this.deleteRunRow(id);
     fs.rmSync(this.checkpointDir(id), { recursive: true, force: true });
   }
 
@@ -133,7 +36,7 @@ export class Store extends ResultTables {
   /** Stores step metrics (long format, one row per term) and, in the same transaction, an epoch row. */
   appendMetrics(runId: string, steps: StepRow[], epoch?: EpochRecord): void {
     const ins = this.db.prepare('INSERT OR REPLACE INTO step_metrics (run_id, term, step, epoch, value, time) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const s of steps) {
         for (const [term, value] of Object.entries(s.values)) ins.run(runId, term, s.step, s.epoch, Number.isFinite(value) ? value : null, Math.round(s.time));
       }
@@ -144,17 +47,29 @@ export class Store extends ResultTables {
           epoch.learningRate, epoch.seconds, JSON.stringify(epoch.terms), nowIso());
         this.db.prepare('UPDATE runs SET epochs_done = ?, updated_at = ? WHERE id = ?').run(epoch.epoch, nowIso(), runId);
       }
-    })();
+    }, `appendMetrics(run ${runId}, ${steps.length} steps${epoch ? `, epoch ${epoch.epoch}` : ''})`);
   }
 
   epochs(runId: string): EpochRecord[] {
-    const rows = this.db.prepare('SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch').all(runId) as Array<{
+    const rows = this.read(`epochs(${runId})`, () => this.db.prepare('SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch').all(runId) as Array<{
       epoch: number; nat_accuracy: number; pgd_accuracy: number; train_accuracy: number; learning_rate: number; seconds: number; terms: string;
-    }>;
+    }>);
     return rows.map((r) => ({
       epoch: r.epoch, natAccuracy: r.nat_accuracy, pgdAccuracy: r.pgd_accuracy, trainAccuracy: r.train_accuracy,
-      learningRate: r.learning_rate, seconds: r.seconds, terms: JSON.parse(r.terms) as Record<string, number>,
+      learningRate: r.learning_rate, seconds: r.seconds,
+      terms: this.parseCell<Record<string, number>>(r.terms, { runId, table: 'epoch_metrics', column: 'terms', row: `epoch ${r.epoch}` }),
     }));
+  }
+
+  /** The epoch numbers stored for a run, in order (without parsing their terms). */
+  epochNumbers(runId: string): number[] {
+    return this.read(`epochNumbers(${runId})`, () => (this.db.prepare('SELECT epoch FROM epoch_metrics WHERE run_id = ? ORDER BY epoch').all(runId) as Array<{ epoch: number }>).map((r) => r.epoch));
+  }
+
+  /** Count, distinct steps and range of one term's step series (the doctor's gap check). */
+  stepCounts(runId: string, term: string): { n: number; d: number; lo: number | null; hi: number | null } {
+    return this.read(`stepCounts(${runId})`, () => this.db.prepare(`SELECT COUNT(*) n, COUNT(DISTINCT step) d, MIN(step) lo, MAX(step) hi
+      FROM step_metrics WHERE run_id = ? AND term = ?`).get(runId, term) as { n: number; d: number; lo: number | null; hi: number | null });
   }
 
   stepTerms(runId: string): string[] {
@@ -187,14 +102,14 @@ export class Store extends ResultTables {
    * so the resumed run re-records it exactly once.
    */
   truncateAfter(runId: string, epoch: number, globalStep: number): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.db.prepare('DELETE FROM step_metrics WHERE run_id = ? AND step >= ?').run(runId, globalStep);
       this.db.prepare('DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?').run(runId, epoch);
       this.db.prepare('DELETE FROM selection_snapshots WHERE run_id = ? AND epoch > ?').run(runId, epoch);
       this.db.prepare('DELETE FROM rdiv_epochs WHERE run_id = ? AND epoch > ?').run(runId, epoch);
       this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND epoch > ?').run(runId, epoch);
       this.db.prepare('UPDATE runs SET epochs_done = ?, updated_at = ? WHERE id = ?').run(epoch, nowIso(), runId);
-    })();
+    }, `truncateAfter(run ${runId}, epoch ${epoch})`);
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -206,14 +121,14 @@ export class Store extends ResultTables {
 
   addCheckpoint(c: Omit<CheckpointRecord, 'createdAt'>): void {
     this.resolveFile(c.file);
-    this.db.prepare(`INSERT OR REPLACE INTO checkpoints (run_id, epoch, global_step, file, size, sha256, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(c.runId, c.epoch, c.globalStep, c.file, c.size, c.sha256, nowIso());
+    this.write(`addCheckpoint(run ${c.runId}, epoch ${c.epoch})`, () => this.db.prepare(`INSERT OR REPLACE INTO checkpoints (run_id, epoch, global_step, file, size, sha256, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(c.runId, c.epoch, c.globalStep, c.file, c.size, c.sha256, nowIso()));
   }
 
   checkpoints(runId?: string): CheckpointRecord[] {
-    const rows = (runId
+    const rows = this.read('checkpoints', () => (runId
       ? this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC').all(runId)
-      : this.db.prepare('SELECT * FROM checkpoints ORDER BY run_id, epoch DESC').all()) as Array<{
+      : this.db.prepare('SELECT * FROM checkpoints ORDER BY run_id, epoch DESC').all())) as Array<{
       run_id: string; epoch: number; global_step: number; file: string; size: number; sha256: string; created_at: string;
     }>;
     return rows.map((r) => ({ runId: r.run_id, epoch: r.epoch, globalStep: r.global_step, file: r.file, size: r.size, sha256: r.sha256, createdAt: r.created_at }));
@@ -224,7 +139,7 @@ export class Store extends ResultTables {
     const old = this.checkpoints(runId).slice(keep);
     if (old.length === 0) return;
     const del = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND epoch = ?');
-    this.db.transaction(() => { for (const c of old) del.run(runId, c.epoch); })();
+    this.transaction(() => { for (const c of old) del.run(runId, c.epoch); }, `pruneCheckpoints(run ${runId})`);
     for (const c of old) fs.rmSync(this.resolveFile(c.file), { force: true });
   }
 }

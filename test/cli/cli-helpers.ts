@@ -22,8 +22,8 @@ export function runCli(args: string[], o: { timeoutMs?: number; env?: NodeJS.Pro
 }
 
 /** Starts the CLI and calls `onLine` for every JSON line on stdout. */
-export function startCli(args: string[], onLine: (obj: Record<string, unknown>) => void): { child: ChildProcess; exited: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], onLine: (obj: Record<string, unknown>) => void, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });

@@ -1,6 +1,6 @@
 /**
  * analysis:start through the queue with the real engine: R-DIV over eps from the run's newest
- * checkpoint runs on a worker, is stored for analysis:rdiv and announced by analysis:done.
+ * checkpoint runs on a worker, is stored for analysis:rdiv and announced by task:done (success and failure).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,18 +13,19 @@ let service: AppService | null = null;
 afterAll(async () => { await service?.close(); });
 
 describe('analysis:start (real engine, wasm, synthetic small-cnn 1 epoch, pgdSteps 1)', () => {
-  it('epsSweep [0, "8/255"]: analysis:done ok; analysis:rdiv returns the two eps rows (finite R-DIV, robust accuracy falling with eps); a corrupt checkpoint gives analysis:done ok false', async () => {
+  it('epsSweep [0, "8/255"]: task:done ok; analysis:rdiv returns the two eps rows (finite R-DIV, robust accuracy falling with eps); a corrupt checkpoint gives task:done ok false', async () => {
     const logged: string[] = [];
     service = await createAppService({ dbPath: path.join(tempDir(), 'a.db'), workers: 1, backend: 'wasm', log: (m) => logged.push(m) });
     const { id } = await service['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16, pgdSteps: 1 } });
     await expect(service['analysis:start']({ runId: id, epsSweep: [0] })).rejects.toThrow(/no checkpoint yet/);
     expect(await service.waitForRun(id)).toBe('completed');
     expect((await service['analysis:rdiv']({ runId: id })).eps).toEqual([]);
-    const done = new Promise<ApiEvents['analysis:done']>((resolve) => { service!.on('analysis:done', resolve); });
+    const done = new Promise<ApiEvents['task:done']>((resolve) => { service!.on('task:done', resolve); });
     const job = await service['analysis:start']({ runId: id, epsSweep: [0, '8/255'] });
-    expect(job.id).toBeGreaterThan(0);
+    expect(job.taskId).toBeGreaterThan(0);
     const ev = await done;
-    expect(ev, logged.join('\n')).toEqual({ runId: id, ok: true, error: null });
+    expect(ev, logged.join('\n')).toEqual({ taskId: job.taskId, kind: 'analysis', runId: id, ok: true, error: null });
+    expect(service.store.getTask(job.taskId)).toMatchObject({ kind: 'analysis', status: 'completed', error: null });
     const rd = await service['analysis:rdiv']({ runId: id });
     expect(rd.eps.map((p) => p.eps)).toEqual([0, 8 / 255]);
     for (const p of rd.eps) {
@@ -41,10 +42,11 @@ describe('analysis:start (real engine, wasm, synthetic small-cnn 1 epoch, pgdSte
 
     // A failing analysis is announced (ok false, the error) and logged, not swallowed; the stored rows stay.
     fs.writeFileSync(service.store.resolveFile(service.store.checkpoints(id)[0].file), 'not a checkpoint');
-    const failed = new Promise<ApiEvents['analysis:done']>((resolve) => { service!.on('analysis:done', resolve); });
-    await service['analysis:start']({ runId: id, epsSweep: ['4/255'] });
+    const failed = new Promise<ApiEvents['task:done']>((resolve) => { service!.on('task:done', resolve); });
+    const second = await service['analysis:start']({ runId: id, epsSweep: ['4/255'] });
     const bad = await failed;
-    expect(bad.ok).toBe(false);
+    expect(bad).toMatchObject({ taskId: second.taskId, kind: 'analysis', runId: id, ok: false });
+    expect(service.store.getTask(second.taskId)).toMatchObject({ status: 'failed', error: bad.error });
     expect(bad.error).toMatch(/\S/);
     expect(logged).toEqual([`analysis:start(${id}): ${bad.error}`]);
     expect((await service['analysis:rdiv']({ runId: id })).eps).toEqual(rd.eps);

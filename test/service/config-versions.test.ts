@@ -5,6 +5,7 @@
  * Evaluate: a real small-cnn run (wasm, synthetic, 1 epoch) rewritten to the v1 form, then fgsm on 16 images.
  */
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../src-main/shared/channels.js';
 import { CONFIG_VERSION_KEY } from '../../src-main/shared/config-migrations.js';
@@ -17,16 +18,27 @@ let service: AppService | null = null;
 afterEach(async () => { await service?.close(); service = null; });
 
 /** Rewrites a stored run and its checkpoints to the v1 form: configs without their version key. */
+/** The raw runs.config text, read beside the store (the store exposes no database handle). */
+function storedConfigColumn(store: Store, runId: string): string {
+  const raw = new Database(store.dbPath, { readonly: true });
+  try { return (raw.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string }).config; } finally { raw.close(); }
+}
+
 function downgradeToV1(store: Store, runId: string): void {
-  const row = store.db.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string };
+  const raw = new Database(store.dbPath);
+  try { downgradeRows(store, raw, runId); } finally { raw.close(); }
+}
+
+function downgradeRows(store: Store, raw: Database.Database, runId: string): void {
+  const row = raw.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string };
   const { [CONFIG_VERSION_KEY]: _v, ...bare } = JSON.parse(row.config) as Record<string, unknown>;
-  store.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(bare), runId);
+  raw.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(bare), runId);
   for (const c of store.checkpoints(runId)) {
     const file = store.resolveFile(c.file);
     const { meta, arrays } = readCheckpointFile(file, c.sha256);
     const { [CONFIG_VERSION_KEY]: _cv, ...bareMeta } = (meta as { config: Record<string, unknown> }).config;
     const w = writeCheckpointFile(file, { meta: { ...(meta as object), config: bareMeta }, arrays });
-    store.db.prepare('UPDATE checkpoints SET sha256 = ?, size = ? WHERE run_id = ? AND epoch = ?').run(w.sha256, w.size, runId, c.epoch);
+    raw.prepare('UPDATE checkpoints SET sha256 = ?, size = ? WHERE run_id = ? AND epoch = ?').run(w.sha256, w.size, runId, c.epoch);
   }
 }
 
@@ -40,12 +52,12 @@ describe('runs stored with version-1 configurations', () => {
     const store = service.store;
     // Back to "interrupted after epoch 1", as a crash of the older version would have left it.
     store.truncateAfter(id, 1, 4);
-    store.setStatus(id, 'interrupted', { error: 'interrupted' });
+    store.transition(id, 'interrupted', { from: ['completed'], error: 'interrupted', where: 'test' });
     downgradeToV1(store, id);
     expect(store.checkpoints(id).map((c) => c.epoch)).toEqual([1]);
     const epoch1Steps = store.stepRows(id);
     expect(epoch1Steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
-    expect(JSON.parse((store.db.prepare('SELECT config FROM runs WHERE id = ?').get(id) as { config: string }).config)).not.toHaveProperty(CONFIG_VERSION_KEY);
+    expect(JSON.parse(storedConfigColumn(store, id))).not.toHaveProperty(CONFIG_VERSION_KEY);
 
     expect((await service['runs:get']({ id })).config).toEqual(config);
     await service['runs:resume']({ id });

@@ -1,4 +1,8 @@
-/** evals:start through the queue with the real engine: the evaluation runs on a worker, is stored and announced by eval:done. */
+/**
+ * evals:start through the queue with the real engine: the evaluation runs on a worker, is stored
+ * and announced by eval:done and task:done; an evaluation whose run is deleted while it is pending
+ * ends with task:done ok false naming the run, and its task row keeps that error.
+ */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../src-main/shared/channels.js';
@@ -15,13 +19,25 @@ describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
     await expect(service['evals:start']({ runId: id, attack: 'fgsm', n: 16 })).rejects.toThrow(/no checkpoint yet/);
     expect(await service.waitForRun(id)).toBe('completed');
     const done = new Promise<ApiEvents['eval:done']>((resolve) => { service!.on('eval:done', resolve); });
+    const taskDone = new Promise<ApiEvents['task:done']>((resolve) => { service!.on('task:done', resolve); });
     const job = await service['evals:start']({ runId: id, attack: 'fgsm', n: 16, eps: '8/255' });
-    expect(job.id).toBeGreaterThan(0);
+    expect(job.taskId).toBeGreaterThan(0);
     const ev = await done;
+    expect(await taskDone).toEqual({ taskId: job.taskId, kind: 'eval', runId: id, ok: true, error: null });
+    expect(service.store.getTask(job.taskId)).toMatchObject({ status: 'completed', runId: id, resultId: ev.row.id, error: null });
     expect(ev.runId).toBe(id);
     expect(ev.row).toMatchObject({ attack: 'fgsm', n: 16, runId: id });
     expect(ev.row.eps).toBeCloseTo(8 / 255, 12);
     expect(ev.row.robustAccuracy).toBeLessThanOrEqual(ev.row.cleanAccuracy);
     expect(await service['evals:list']({ runId: id })).toEqual([ev.row]);
+
+    // The run is deleted while its second evaluation is pending: the task fails naming the run.
+    const failed = new Promise<ApiEvents['task:done']>((resolve) => { service!.on('task:done', (e) => { if (e.ok === false) resolve(e); }); });
+    const second = await service['evals:start']({ runId: id, attack: 'fgsm', n: 16 });
+    await service['runs:delete']({ id });
+    const bad = await failed;
+    expect(bad).toMatchObject({ taskId: second.taskId, kind: 'eval', runId: id, ok: false });
+    expect(bad.error).toMatch(new RegExp(`run ${id} was deleted before its fgsm evaluation \\(task ${second.taskId}\\) finished; nothing was stored`));
+    expect(service.store.getTask(second.taskId)).toMatchObject({ status: 'failed', error: bad.error });
   }, 120_000);
 });

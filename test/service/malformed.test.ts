@@ -16,7 +16,7 @@ beforeAll(async () => {
   service = await fakeService(path.join(tempDir(), 'a.db'), { workers: 1 });
   runId = (await service['runs:start']({ config: { ...SMALL, epochs: 1 } })).id;
   expect(await service.waitForRun(runId)).toBe('completed');
-  before = dumpStore(service.store.db);
+  before = dumpStore(service.store.dbPath);
 });
 afterAll(async () => { await service.close(); });
 
@@ -112,6 +112,6 @@ describe(`malformed requests (${CASES.length} kinds) through dispatch`, () => {
     else expect(code.split('|')).toContain('internal');
     expect(err.message).toMatch(message);
     expect(err.message.length).toBeLessThan(2000);
-    expect(dumpStore(service.store.db)).toBe(before);
+    expect(dumpStore(service.store.dbPath)).toBe(before);
   });
 });

@@ -80,9 +80,9 @@ describe('queue on worker threads (fake engine)', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const deadPid = Number(dead.stdout.toString());
     const a = store.createRun({ name: 'dead', group: null, config: parseRunConfig(SMALL), seed: 0, epochsTotal: 3 });
-    store.setStatus(a.id, 'running', { owner: { pid: deadPid, host: (await import('node:os')).hostname() } });
+    store.transition(a.id, 'running', { from: ['queued'], claim: { pid: deadPid, host: (await import('node:os')).hostname() }, where: 'test' });
     const b = store.createRun({ name: 'alive', group: null, config: parseRunConfig(SMALL), seed: 0, epochsTotal: 3 });
-    store.setStatus(b.id, 'running', { owner: { pid: process.ppid, host: (await import('node:os')).hostname() } });
+    store.transition(b.id, 'running', { from: ['queued'], claim: { pid: process.ppid, host: (await import('node:os')).hostname() }, where: 'test' });
     store.close();
     service = await fakeService(db);
     const list = await service['runs:list']({});

@@ -23,8 +23,17 @@ afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 /** A run row as the code before versions wrote it: the config column is the bare RunConfig JSON. */
 function insertStoredRun(store: Store, id: string, storedConfig: unknown): void {
-  store.db.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total)
-    VALUES (?, 'old', ?, 0, 'interrupted', 't', 't', 3)`).run(id, JSON.stringify(storedConfig));
+  const raw = new Database(store.dbPath);
+  try {
+    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total)
+      VALUES (?, 'old', ?, 0, 'interrupted', 't', 't', 3)`).run(id, JSON.stringify(storedConfig));
+  } finally { raw.close(); }
+}
+
+/** The raw runs.config text, read beside the store (the store exposes no database handle). */
+function storedConfigColumn(store: Store, runId: string): string {
+  const raw = new Database(store.dbPath, { readonly: true });
+  try { return (raw.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string }).config; } finally { raw.close(); }
 }
 
 describe('config versions: v1 (no configVersion) as stored today', () => {
@@ -45,7 +54,7 @@ describe('config versions: v1 (no configVersion) as stored today', () => {
 
     const store = new Store(path.join(dir, 'a.db'));
     const run = store.createRun({ name: 'new', group: null, config, seed: 0, epochsTotal: 3 });
-    const column = JSON.parse((store.db.prepare('SELECT config FROM runs WHERE id = ?').get(run.id) as { config: string }).config) as Record<string, unknown>;
+    const column = JSON.parse(storedConfigColumn(store, run.id)) as Record<string, unknown>;
     expect(column[CONFIG_VERSION_KEY]).toBe(CONFIG_VERSION);
     expect(store.requireRun(run.id).config).toEqual(config);
     store.close();
@@ -124,7 +133,9 @@ describe('config versions: refused', () => {
 
     const store = new Store(path.join(dir, 'a.db'));
     insertStoredRun(store, 'from-the-future', future);
-    expect(() => store.getRun('from-the-future')).toThrow(/run from-the-future: the stored configuration is version \d+, written by a newer ASCL Studio/);
+    // The run is listed, marked damaged with the reason, rather than failing every listing of the store.
+    expect(store.getRun('from-the-future')?.damage).toMatch(/run from-the-future: the stored configuration is version \d+, written by a newer ASCL Studio/);
+    expect(store.listRuns().map((r) => r.id)).toEqual(['from-the-future']);
     store.close();
 
     const file = path.join(dir, 'future.ckpt');

@@ -5,11 +5,17 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src-main/store/migrations.js';
 import { parseRunConfig } from '../../src-main/shared/run-config.js';
-import { Store, SCHEMA_VERSION, openDatabase, resolveDbPath, resolveInside, defaultHome, doctor } from '../../src-main/store/index.js';
+import { BUSY_TIMEOUT_MS, Store, SCHEMA_VERSION, openDatabase, resolveDbPath, resolveInside, defaultHome, doctor } from '../../src-main/store/index.js';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-store-')); });
 afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+/** A second connection to the file, as another process would open it (the store keeps its own handle private). */
+function peek<T>(file: string, f: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try { return f(db); } finally { db.close(); }
+}
 
 const epoch = (e: number) => ({ epoch: e, natAccuracy: 0.5, pgdAccuracy: 0.25, trainAccuracy: 0.6, learningRate: 1e-3, seconds: 1, terms: { loss: 1 / e } });
 const config = parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'adv', selection: 'global', seed: 3, epochs: 4 });
@@ -17,10 +23,11 @@ const config = parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defens
 describe('store schema and migrations', () => {
   it(`a fresh store is migrated to user_version ${SCHEMA_VERSION}, in WAL mode with a busy timeout`, () => {
     const s = new Store(path.join(dir, 'a.db'));
-    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
+    expect(peek(s.dbPath, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+    expect(peek(s.dbPath, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
     s.close();
+    // busy_timeout is per connection: the store's own, through a query-free check of its constant.
+    expect(BUSY_TIMEOUT_MS).toBeGreaterThanOrEqual(5000);
   });
 
   it('reopening a migrated store keeps its data and version', () => {
@@ -30,7 +37,7 @@ describe('store schema and migrations', () => {
     s.close();
     const t = new Store(file);
     expect(t.requireRun(r.id).name).toBe('x');
-    expect(t.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(peek(file, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
     t.close();
   });
 
@@ -42,7 +49,7 @@ describe('store schema and migrations', () => {
     raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'completed', 't', 't', 5)`).run();
     raw.close();
     const s = new Store(file);
-    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(peek(file, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
     expect(s.requireRun('old-run')).toMatchObject({ name: 'old', status: 'completed', epochsTotal: 5, progress: 0, etaSeconds: null });
     s.heartbeat([{ id: 'old-run', progress: 0.25, etaSeconds: 12 }]);
     expect(s.requireRun('old-run')).toMatchObject({ progress: 0.25, etaSeconds: 12 });
@@ -74,7 +81,7 @@ describe('store schema and migrations', () => {
   it('status values outside the six known ones are rejected by a CHECK constraint', () => {
     const s = new Store(path.join(dir, 'a.db'));
     const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
-    expect(() => s.db.prepare("UPDATE runs SET status = 'weird' WHERE id = ?").run(r.id)).toThrow(/CHECK/);
+    expect(() => s.transition(r.id, 'weird' as never, { from: ['queued'], where: 'test' })).toThrow(/CHECK/);
     s.close();
   });
 
@@ -83,9 +90,11 @@ describe('store schema and migrations', () => {
     const r = s.createRun({ name: 'x', group: null, config, seed: 3, epochsTotal: 4 });
     s.appendMetrics(r.id, [{ epoch: 1, step: 0, time: 1, values: { loss: 2 } }], epoch(1));
     fs.mkdirSync(s.checkpointDir(r.id), { recursive: true });
+    expect(() => s.deleteRun(r.id)).toThrow(new RegExp(`runs:delete: run ${r.id} is queued; cancel it first`));
+    s.transition(r.id, 'cancelled', { from: ['queued'], where: 'test' });
     s.deleteRun(r.id);
-    expect(s.db.prepare('SELECT COUNT(*) n FROM epoch_metrics').get()).toEqual({ n: 0 });
-    expect(s.db.prepare('SELECT COUNT(*) n FROM step_metrics').get()).toEqual({ n: 0 });
+    expect(peek(s.dbPath, (db) => db.prepare('SELECT COUNT(*) n FROM epoch_metrics').get())).toEqual({ n: 0 });
+    expect(peek(s.dbPath, (db) => db.prepare('SELECT COUNT(*) n FROM step_metrics').get())).toEqual({ n: 0 });
     expect(fs.existsSync(s.checkpointDir(r.id))).toBe(false);
     s.close();
   });
@@ -163,7 +172,7 @@ describe('doctor', () => {
     expect(doctor(s).ok).toBe(true);
     s.appendMetrics(r.id, [{ epoch: 1, step: 0, time: 0, values: { loss: 1 } }, { epoch: 1, step: 2, time: 0, values: { loss: 1 } }], epoch(1));
     s.appendMetrics(r.id, [], epoch(3));
-    s.setStatus(r.id, 'completed');
+    s.transition(r.id, 'completed', { from: ['queued'], where: 'test' });
     s.addCheckpoint({ runId: r.id, epoch: 3, globalStep: 3, file: s.checkpointFile(r.id, 3), size: 10, sha256: 'ab' });
     const rep = doctor(s);
     expect(rep.ok).toBe(false);

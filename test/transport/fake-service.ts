@@ -58,6 +58,6 @@ export function createFakeService(): FakeService {
     'analysis:start': none,
     'selection:snapshots': async () => [],
     'compare:table': none,
-    'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n` }),
+    'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n`, problems: [] }),
   };
 }

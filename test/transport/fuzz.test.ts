@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_CHANNELS } from '../../src-main/shared/channels.js';
@@ -40,18 +39,17 @@ let ipcInvoke: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>;
 const before = { served: '', local: '' };
 const tally = { cases: 0, crashes: 0, serverErrors: 0 };
 
-const dumpFile = (file: string): string => { const db = new Database(file, { readonly: true }); try { return dumpStore(db); } finally { db.close(); } };
 
 beforeAll(async () => {
   const s = await fakeService(served, { workers: 1 });
   servedRun = (await s['runs:start']({ config: { ...SMALL, epochs: 1 } })).id;
   expect(await s.waitForRun(servedRun)).toBe('completed');
   await s.close();
-  before.served = dumpFile(served);
+  before.served = dumpStore(served);
   local = await fakeService(path.join(dir, 'local.db'), { workers: 1 });
   localRun = (await local['runs:start']({ config: { ...SMALL, epochs: 1 } })).id;
   expect(await local.waitForRun(localRun)).toBe('completed');
-  before.local = dumpStore(local.store.db);
+  before.local = dumpStore(local.store.dbPath);
   const handlers = new Map<string, typeof ipcInvoke>();
   setupIpc({ handle: (c, l) => { handlers.set(c, l); }, removeHandler: () => {} }, local, { appContents: () => [{ id: 1, isDestroyed: () => false, send: () => {} }], log: () => {} });
   ipcInvoke = handlers.get(IPC_INVOKE)!;
@@ -234,7 +232,7 @@ describe(`transport fuzz (seed ${SEED})`, () => {
   });
 
   it(`after ${TOTAL} cases: 0 crashes, 0 server errors, both stores byte-for-byte unchanged (every table dumped)`, () => {
-    expect({ ...tally, servedStoreChanged: dumpFile(served) !== before.served, localStoreChanged: dumpStore(local.store.db) !== before.local })
+    expect({ ...tally, servedStoreChanged: dumpStore(served) !== before.served, localStoreChanged: dumpStore(local.store.dbPath) !== before.local })
       .toEqual({ cases: TOTAL, crashes: 0, serverErrors: 0, servedStoreChanged: false, localStoreChanged: false });
   });
 });

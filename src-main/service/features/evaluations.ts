@@ -1,0 +1,76 @@
+/**
+ * Evaluations: the stored rows of a run, `evals:start` (a task on the run queue, answered with its
+ * stored task id), and `evaluate` (one attack on a worker thread, stored with the run). A run
+ * deleted while its evaluation is pending ends the task with an error naming the run.
+ */
+import type { ApiHandlers } from '../../shared/channels.js';
+import { ApiError } from '../../api/dispatch.js';
+import { ATTACKS, type AttackName } from '../../shared/options.js';
+import { attackBudget, fractionNumber, parseRunConfig } from '../../shared/run-config.js';
+import { requireConfig, requireRun, type ServiceContext } from '../context.js';
+import { runEvalJob, type EvalProgress } from '../eval-job.js';
+import type { EvalJob } from '../protocol.js';
+import type { EvalOutcome } from '../../shared/rows.js';
+import { startTask } from '../tasks.js';
+
+type EvalHandlers = Pick<ApiHandlers, 'evals:list' | 'evals:start'>;
+export type Evaluate = (job: EvalJob, runId: string | null, checkpointEpoch: number | null, onProgress?: (p: EvalProgress) => void) => Promise<{ id: number | null; outcome: EvalOutcome }>;
+
+export function deletedRun(where: string, runId: string, taskId: number | null, what: string): Error {
+  return new Error(`${where}: run ${runId} was deleted before its ${what}${taskId !== null ? ` (task ${taskId})` : ''} finished; nothing was stored`);
+}
+
+export function evaluator(ctx: ServiceContext): Evaluate {
+  const { store, events } = ctx;
+  return async (job, runId, checkpointEpoch, onProgress) => {
+    const outcome = await runEvalJob(job, onProgress).done;
+    if (runId === null) return { id: null, outcome };
+    if (!store.getRun(runId)) throw deletedRun('evaluate', runId, null, `${outcome.attack} evaluation`);
+    let id: number;
+    try {
+      id = store.addEvaluation({ runId, attack: outcome.attack, eps: outcome.eps, steps: outcome.steps, stepSize: outcome.stepSize, n: outcome.n,
+        seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds, outcomes: outcome.outcomes });
+    } catch (err) {
+      // Deleted between the check and the insert: the foreign key refuses the row.
+      if (!store.getRun(runId)) throw deletedRun('evaluate', runId, null, `${outcome.attack} evaluation`);
+      throw err;
+    }
+    const row = store.evaluations(runId).find((e) => e.id === id);
+    if (row) events.emit('eval:done', { runId, row });
+    return { id, outcome };
+  };
+}
+
+export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate): EvalHandlers {
+  const { store, backend } = ctx;
+  return {
+    async 'evals:list'(req) { requireRun(ctx, req.runId); return store.evaluations(req.runId); },
+    async 'evals:start'(req) {
+      const r = requireRun(ctx, req.runId);
+      if (!(ATTACKS as readonly string[]).includes(req.attack)) {
+        throw new ApiError('bad-request', `evals:start: unknown attack ${JSON.stringify(req.attack)}; known: ${ATTACKS.join(', ')}`);
+      }
+      const eps = req.eps === undefined ? undefined : fractionNumber.safeParse(req.eps);
+      if (eps && (!eps.success || eps.data < 0 || eps.data > 1)) throw new ApiError('bad-request', `evals:start: eps must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(req.eps)})`);
+      const config = parseRunConfig(requireConfig(r, 'evals:start'), `evals:start(${r.id})`);
+      const ckpt = store.checkpoints(r.id)[0];
+      if (!ckpt) throw new ApiError('conflict', `evals:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
+      const budget = attackBudget(config);
+      const job: EvalJob = {
+        kind: 'eval', source: { kind: 'checkpoint', file: store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
+        dataset: config.dataset, dataDir: config.dataDir, attack: req.attack as AttackName, eps: eps?.success ? eps.data : budget.eps,
+        steps: req.steps ?? null, stepSize: null, n: req.n ?? 1000, batchSize: config.batchSize, seed: config.seed, backend,
+      };
+      const taskId = startTask(ctx, 'eval', r.id, req, async (id) => {
+        if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
+        try {
+          return (await evaluate(job, r.id, ckpt.epoch)).id;
+        } catch (err) {
+          if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
+          throw err;
+        }
+      });
+      return { taskId };
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** What the service is: version, backend, workers, store; the configuration schema and the presets. */
+import fs from 'node:fs';
+import type { ApiHandlers } from '../../shared/channels.js';
+import type { ServiceContext } from '../context.js';
+import { describeRunConfig } from '../describe.js';
+import { listPresets } from '../presets.js';
+
+type InfoHandlers = Pick<ApiHandlers, 'app:info' | 'config:describe' | 'presets:list'>;
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function infoHandlers(ctx: ServiceContext): InfoHandlers {
+  return {
+    async 'app:info'() {
+      return { version: VERSION, backend: ctx.runs.lastBackend ?? (ctx.backend === 'auto' ? null : ctx.backend), workers: ctx.workers, dbPath: ctx.store.dbPath };
+    },
+    async 'config:describe'() {
+      return { fields: describeRunConfig().map(({ itemType: _i, ...f }) => f) };
+    },
+    async 'presets:list'() { return listPresets(); },
+  };
+}
