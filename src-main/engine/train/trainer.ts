@@ -64,7 +64,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const model = createModel(config.model, {
     inputShape: [dataset.height, dataset.width, dataset.channels], numClasses: dataset.numClasses,
-    projectionHead: config.projectionHead, seed: config.seed,
+    projectionHead: config.projectionHead, seed: config.seed, batchNorm: config.batchNorm, latent: config.latent,
   });
   const optimizer = createOptimizer(config.optimizer, model.trainableVariables(), { momentum: config.momentum, weightDecay: config.weightDecay });
   try {
