@@ -127,6 +127,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN progress REAL NOT NULL DEFAULT 0;  -- 0..1 within the current epoch
   ALTER TABLE runs ADD COLUMN eta_seconds REAL;
   `,
+  // v3: the collapse check of every epoch (engine/train/collapse.ts); NULL for epochs stored before.
+  `
+  ALTER TABLE epoch_metrics ADD COLUMN dead_latent_fraction REAL;
+  ALTER TABLE epoch_metrics ADD COLUMN collapse_warning TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -40,6 +40,10 @@ export interface EpochRecord {
   learningRate: number;
   seconds: number;
   terms: Record<string, number>;
+  /** Share of latent units that are 0 on every monitored test image; null (or absent) where not recorded. */
+  deadLatentFraction?: number | null;
+  /** The collapse check's warning (engine/train/collapse.ts); null (or absent) when none. */
+  collapseWarning?: string | null;
 }
 
 export interface CheckpointRecord {

@@ -136,9 +136,9 @@ export class Store extends ResultTables {
       }
       if (epoch) {
         // Plain INSERT: UNIQUE(run_id, epoch) makes a duplicate epoch an error, never a second row.
-        this.db.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(runId, epoch.epoch, epoch.natAccuracy, epoch.pgdAccuracy, epoch.trainAccuracy,
-          epoch.learningRate, epoch.seconds, JSON.stringify(epoch.terms), nowIso());
+        this.db.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at,
+          dead_latent_fraction, collapse_warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(runId, epoch.epoch, epoch.natAccuracy, epoch.pgdAccuracy, epoch.trainAccuracy,
+          epoch.learningRate, epoch.seconds, JSON.stringify(epoch.terms), nowIso(), epoch.deadLatentFraction ?? null, epoch.collapseWarning ?? null);
         this.db.prepare('UPDATE runs SET epochs_done = ?, updated_at = ? WHERE id = ?').run(epoch.epoch, nowIso(), runId);
       }
     })();
@@ -147,10 +147,12 @@ export class Store extends ResultTables {
   epochs(runId: string): EpochRecord[] {
     const rows = this.db.prepare('SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch').all(runId) as Array<{
       epoch: number; nat_accuracy: number; pgd_accuracy: number; train_accuracy: number; learning_rate: number; seconds: number; terms: string;
+      dead_latent_fraction: number | null; collapse_warning: string | null;
     }>;
     return rows.map((r) => ({
       epoch: r.epoch, natAccuracy: r.nat_accuracy, pgdAccuracy: r.pgd_accuracy, trainAccuracy: r.train_accuracy,
       learningRate: r.learning_rate, seconds: r.seconds, terms: JSON.parse(r.terms) as Record<string, number>,
+      deadLatentFraction: r.dead_latent_fraction, collapseWarning: r.collapse_warning,
     }));
   }
 

@@ -28,6 +28,10 @@ export interface EpochMetrics {
   pgdAccuracy: number;
   learningRate: number;
   seconds: number;
+  /** Share of latent units that are 0 on every monitored test image (collapse.ts). */
+  deadLatentFraction: number;
+  /** collapse.ts' warning (natural accuracy at chance, or most latent units dead), null when none. */
+  collapseWarning: string | null;
 }
 
 /** Figure 8: which samples a fixed query anchor selected at one epoch. */
