@@ -62,9 +62,9 @@ describe('collapse check', () => {
     expect(collapseWarning({ ...base, epoch: 1, natAccuracy: 0.9, deadLatentFraction: 0.5 }, ascl)).toBeNull();
     const dead = collapseWarning({ ...base, epoch: 1, natAccuracy: 0.9, deadLatentFraction: 0.51 }, ascl);
     expect(dead).toMatch(/51\.0% of the latent units are dead/);
-    expect(dead).toMatch(/contrastive term.*try batchNorm true, latent features, a smaller lambdaScl$/);
+    expect(dead).toMatch(/contrastive term on a network without batch norm; try batchNorm true, latent features, a smaller lambdaScl$/);
     const withBn = parseRunConfig({ defense: 'ascl', model: 'small-cnn', batchNorm: true, latent: 'features' });
-    expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, withBn)).toMatch(/try a smaller lambdaScl$/);
+    expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, withBn)).toMatch(/die under the contrastive term; try a smaller lambdaScl$/);
     const adv = parseRunConfig({ defense: 'adv', model: 'resnet20' });
     expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, adv)).toMatch(/not learning; try a lower learningRate$/);
   });

@@ -76,7 +76,7 @@ export function collapseWarning(s: CollapseInput, config: RunConfig): string | n
     ...(contrastive ? ['a smaller lambdaScl'] : ['a lower learningRate']),
   ];
   const cause = contrastive
-    ? 'the usual cause: the latent ReLU units die under the contrastive term on a network without batch norm'
+    ? `the usual cause: the latent ReLU units die under the contrastive term${plainCnn && !config.batchNorm ? ' on a network without batch norm' : ''}`
     : 'the network is not learning';
   return `training may have collapsed: ${facts.join('; ')}; ${cause}; try ${tries.join(', ')}`;
 }
