@@ -38,7 +38,7 @@ describe('ASCL on MNIST with small-cnn (table3/ascl, 500 digits, 3 epochs, 200 m
     expect(last.natAccuracy).toBeGreaterThan(0.4);
     expect(last.deadLatentFraction).toBeLessThan(0.5);
     expect(last.collapseWarning).toBeNull();
-  }, 120_000);
+  }, 600_000); // generous: under the full suite the 2 cores are shared (about 25 s alone on one core)
 
   it('architecture as published (batchNorm false): stays within the chance bound, most latent units dead, the warning names batch norm', async () => {
     const e = await epochsOf({ batchNorm: false });
@@ -46,5 +46,5 @@ describe('ASCL on MNIST with small-cnn (table3/ascl, 500 digits, 3 epochs, 200 m
     expect(last.natAccuracy).toBeLessThanOrEqual(chanceBound(10, 200));
     expect(last.deadLatentFraction).toBeGreaterThan(0.5);
     expect(last.collapseWarning).toMatch(/at chance after epoch 3.*latent units are dead.*try batchNorm true, latent features/);
-  }, 120_000);
+  }, 600_000); // generous: under the full suite the 2 cores are shared (about 25 s alone on one core)
 });
