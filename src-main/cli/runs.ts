@@ -81,9 +81,10 @@ export function showCommand(): Command {
         if (run.error) process.stdout.write(`error: ${printable(run.error)}\n`);
         process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);
         if (epochs.length) {
-          process.stdout.write(table([['EPOCH', 'NAT', 'PGD', 'TRAIN', 'LR', 'SECONDS', 'LOSS'],
+          process.stdout.write(table([['EPOCH', 'NAT', 'PGD', 'TRAIN', 'LR', 'SECONDS', 'LOSS', 'DEAD LATENT'],
             ...epochs.map((e) => [String(e.epoch), pct(e.natAccuracy), pct(e.pgdAccuracy), pct(e.trainAccuracy), e.learningRate.toExponential(1),
-              e.seconds.toFixed(1), e.terms.loss === undefined ? '-' : e.terms.loss.toFixed(4)])]));
+              e.seconds.toFixed(1), e.terms.loss === undefined ? '-' : e.terms.loss.toFixed(4), pct(e.deadLatentFraction)])]));
+          for (const e of epochs) if (e.collapseWarning) process.stdout.write(`warning: epoch ${e.epoch}: ${e.collapseWarning}\n`);
         }
         for (const e of evaluations) {
           process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)} n ${e.n}: clean ${pct(e.cleanAccuracy)} robust ${pct(e.robustAccuracy)} (${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);

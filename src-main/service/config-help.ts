@@ -10,6 +10,8 @@ export const CONFIG_HELP: Readonly<Record<string, string>> = {
   augmentFlip: 'augmentation: random horizontal flips (paper 4.1)',
   augmentShift: 'augmentation: random shifts of this fraction of the image (paper 4.1: 0.1)',
   model: 'classifier',
+  batchNorm: 'small-cnn and cnn: batch norm after every conv and hidden dense layer (off = the paper\'s C&W CNN; the ResNets always have it)',
+  latent: 'small-cnn and cnn: the latent z of the contrastive term: penultimate (paper 4.1) or the flattened conv features (authors\' code)',
   projectionHead: 'projection head of supplementary 8.1 (p1: linear to 128; p2: 200, ReLU, 128)',
   defense: 'training objective',
   adversary: 'ASCL: adversary and L_AT term of eq. 6 (PGD-AT eq. 4, or TRADES)',

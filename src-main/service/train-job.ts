@@ -125,7 +125,8 @@ export class TrainJobHandle {
       }
       case 'epoch': {
         const row: EpochRow = { epoch: m.m.epoch, natAccuracy: m.m.natAccuracy, pgdAccuracy: m.m.pgdAccuracy,
-          trainAccuracy: m.m.trainAccuracy, learningRate: m.m.learningRate, seconds: m.m.seconds, terms: m.m.terms };
+          trainAccuracy: m.m.trainAccuracy, learningRate: m.m.learningRate, seconds: m.m.seconds, terms: m.m.terms,
+          deadLatentFraction: m.m.deadLatentFraction, collapseWarning: m.m.collapseWarning };
         const steps = this.steps;
         this.steps = [];
         store.appendMetrics(this.runId, steps, row);

@@ -38,6 +38,9 @@ export function renameKey(from: string, to: string): ConfigMigration {
 
 /** The ordered chain; index i migrates version i + 1 to i + 2. */
 export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [
+  // v1 -> v2: fields added with defaults that change behaviour; runs stored before keep theirs.
+  // batchNorm, latent: small-cnn and cnn were built without batch norm, the latent the penultimate layer (docs/small-models.md).
+  pin({ batchNorm: false, latent: 'penultimate' }),
 ];
 
 export const CONFIG_VERSION_KEY = 'configVersion';

@@ -8,6 +8,15 @@ export type DatasetName = (typeof DATASETS)[number];
 export const MODELS = ['small-cnn', 'cnn', 'resnet20', 'resnet50'] as const;
 export type ModelName = (typeof MODELS)[number];
 
+/**
+ * The latent z of the plain CNNs (`small-cnn`, `cnn`), where the contrastive term and the latent
+ * analyses act: `penultimate` = the post-ReLU output of the last hidden dense layer, the input of the
+ * last FC (paper 4.1, supplementary 6); `features` = the flattened output of the last conv block, as
+ * the authors' code takes it for its CNN. The ResNets' latent (global average pool) is both.
+ */
+export const LATENTS = ['penultimate', 'features'] as const;
+export type LatentChoice = (typeof LATENTS)[number];
+
 /** Training objectives (the `--defense` of a run). */
 export const DEFENSES = ['nat', 'adv', 'trades', 'adr', 'scl', 'ascl'] as const;
 export type DefenseName = (typeof DEFENSES)[number];

@@ -19,6 +19,10 @@ export interface EpochRow {
   seconds: number;
   /** Means over the epoch's steps of every step term (and `loss`), plus R-DIV where measured. */
   terms: TermValues;
+  /** Share of latent units that are 0 on every monitored test image (engine/train/collapse.ts); null (or absent) where not recorded. */
+  deadLatentFraction?: number | null;
+  /** The collapse check's warning (natural accuracy at chance, or most latent units dead); null (or absent) when none. */
+  collapseWarning?: string | null;
 }
 
 /** One bucket of a decimated step series (min/max kept per bucket; `time` in ms since the epoch). */

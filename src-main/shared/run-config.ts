@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  ADVERSARIES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LEAKED_COUNTERPART, MODELS, OPTIMIZERS,
+  ADVERSARIES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LATENTS, LEAKED_COUNTERPART, MODELS, OPTIMIZERS,
   PROJECTION_HEADS, SELECTIONS, TRAIN_ATTACK_MODES, VAT_SCALINGS, type DatasetName,
 } from './options.js';
 import { formatIssues } from './format-issues.js';
@@ -43,6 +43,16 @@ export const RunConfigSchema = z.object({
 
   // --- model ---
   model: z.enum(MODELS).default('cnn'),
+  /**
+   * `small-cnn` and `cnn`: batch norm after every conv and hidden dense layer. Not in the paper's
+   * CNN (C&W); on by default because without it ASCL's contrastive term kills the latent ReLU units
+   * of these networks and training stays at chance for many epochs (docs/small-models.md). The
+   * faithful C&W `cnn` is `batchNorm: false, latent: 'penultimate'`. The ResNets always have batch
+   * norm; this option does not change them.
+   */
+  batchNorm: z.boolean().default(true),
+  /** `small-cnn` and `cnn`: the latent z (options.ts LATENTS); the paper's is `penultimate` (4.1). */
+  latent: z.enum(LATENTS).default('penultimate'),
   projectionHead: z.enum(PROJECTION_HEADS).default('none'),
 
   // --- objective ---

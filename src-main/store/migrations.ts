@@ -146,6 +146,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tasks_run ON tasks(run_id);
   `,
+  // v4: the collapse check of every epoch (engine/train/collapse.ts); NULL for epochs stored before.
+  `
+  ALTER TABLE epoch_metrics ADD COLUMN dead_latent_fraction REAL;
+  ALTER TABLE epoch_metrics ADD COLUMN collapse_warning TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,9 +42,9 @@ export class Store extends RunTables {
       }
       if (epoch) {
         // Plain INSERT: UNIQUE(run_id, epoch) makes a duplicate epoch an error, never a second row.
-        this.db.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(runId, epoch.epoch, epoch.natAccuracy, epoch.pgdAccuracy, epoch.trainAccuracy,
-          epoch.learningRate, epoch.seconds, JSON.stringify(epoch.terms), nowIso());
+        this.db.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at,
+          dead_latent_fraction, collapse_warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(runId, epoch.epoch, epoch.natAccuracy, epoch.pgdAccuracy, epoch.trainAccuracy,
+          epoch.learningRate, epoch.seconds, JSON.stringify(epoch.terms), nowIso(), epoch.deadLatentFraction ?? null, epoch.collapseWarning ?? null);
         this.db.prepare('UPDATE runs SET epochs_done = ?, updated_at = ? WHERE id = ?').run(epoch.epoch, nowIso(), runId);
       }
     }, `appendMetrics(run ${runId}, ${steps.length} steps${epoch ? `, epoch ${epoch.epoch}` : ''})`);
@@ -53,11 +53,13 @@ export class Store extends RunTables {
   epochs(runId: string): EpochRecord[] {
     const rows = this.read(`epochs(${runId})`, () => this.db.prepare('SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch').all(runId) as Array<{
       epoch: number; nat_accuracy: number; pgd_accuracy: number; train_accuracy: number; learning_rate: number; seconds: number; terms: string;
+      dead_latent_fraction: number | null; collapse_warning: string | null;
     }>);
     return rows.map((r) => ({
       epoch: r.epoch, natAccuracy: r.nat_accuracy, pgdAccuracy: r.pgd_accuracy, trainAccuracy: r.train_accuracy,
       learningRate: r.learning_rate, seconds: r.seconds,
       terms: this.parseCell<Record<string, number>>(r.terms, { runId, table: 'epoch_metrics', column: 'terms', row: `epoch ${r.epoch}` }),
+      deadLatentFraction: r.dead_latent_fraction, collapseWarning: r.collapse_warning,
     }));
   }
 
@@ -72,8 +74,9 @@ export class Store extends RunTables {
       FROM step_metrics WHERE run_id = ? AND term = ?`).get(runId, term) as { n: number; d: number; lo: number | null; hi: number | null });
   }
 
+  /** The names of the step terms stored for a run (metrics:terms). */
   stepTerms(runId: string): string[] {
-    return (this.db.prepare('SELECT DISTINCT term FROM step_metrics WHERE run_id = ? ORDER BY term').all(runId) as Array<{ term: string }>).map((r) => r.term);
+    return this.read(`stepTerms(${runId})`, () => (this.db.prepare('SELECT DISTINCT term FROM step_metrics WHERE run_id = ? ORDER BY term').all(runId) as Array<{ term: string }>).map((r) => r.term));
   }
 
   /**

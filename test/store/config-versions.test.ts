@@ -16,6 +16,13 @@ import { ConfigError, parseRunConfig, RunConfigSchema } from '../../src-main/sha
 import { Store, readTrainCheckpoint, writeCheckpointFile, writeTrainCheckpoint } from '../../src-main/store/index.js';
 
 const V1 = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'run-config-v1.json'), 'utf8')) as Record<string, unknown>;
+/**
+ * The behaviour of the code that stored V1, for the fields added since with other defaults (written here
+ * independently of the migration's pins, so dropping a pin fails these tests).
+ */
+const V1_BEHAVIOUR = { batchNorm: false, latent: 'penultimate' };
+/** What a v1 configuration must read as: its stored values, and the old behaviour for the newer fields. */
+const V1_READ = parseRunConfig({ ...V1, ...V1_BEHAVIOUR });
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-cfgver-')); });
@@ -37,11 +44,12 @@ function storedConfigColumn(store: Store, runId: string): string {
 }
 
 describe('config versions: v1 (no configVersion) as stored today', () => {
-  it('the v1 fixture has no version key and every current schema key; it reads to exactly its stored values', () => {
+  it('the v1 fixture has no version key and every schema key but the pinned newer ones; it reads to its stored values plus the old behaviour', () => {
     expect(CONFIG_VERSION_KEY in V1).toBe(false);
-    expect(Object.keys(V1).sort()).toEqual(Object.keys(RunConfigSchema.shape).sort());
+    expect([...Object.keys(V1), ...Object.keys(V1_BEHAVIOUR)].sort()).toEqual(Object.keys(RunConfigSchema.shape).sort());
     const config = readStoredConfig(V1, 'test');
-    expect(config).toEqual(parseRunConfig(V1));
+    expect(config).toEqual(V1_READ);
+    expect(config).not.toEqual(parseRunConfig(V1));
     expect(config).toMatchObject({ defense: 'ascl', selection: 'leaked', dataset: 'synthetic', epochs: 3, lambdaVat: 2 });
     expect(config.eps).toBeCloseTo(8 / 255, 15);
   });
@@ -64,7 +72,7 @@ describe('config versions: v1 (no configVersion) as stored today', () => {
     const store = new Store(path.join(dir, 'a.db'));
     insertStoredRun(store, 'old-v1', V1);
     const r = store.requireRun('old-v1');
-    expect(r.config).toEqual(parseRunConfig(V1));
+    expect(r.config).toEqual(V1_READ);
     expect(store.listRuns().map((x) => x.id)).toEqual(['old-v1']);
     store.close();
   });
@@ -74,7 +82,7 @@ describe('config versions: v1 (no configVersion) as stored today', () => {
     const meta = { kind: 'train-checkpoint', epoch: 1, globalStep: 4, optimizer: { name: 'adam', iterations: 4 }, rngState: 7, config: V1, backend: 'cpu' };
     writeCheckpointFile(file, { meta, arrays: { 'weights/w': { shape: [2], data: Float32Array.of(1, 2) } } });
     const c = readTrainCheckpoint(file);
-    expect(c.config).toEqual(parseRunConfig(V1));
+    expect(c.config).toEqual(V1_READ);
     expect([...c.weights.w.data]).toEqual([1, 2]);
     // Written again by this code, the checkpoint carries the current version.
     const again = path.join(dir, 'again.ckpt');

@@ -56,6 +56,26 @@ describe('store schema and migrations', () => {
     s.close();
   });
 
+  it('a version-2 store with an epoch row migrates: the old row reads deadLatentFraction and collapseWarning null; new rows keep both', () => {
+    const file = path.join(dir, 'v2.db');
+    const raw = new Database(file);
+    raw.exec(MIGRATIONS[0]);
+    raw.exec(MIGRATIONS[1]);
+    raw.pragma('user_version = 2');
+    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'running', 't', 't', 5)`).run();
+    raw.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at)
+      VALUES ('old-run', 1, 0.5, 0.2, 0.4, 0.001, 3, '{"loss":1}', 't')`).run();
+    raw.close();
+    const s = new Store(file);
+    s.appendMetrics('old-run', [], { ...epoch(2), deadLatentFraction: 0.875, collapseWarning: 'training may have collapsed: x' });
+    expect(s.epochs('old-run').map((e) => [e.epoch, e.natAccuracy, e.deadLatentFraction, e.collapseWarning]))
+      .toEqual([[1, 0.5, null, null], [2, epoch(2).natAccuracy, 0.875, 'training may have collapsed: x']]);
+    s.close();
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    after.close();
+  });
+
   it('a database from a newer schema (user_version + 1) is refused with an error naming the file, and left untouched', () => {
     const file = path.join(dir, 'newer.db');
     const raw = new Database(file);

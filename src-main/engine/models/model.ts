@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { ModelName, ProjectionHead } from '../../shared/options.js';
+import type { LatentChoice, ModelName, ProjectionHead } from '../../shared/options.js';
 
 export interface ForwardOptions {
   /**
@@ -12,7 +12,7 @@ export interface ForwardOptions {
 export interface ModelOutput {
   /** [B, numClasses] */
   logits: tf.Tensor2D;
-  /** [B, D] the penultimate-layer latent z. */
+  /** [B, D] the latent z (the penultimate layer, or the conv features: ModelSpec.latent). */
   latent: tf.Tensor2D;
   /** [B, 128] the projection head's output, or null without a head (supplementary 8.1). */
   projection: tf.Tensor2D | null;
@@ -40,6 +40,13 @@ export interface ModelSpec {
   numClasses: number;
   projectionHead: ProjectionHead;
   seed: number;
+  /**
+   * `small-cnn` and `cnn` only: batch norm after every conv and hidden dense layer (conv-unit.ts).
+   * Absent = false, the architecture as published. The ResNets always have batch norm.
+   */
+  batchNorm?: boolean;
+  /** `small-cnn` and `cnn` only: which activation is the latent z (options.ts LATENTS). Absent = `penultimate`. */
+  latent?: LatentChoice;
 }
 
 /** One model per file, registered by name in ./index.ts. */

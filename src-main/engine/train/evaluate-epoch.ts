@@ -2,13 +2,15 @@
  * The per-epoch measurement on the held-out subset (the first `config.evalSubset` test samples):
  * natural accuracy, PGD accuracy (the run's eps / step / steps, random start, inference mode) and the
  * latent divergences of Section 2 (R-DIV = d_a^+ / d_a^-, Figure 2b) from the same adversarial
- * examples, through the analysis module's latentDivergence.
+ * examples, through the analysis module's latentDivergence; and the fraction of dead latent units on
+ * the natural images of the same subset (collapse.ts).
  */
 import type { RunConfig } from '../../shared/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { ClassifierModel } from '../models/model.js';
 import { tf } from '../tf.js';
 import { latentDivergence } from '../analysis/rdiv.js';
+import { deadLatentFraction } from './collapse.js';
 
 /** Inference-mode accuracy on the first n test samples. */
 function naturalAccuracy(model: ClassifierModel, dataset: Dataset, n: number, batchSize: number): number {
@@ -30,13 +32,18 @@ export interface EpochEvaluation {
   rdiv: number | null;
   dPlus: number | null;
   dMinus: number | null;
+  /** Monitored test images. */
+  n: number;
+  /** Share of latent units that are 0 on all n natural images (inference mode). */
+  deadLatentFraction: number;
 }
 
 export function evaluateEpoch(model: ClassifierModel, dataset: Dataset, config: RunConfig, budget: { eps: number; stepSize: number }, epoch: number): EpochEvaluation {
   const n = Math.min(config.evalSubset, dataset.test.count);
+  const dead = deadLatentFraction(model, dataset.test.images, n, config.batchSize);
   if (!(budget.eps > 0)) {
     const nat = naturalAccuracy(model, dataset, n, config.batchSize);
-    return { natAccuracy: nat, pgdAccuracy: nat, rdiv: null, dPlus: null, dMinus: null };
+    return { natAccuracy: nat, pgdAccuracy: nat, rdiv: null, dPlus: null, dMinus: null, n, deadLatentFraction: dead };
   }
   const size = dataset.height * dataset.width * dataset.channels;
   // A seed of its own per epoch: the evaluation never draws from the training Rng, so changing
@@ -45,5 +52,5 @@ export function evaluateEpoch(model: ClassifierModel, dataset: Dataset, config: 
   const p = latentDivergence(model, dataset.test.images.subarray(0, n * size), dataset.test.labels.subarray(0, n), {
     eps: budget.eps, stepSize: budget.stepSize, steps: config.pgdSteps, seed, n, batchSize: config.batchSize,
   });
-  return { natAccuracy: p.cleanAccuracy, pgdAccuracy: p.robustAccuracy, rdiv: p.rdiv, dPlus: p.dPlus, dMinus: p.dMinus };
+  return { natAccuracy: p.cleanAccuracy, pgdAccuracy: p.robustAccuracy, rdiv: p.rdiv, dPlus: p.dPlus, dMinus: p.dMinus, n, deadLatentFraction: dead };
 }

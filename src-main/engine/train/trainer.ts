@@ -22,6 +22,7 @@ import { createOptimizer } from './optimizer.js';
 import { learningRateAt } from './schedule.js';
 import { makeTrainStep } from './step.js';
 import { evaluateEpoch } from './evaluate-epoch.js';
+import { collapseWarning } from './collapse.js';
 import { queryAnchorIndices, selectionEpochs, snapshotsFromMasks } from './query-anchors.js';
 import { validateModelForConfig, validateTrainingConfig } from './validate.js';
 import type { SelectionSnapshot, Terms, TrainCheckpoint, TrainHooks, TrainResult } from './types.js';
@@ -64,7 +65,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const model = createModel(config.model, {
     inputShape: [dataset.height, dataset.width, dataset.channels], numClasses: dataset.numClasses,
-    projectionHead: config.projectionHead, seed: config.seed,
+    projectionHead: config.projectionHead, seed: config.seed, batchNorm: config.batchNorm, latent: config.latent,
   });
   const optimizer = createOptimizer(config.optimizer, model.trainableVariables(), { momentum: config.momentum, weightDecay: config.weightDecay });
   try {
@@ -134,9 +135,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const terms: Terms = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(steps, 1)]));
       // R-DIV needs at least one mini-batch with two samples of a class; left out when undefined.
       if (ev.rdiv !== null && Number.isFinite(ev.rdiv)) Object.assign(terms, { rdiv: ev.rdiv, d_plus: ev.dPlus, d_minus: ev.dMinus });
+      const warning = collapseWarning({ epoch, natAccuracy: ev.natAccuracy, n: ev.n, numClasses: dataset.numClasses, deadLatentFraction: ev.deadLatentFraction }, config);
       await hooks.onEpoch?.({
         epoch, terms, trainAccuracy: seen ? correct / seen : 0, natAccuracy: ev.natAccuracy, pgdAccuracy: ev.pgdAccuracy,
-        learningRate, seconds: (performance.now() - started) / 1000,
+        learningRate, seconds: (performance.now() - started) / 1000, deadLatentFraction: ev.deadLatentFraction, collapseWarning: warning,
       });
       if (hooks.onCheckpoint && (epoch % config.checkpointEvery === 0 || epoch === config.epochs)) await hooks.onCheckpoint(checkpoint(epoch));
       if (hooks.shouldStop?.()) return { status: epoch === config.epochs ? 'completed' : 'cancelled', epochs: epoch };
