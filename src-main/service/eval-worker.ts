@@ -26,7 +26,7 @@ const post = (m: FromWorker): void => port.postMessage(m);
 function modelFromCheckpoint(file: string, sha256: string, config: RunConfig, data: Dataset): ClassifierModel {
   const c = readTrainCheckpoint(file, sha256);
   const model = createModel(config.model, {
-    inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses, projectionHead: config.projectionHead, seed: config.seed,
+    inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses, projectionHead: config.projectionHead, seed: config.seed, resnetSetting: config.resnetSetting,
   });
   setNamedWeights(model, c.weights);
   return model;

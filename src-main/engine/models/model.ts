@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { ModelName, ProjectionHead } from '../config/options.js';
+import type { ModelName, ProjectionHead, ResnetSetting } from '../config/options.js';
 
 export interface ForwardOptions {
   /**
@@ -32,6 +32,12 @@ export interface ClassifierModel {
   trainableVariables(): tf.Variable[];
   /** Non-trainable state saved in checkpoints (batch-norm running statistics). */
   stateVariables(): tf.Variable[];
+  /**
+   * The model's own loss terms, added to the objective inside the gradient tape (Keras' layer
+   * losses): [29]'s L2 1e-4 * sum W^2 over every convolution kernel for `resnetSetting: pang2019`.
+   * Absent when the model has none.
+   */
+  regularization?: () => tf.Scalar;
   dispose(): void;
 }
 
@@ -40,6 +46,8 @@ export interface ModelSpec {
   numClasses: number;
   projectionHead: ProjectionHead;
   seed: number;
+  /** ResNets only: [29]'s Keras setting or the PyTorch layout (see RESNET_SETTINGS). Default `pytorch`. */
+  resnetSetting?: ResnetSetting;
 }
 
 /** One model per file, registered by name in ./index.ts. */
