@@ -76,7 +76,7 @@ export const RunConfigSchema = z.object({
   stepSize: fractionNumber.pipe(z.number().gt(0)).nullable().default(null),
   pgdSteps: z.number().int().min(1).max(1000).default(10),
   randomStart: z.boolean().default(true),
-  /** Model mode of the training adversary (see TRAIN_ATTACK_MODES): `train` as the authors' code. */
+  /** Model mode of the training adversary (see TRAIN_ATTACK_MODES): `train` as the authors' public code (an assumption: the paper is silent). */
   trainAttackMode: z.enum(TRAIN_ATTACK_MODES).default('train'),
 
   // --- optimisation ---

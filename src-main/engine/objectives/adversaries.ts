@@ -10,8 +10,10 @@
  * Model mode during the attack (`config.trainAttackMode`): `train` (default) follows the authors'
  * code (pgd.py, trades.py: the attack runs with the model in training mode, citing Pang et al. 2020,
  * so batch-norm uses batch statistics and its running statistics are also updated by the attack's
- * passes); `eval` attacks the inference-mode model as the original TRADES code. We default to the
- * code because it is what produced the paper's tables.
+ * passes); `eval` attacks the inference-mode model as the original TRADES code. The paper does not
+ * state the mode; `train` is the authors' habit in their public code. That code cannot have produced
+ * the tables (it has no ResNet20, no CIFAR-100, and trains with SGD for 120 epochs), so this default
+ * is evidence of habit, not of the tables' setting (docs/paper-vs-code.md).
  */
 import { tf } from '../tf.js';
 import { pgdLinf } from '../attacks/pgd-core.js';
