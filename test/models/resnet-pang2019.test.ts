@@ -118,3 +118,26 @@ describe("TensorFlow 'same' padding of [29]'s stride-2 convolutions", () => {
     store.dispose();
   });
 });
+
+describe('the train step adds [29]\'s L2 to the loss', () => {
+  it('resnet20 pang2019, nat objective, B=4 on 8x8: recorded l2 = regularization() before the step, loss = ce_nat + l2', async () => {
+    const { makeTrainStep, createOptimizer } = await import('../../src-main/engine/train/index.js');
+    const { getObjective } = await import('../../src-main/engine/objectives/index.js');
+    const { parseRunConfig } = await import('../../src-main/engine/config/run-config.js');
+    const { Rng } = await import('../../src-main/engine/rng.js');
+    const m = createModel('resnet20', { ...spec, inputShape: [8, 8, 3] });
+    const before = m.regularization!();
+    const l2 = before.dataSync()[0];
+    before.dispose();
+    const config = parseRunConfig({ dataset: 'synthetic', defense: 'nat', model: 'resnet20' });
+    const optimizer = createOptimizer('sgd', m.trainableVariables(), { momentum: 0, weightDecay: 0 });
+    const step = makeTrainStep({ model: m, objective: getObjective('nat'), optimizer, config, eps: 0.03, stepSize: 0.01, rng: new Rng(1) });
+    const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const y = tf.tensor1d([0, 1, 2, 3], 'int32');
+    const r = step(x, y, { epoch: 1, step: 0, learningRate: 0 }); // lr 0: weights unchanged
+    expect(r.terms.l2).toBeCloseTo(l2, 6);
+    expect(l2).toBeGreaterThan(0);
+    expect(r.loss).toBeCloseTo(r.terms.ce_nat + r.terms.l2, 5);
+    tf.dispose([x, y]); optimizer.dispose(); m.dispose();
+  });
+});
