@@ -16,7 +16,7 @@ const NOT_LOSS = /^(learningRate|samplesPerSecond|acc_.*)$/;
  * Step-term names to ask for before the first epoch row reveals the run's terms (there is no
  * channel listing them); names a run does not record come back empty and are dropped.
  */
-export const KNOWN_STEP_TERMS = ['loss', 'ce_nat', 'ce_adv', 'scl', 'vat', 'trades_kl', 'pos_benign', 'pos_adv', 'neg_benign', 'neg_adv', 'rdiv', 'd_plus', 'd_minus'];
+export const KNOWN_STEP_TERMS = ['loss', 'ce_nat', 'ce_adv', 'scl', 'vat', 'trades_kl', 'l2', 'pos_benign', 'pos_adv', 'neg_benign', 'neg_adv', 'rdiv', 'd_plus', 'd_minus'];
 
 /** Splits term names into loss terms, positive/negative counts per anchor, and R-DIV quantities. */
 export function classifyTerms(keys: Iterable<string>): { loss: string[]; counts: string[]; rdiv: string[] } {
@@ -32,7 +32,7 @@ export function classifyTerms(keys: Iterable<string>): { loss: string[]; counts:
 }
 
 export const TERM_LABELS: Record<string, string> = {
-  loss: 'total loss', ce_nat: 'CE natural', ce_adv: 'CE adversarial', scl: 'L_SCL', vat: 'L_VAT', trades_kl: 'TRADES KL',
+  loss: 'total loss', ce_nat: 'CE natural', ce_adv: 'CE adversarial', scl: 'L_SCL', vat: 'L_VAT', trades_kl: 'TRADES KL', l2: 'L2 on conv kernels ([29])',
   pos_benign: 'positives (benign)', pos_adv: 'positives (adversarial)', neg_benign: 'negatives (benign)', neg_adv: 'negatives (adversarial)',
   rdiv: 'R-DIV', d_plus: 'd_a+', d_minus: 'd_a−',
 };
