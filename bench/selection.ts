@@ -20,7 +20,7 @@ function timeOne(d: number, distance: DistanceName, selection: SelectionName, it
   const y = tf.tensor1d(Array.from({ length: B }, () => rng.int(NUM_CLASSES)), 'int32');
   const pNat = tf.tensor1d(Array.from({ length: B }, () => rng.int(NUM_CLASSES)), 'int32');
   const pAdv = tf.tensor1d(Array.from({ length: B }, () => rng.int(NUM_CLASSES)), 'int32');
-  const opts = { distance, normalize: distance !== 'cosine', tau: 0.07, selection, leakedCounterpart: 'paper' as const };
+  const opts = { distance, normalize: distance !== 'cosine', tau: 0.07, selection, leakedCounterpart: 'paper' as const, adversarialAnchorKey: 'paper' as const, reduction: 'eq3' as const };
   const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
     const t = contrastiveTerm(a as tf.Tensor2D, b as tf.Tensor2D, y, pNat, pAdv, opts);
     t.counts.dispose();

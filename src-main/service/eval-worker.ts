@@ -27,7 +27,8 @@ const post = (m: FromWorker): void => port.postMessage(m);
 function modelFromCheckpoint(file: string, sha256: string, config: RunConfig, data: Dataset): ClassifierModel {
   const c = readTrainCheckpoint(file, sha256);
   const model = createModel(config.model, {
-    inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses, projectionHead: config.projectionHead, seed: config.seed, batchNorm: config.batchNorm, latent: config.latent,
+    inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses, projectionHead: config.projectionHead, seed: config.seed,
+    batchNorm: config.batchNorm, latent: config.latent, resnetSetting: config.resnetSetting,
   });
   setNamedWeights(model, c.weights);
   return model;

@@ -39,8 +39,13 @@ export function renameKey(from: string, to: string): ConfigMigration {
 /** The ordered chain; index i migrates version i + 1 to i + 2. */
 export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [
   // v1 -> v2: fields added with defaults that change behaviour; runs stored before keep theirs.
-  // batchNorm, latent: small-cnn and cnn were built without batch norm, the latent the penultimate layer (docs/small-models.md).
-  pin({ batchNorm: false, latent: 'penultimate' }),
+  // batchNorm, latent: small-cnn and cnn were built without batch norm, the latent the penultimate layer (docs/small-models.md);
+  // the contrastive term was the mean over the 2N anchors, adversarial anchors keyed on their own
+  // prediction, the ResNets in the PyTorch layout, shifts whole pixels with zero fill (docs/paper-vs-code.md).
+  pin({
+    batchNorm: false, latent: 'penultimate', sclReduction: 'anchor-mean', adversarialAnchorKey: 'code',
+    resnetSetting: 'pytorch', augmentShiftMode: 'whole-pixel-zero',
+  }),
 ];
 
 export const CONFIG_VERSION_KEY = 'configVersion';

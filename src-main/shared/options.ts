@@ -36,6 +36,42 @@ export type SelectionName = (typeof SELECTIONS)[number];
 export const LEAKED_COUNTERPART = ['paper', 'code'] as const;
 export type LeakedCounterpart = (typeof LEAKED_COUNTERPART)[number];
 
+/**
+ * Soft-LS and Leaked-LS for an adversarial anchor x_i^a: whose prediction keys its sets.
+ * `paper`: Table 1 and eq. 2 give x_i^a the sets Z_i^+, Z_i^- of its benign anchor x_i, keyed on
+ * p_i (the anchor's prediction); `code`: the authors' soft_lcscl keys every row on its own
+ * prediction, p_i^a for x_i^a. Global and Hard-LS do not depend on it.
+ */
+export const ADVERSARIAL_ANCHOR_KEYS = ['paper', 'code'] as const;
+export type AdversarialAnchorKey = (typeof ADVERSARIAL_ANCHOR_KEYS)[number];
+
+/**
+ * Reduction of L_SCL over the batch. `eq3`: eq. 3, (1/N) sum_i (L_i^scl + L_i^a,scl), the mean over
+ * the N benign/adversarial pairs of the pair's summed loss; `anchor-mean`: the mean over all 2N
+ * anchors, as the authors' soft_lcscl (`loss.mean()` over 2b rows), i.e. half of eq. 3.
+ */
+export const SCL_REDUCTIONS = ['eq3', 'anchor-mean'] as const;
+export type SclReduction = (typeof SCL_REDUCTIONS)[number];
+
+/**
+ * The ResNets' setting. `pang2019`: "the same training setting as in [29]" (supplementary 6),
+ * Pang et al.'s Keras resnet_v1 (model.py): convolutions with bias, he_normal kernels, Keras batch
+ * norm (momentum 0.99, epsilon 1e-3), 1x1 convolution shortcuts without batch norm, L2 1e-4 on every
+ * convolution kernel. `pytorch`: the PyTorch CIFAR layout of the authors' resnet.py (bias-free
+ * convolutions, PyTorch init and batch norm, convolution + batch-norm shortcuts, no L2).
+ */
+export const RESNET_SETTINGS = ['pang2019', 'pytorch'] as const;
+export type ResnetSetting = (typeof RESNET_SETTINGS)[number];
+
+/**
+ * Random shifts of the augmentation. `keras-continuous-nearest`: [29]'s Keras ImageDataGenerator
+ * (width/height_shift_range: a shift drawn uniformly in [-f, f] x side, continuous, bilinear
+ * interpolation, the nearest edge pixel outside); `whole-pixel-zero`: whole-pixel shifts up to
+ * round(f x side) with zero fill (PyTorch's pad-and-crop).
+ */
+export const AUGMENT_SHIFT_MODES = ['keras-continuous-nearest', 'whole-pixel-zero'] as const;
+export type AugmentShiftMode = (typeof AUGMENT_SHIFT_MODES)[number];
+
 /** Similarity of eq. 1: cosine, or minus a distance (`matmul`: dot product). */
 export const DISTANCES = ['cosine', 'l1', 'l2', 'linf', 'matmul'] as const;
 export type DistanceName = (typeof DISTANCES)[number];

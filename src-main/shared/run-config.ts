@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import {
-  ADVERSARIES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LATENTS, LEAKED_COUNTERPART, MODELS, OPTIMIZERS,
-  PROJECTION_HEADS, SELECTIONS, TRAIN_ATTACK_MODES, VAT_SCALINGS, type DatasetName,
+  ADVERSARIAL_ANCHOR_KEYS, ADVERSARIES, AUGMENT_SHIFT_MODES, BACKENDS, DATASETS, DEFENSES, DISTANCES, LATENTS,
+  LEAKED_COUNTERPART, MODELS, OPTIMIZERS, PROJECTION_HEADS, RESNET_SETTINGS, SCL_REDUCTIONS, SELECTIONS,
+  TRAIN_ATTACK_MODES, VAT_SCALINGS, type DatasetName,
 } from './options.js';
 import { formatIssues } from './format-issues.js';
 
@@ -40,6 +41,8 @@ export const RunConfigSchema = z.object({
   /** Augmentation (paper 4.1): random horizontal flips and random shifts of this fraction. */
   augmentFlip: z.boolean().default(true),
   augmentShift: z.number().min(0).max(0.5).default(0.1),
+  /** How the shifts are drawn and filled (see AUGMENT_SHIFT_MODES): as [29]'s Keras generator by default. */
+  augmentShiftMode: z.enum(AUGMENT_SHIFT_MODES).default('keras-continuous-nearest'),
 
   // --- model ---
   model: z.enum(MODELS).default('cnn'),
@@ -54,6 +57,8 @@ export const RunConfigSchema = z.object({
   /** `small-cnn` and `cnn`: the latent z (options.ts LATENTS); the paper's is `penultimate` (4.1). */
   latent: z.enum(LATENTS).default('penultimate'),
   projectionHead: z.enum(PROJECTION_HEADS).default('none'),
+  /** ResNet20/50 setting (see RESNET_SETTINGS): [29]'s Keras resnet_v1 by default (supplementary 6). */
+  resnetSetting: z.enum(RESNET_SETTINGS).default('pang2019'),
 
   // --- objective ---
   defense: z.enum(DEFENSES).default('adv'),
@@ -65,7 +70,10 @@ export const RunConfigSchema = z.object({
   lambdaScl: z.number().min(0).default(1),
   /** lambda_VAT of eq. 6 (0 switches the KL term off). */
   lambdaVat: z.number().min(0).default(2),
-  /** TRADES beta (Zhang et al. 2019; 6 as in the authors' baseline script). */
+  /**
+   * TRADES beta (Zhang et al. 2019). An assumption: the paper gives no beta; 6 is the value of the
+   * authors' run_baseline.py (trades_train, adr_trades) and of the TRADES paper's CIFAR-10 runs.
+   */
   tradesBeta: z.number().min(0).default(6),
   /** Temperature tau of eq. 1. */
   tau: z.number().gt(0).default(0.07),
@@ -74,6 +82,10 @@ export const RunConfigSchema = z.object({
   normalizeLatent: z.boolean().default(false),
   selection: z.enum(SELECTIONS).default('global'),
   leakedCounterpart: z.enum(LEAKED_COUNTERPART).default('paper'),
+  /** Soft-LS / Leaked-LS: the adversarial anchor's sets keyed on p_i (paper) or on p_i^a (code). */
+  adversarialAnchorKey: z.enum(ADVERSARIAL_ANCHOR_KEYS).default('paper'),
+  /** L_SCL over the batch: eq. 3 (paper) or the mean over the 2N anchors (code, half of eq. 3). */
+  sclReduction: z.enum(SCL_REDUCTIONS).default('eq3'),
   vatScaling: z.enum(VAT_SCALINGS).default('paper'),
 
   // --- training adversary (PGD, L-infinity, inputs in [0, 1]) ---
@@ -83,7 +95,7 @@ export const RunConfigSchema = z.object({
   stepSize: fractionNumber.pipe(z.number().gt(0)).nullable().default(null),
   pgdSteps: z.number().int().min(1).max(1000).default(10),
   randomStart: z.boolean().default(true),
-  /** Model mode of the training adversary (see TRAIN_ATTACK_MODES): `train` as the authors' code. */
+  /** Model mode of the training adversary (see TRAIN_ATTACK_MODES): `train` as the authors' public code (an assumption: the paper is silent). */
   trainAttackMode: z.enum(TRAIN_ATTACK_MODES).default('train'),
 
   // --- optimisation ---

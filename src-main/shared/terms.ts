@@ -17,6 +17,8 @@ export const TERMS = {
   /** The contrastive term L_SCL (eq. 1) and the KL term L_VAT (eq. 5) of eq. 6. */
   scl: 'scl',
   vat: 'vat',
+  /** [29]'s L2 penalty on every conv kernel (resnetSetting pang2019), added to the minimised loss. */
+  l2: 'l2',
   /** ADR (Bui et al. 2020): local compactness, local smoothness, global compactness, confidence. */
   lcCom: 'lc_com',
   lcSmt: 'lc_smt',
@@ -53,6 +55,7 @@ export const TERM_INFO: { readonly [N in TermName]: { label: string; group: Term
   kl: { label: 'TRADES KL', group: 'loss' },
   scl: { label: 'L_SCL', group: 'loss' },
   vat: { label: 'L_VAT', group: 'loss' },
+  l2: { label: 'L2 on conv kernels ([29])', group: 'loss' },
   lc_com: { label: 'ADR local compactness', group: 'loss' },
   lc_smt: { label: 'ADR local smoothness', group: 'loss' },
   gb_com: { label: 'ADR global compactness', group: 'loss' },

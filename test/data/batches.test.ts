@@ -47,12 +47,23 @@ describe('batches', () => {
     expect(numBatches(50, { batchSize: 8, limit: 20, dropLast: true })).toBe(2);
   });
 
-  it('augmentation on: values are a permutation/zero-fill of the sample (no new values); batchSize 0 throws', () => {
-    for (const b of batches(d.train, shape, { batchSize: 10, rng: new Rng(3), augment: {} })) {
+  it('augmentation on, whole-pixel-zero: values are a permutation/zero-fill of the sample (no new values); batchSize 0 throws', () => {
+    for (const b of batches(d.train, shape, { batchSize: 10, rng: new Rng(3), augment: { shiftMode: 'whole-pixel-zero' } })) {
       const x = b.x.dataSync();
       const idx = b.indices[0];
       const src = new Set(d.train.images.subarray(idx * 48, (idx + 1) * 48));
       for (const v of x.subarray(0, 48)) expect(v === 0 || src.has(v)).toBe(true);
+      tf.dispose([b.x, b.y]);
+    }
+  });
+
+  it('augmentation on, keras-continuous-nearest (default): every value is a convex mix of the sample (within its min and max)', () => {
+    for (const b of batches(d.train, shape, { batchSize: 10, rng: new Rng(3), augment: {} })) {
+      const x = b.x.dataSync();
+      const idx = b.indices[0];
+      const src = d.train.images.subarray(idx * 48, (idx + 1) * 48);
+      const lo = src.reduce((m, v) => Math.min(m, v), Infinity), hi = src.reduce((m, v) => Math.max(m, v), -Infinity);
+      for (const v of x.subarray(0, 48)) { expect(v).toBeGreaterThanOrEqual(lo - 1e-6); expect(v).toBeLessThanOrEqual(hi + 1e-6); }
       tf.dispose([b.x, b.y]);
     }
     expect(() => batches(d.train, shape, { batchSize: 0, rng: new Rng(1) }).next()).toThrow(/batchSize must be a positive integer, got 0/);

@@ -1,6 +1,9 @@
 /**
  * L_SCL against the authors' implementation (`soft_lcscl`, float64) on every case of
- * test/fixtures/golden/scl_loss.json (or the file named by ASCL_GOLDEN_SCL), for every selection strategy.
+ * test/fixtures/golden/scl_loss.json (or the file named by ASCL_GOLDEN_SCL), for every selection
+ * strategy. The golden values are the code's reading: mean over the 2b anchors (`sclReduction:
+ * anchor-mean`) and every row keyed on its own prediction (`adversarialAnchorKey: code`); eq. 3's
+ * reduction is checked against the same cases as exactly twice that mean.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +48,7 @@ const rows = golden.cases.flatMap((c, index) => VARIANTS.map((v) => ({
 function masksOf(c: z.infer<typeof GoldenCase>, strategy: string, counterpart: 'paper' | 'code') {
   const labels = tf.tensor1d([...c.labels, ...c.labels], 'int32');
   const preds = tf.tensor1d(c.preds, 'int32');
-  const m = getSelection(strategy).masks({ labels, preds, leakedCounterpart: counterpart });
+  const m = getSelection(strategy).masks({ labels, preds, leakedCounterpart: counterpart, adversarialAnchorKey: 'code' });
   labels.dispose(); preds.dispose();
   return m;
 }
@@ -55,18 +58,22 @@ const rowSums = (m: tf.Tensor2D): number[] => tf.tidy(() => Array.from(tf.sum(m,
 describe(`golden L_SCL (${path})`, () => {
   beforeAll(async () => { await tf.setBackend('cpu'); });
 
-  it.each(rows)('case $index: $variant ($distance, normalize=$normalize, tau=$tau, B=$b) matches to 1e-4 relative',
+  it.each(rows)('case $index: $variant ($distance, normalize=$normalize, tau=$tau, B=$b) matches to 1e-4 relative (anchor-mean; eq3 = 2 x golden)',
     ({ c, variant, strategy, counterpart }) => {
       const before = tf.memory().numTensors;
       const loss = tf.tidy(() => {
         const m = masksOf(c, strategy, counterpart);
-        return supervisedContrastiveLoss(tf.tensor2d(c.latent, undefined, 'float32'), m, { distance: c.distance, normalize: c.normalize, tau: c.temperature });
+        const z = tf.tensor2d(c.latent, undefined, 'float32');
+        const o = { distance: c.distance, normalize: c.normalize, tau: c.temperature };
+        return tf.stack([supervisedContrastiveLoss(z, m, { ...o, reduction: 'anchor-mean' }), supervisedContrastiveLoss(z, m, { ...o, reduction: 'eq3' })]);
       });
-      const value = loss.dataSync()[0];
+      const [value, eq3] = Array.from(loss.dataSync());
       loss.dispose();
       const expected = c.expected[variant];
       expect(Number.isFinite(value)).toBe(true);
       expect(Math.abs(value - expected)).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(expected), 1e-6));
+      // eq. 3: (1/N) sum_i (L_i + L_i^a) over the N = b pairs = 2 x the mean over the 2b anchors
+      expect(Math.abs(eq3 - 2 * expected)).toBeLessThanOrEqual(2e-4 * Math.max(Math.abs(expected), 1e-6));
       expect(tf.memory().numTensors).toBe(before);
     });
 

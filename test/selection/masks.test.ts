@@ -14,10 +14,10 @@ beforeAll(async () => { await tf.setBackend('cpu'); });
 const Y = [0, 0, 1];
 const P = [0, 1, 1, 1, 0, 0];
 
-function masks(strategy: string, counterpart: 'paper' | 'code', y = Y, p = P) {
+function masks(strategy: string, counterpart: 'paper' | 'code', y = Y, p = P, key: 'paper' | 'code' = 'code') {
   return tf.tidy(() => {
     const m = getSelection(strategy).masks({
-      labels: tf.tensor1d([...y, ...y], 'int32'), preds: tf.tensor1d(p, 'int32'), leakedCounterpart: counterpart,
+      labels: tf.tensor1d([...y, ...y], 'int32'), preds: tf.tensor1d(p, 'int32'), leakedCounterpart: counterpart, adversarialAnchorKey: key,
     });
     return { pos: m.positive.arraySync() as number[][], neg: m.negative.arraySync() as number[][] };
   });
@@ -46,6 +46,19 @@ describe('selection masks (B=3, y=[0,0,1], preds=[0,1,1 | 1,0,0])', () => {
     expect(neg[1]).toEqual([0, 0, 1, 0, 0, 0]);
     // anchor 4 (adversarial of 1, y=0, pred 0): keep 5 (pred 0)
     expect(neg[4]).toEqual([0, 0, 0, 0, 0, 1]);
+  });
+
+  it('soft and leaked with adversarialAnchorKey paper: an adversarial anchor is keyed on its benign anchor\'s p_i', () => {
+    // anchor 4 = x_1^a (y=0, own pred 0, p_1 = 1): different-label members 2 (pred 1), 5 (pred 0) -> keep 2
+    expect(masks('soft', 'paper', Y, P, 'paper').neg[4]).toEqual([0, 0, 1, 0, 0, 0]);
+    // benign anchors are unchanged: anchor 1 (pred 1) keeps 2 under both keys
+    expect(masks('soft', 'paper', Y, P, 'paper').neg[1]).toEqual(masks('soft', 'paper', Y, P, 'code').neg[1]);
+    // leaked, anchor 3 = x_0^a (y=0, own pred 1, p_0 = 0): same-label members 1 (pred 1), 4 (pred 0) -> keep 4
+    // (paper key), 1 (code key); its counterpart 0 is a positive with leakedCounterpart paper
+    expect(masks('leaked', 'paper', Y, P, 'paper').pos[3]).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(masks('leaked', 'paper', Y, P, 'code').pos[3]).toEqual([1, 1, 0, 0, 0, 0]);
+    // leakedCounterpart code + paper key: x_0^a keeps x_0 (its pred is the key p_0) always
+    expect(masks('leaked', 'code', Y, P, 'paper').pos[3]).toEqual([1, 0, 0, 0, 1, 0]);
   });
 
   it('leaked (code): counterpart kept only when its prediction matches; (paper): always a positive', () => {
@@ -132,7 +145,7 @@ describe('gradient of L_SCL flows through the latents only (masks constant)', ()
     const m = masks(strategy, 'paper', [0, 1, 0, 1], [0, 1, 1, 1, 0, 0, 0, 1]);
     const grad = tf.tidy(() => {
       const pos = tf.tensor2d(m.pos), neg = tf.tensor2d(m.neg);
-      const g = tf.grad((x: tf.Tensor) => supervisedContrastiveLoss(x as tf.Tensor2D, { positive: pos, negative: neg }, { distance, normalize, tau }));
+      const g = tf.grad((x: tf.Tensor) => supervisedContrastiveLoss(x as tf.Tensor2D, { positive: pos, negative: neg }, { distance, normalize, tau, reduction: 'anchor-mean' }));
       return g(tf.tensor2d(z)).arraySync() as number[][];
     });
     const h = 1e-5;

@@ -20,7 +20,10 @@ const V1 = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures',
  * The behaviour of the code that stored V1, for the fields added since with other defaults (written here
  * independently of the migration's pins, so dropping a pin fails these tests).
  */
-const V1_BEHAVIOUR = { batchNorm: false, latent: 'penultimate' };
+const V1_BEHAVIOUR = {
+  batchNorm: false, latent: 'penultimate', sclReduction: 'anchor-mean', adversarialAnchorKey: 'code',
+  resnetSetting: 'pytorch', augmentShiftMode: 'whole-pixel-zero',
+};
 /** What a v1 configuration must read as: its stored values, and the old behaviour for the newer fields. */
 const V1_READ = parseRunConfig({ ...V1, ...V1_BEHAVIOUR });
 

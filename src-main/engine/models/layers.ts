@@ -3,22 +3,29 @@
  * dense, batch norm with explicit training/inference mode, the projection heads of
  * supplementary 8.1. Initialisation follows PyTorch's defaults (kaiming_uniform with a = sqrt(5),
  * i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases; batch norm gamma 1, beta 0),
- * so that models start as the authors' PyTorch models do.
+ * so that models start as the authors' PyTorch models do; `init: 'he-normal'` gives Keras' he_normal
+ * kernels and zero biases instead ([29]'s resnet_v1, see models/params.ts).
  */
 import { tf } from '../tf.js';
 import type { ProjectionHead } from '../../shared/options.js';
 import type { ParamStore } from './params.js';
 import type { ModelOutput } from './model.js';
 
-export interface Conv2dParams { kernel: tf.Variable; bias: tf.Variable | null; stride: number; pad: number }
+/** `pytorch`: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) weights and biases; `he-normal`: Keras he_normal kernel, zero bias. */
+export type LayerInit = 'pytorch' | 'he-normal';
+
+/** pad: PyTorch-style symmetric zero padding, or 'same' (TensorFlow/Keras: extra row/column at the bottom/right). */
+export interface Conv2dParams { kernel: tf.Variable; bias: tf.Variable | null; stride: number; pad: number | 'same' }
 export interface DenseParams { kernel: tf.Variable; bias: tf.Variable | null }
 
 /** kernel [k, k, inC, outC] (tfjs layout); `pad` is PyTorch-style symmetric zero padding. */
 export function conv2dParams(store: ParamStore, name: string, k: number, inC: number, outC: number,
-  opts: { stride?: number; pad?: number; bias?: boolean } = {}): Conv2dParams {
-  const bound = 1 / Math.sqrt(inC * k * k);
-  const kernel = store.uniform(`${name}/kernel`, [k, k, inC, outC], bound);
-  const bias = opts.bias === false ? null : store.uniform(`${name}/bias`, [outC], bound);
+  opts: { stride?: number; pad?: number | 'same'; bias?: boolean; init?: LayerInit } = {}): Conv2dParams {
+  const fanIn = inC * k * k;
+  const bound = 1 / Math.sqrt(fanIn);
+  const he = opts.init === 'he-normal';
+  const kernel = he ? store.heNormal(`${name}/kernel`, [k, k, inC, outC], fanIn) : store.uniform(`${name}/kernel`, [k, k, inC, outC], bound);
+  const bias = opts.bias === false ? null : he ? store.constant(`${name}/bias`, [outC], 0, true) : store.uniform(`${name}/bias`, [outC], bound);
   return { kernel, bias, stride: opts.stride ?? 1, pad: opts.pad ?? Math.floor(k / 2) };
 }
 
@@ -29,7 +36,10 @@ export function conv2d(x: tf.Tensor4D, p: Conv2dParams): tf.Tensor4D {
 }
 
 /** kernel [inDim, outDim] */
-export function denseParams(store: ParamStore, name: string, inDim: number, outDim: number, bias = true): DenseParams {
+export function denseParams(store: ParamStore, name: string, inDim: number, outDim: number, bias = true, init: LayerInit = 'pytorch'): DenseParams {
+  if (init === 'he-normal') {
+    return { kernel: store.heNormal(`${name}/kernel`, [inDim, outDim], inDim), bias: bias ? store.constant(`${name}/bias`, [outDim], 0, true) : null };
+  }
   const bound = 1 / Math.sqrt(inDim);
   return {
     kernel: store.uniform(`${name}/kernel`, [inDim, outDim], bound),

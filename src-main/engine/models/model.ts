@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { LatentChoice, ModelName, ProjectionHead } from '../../shared/options.js';
+import type { LatentChoice, ModelName, ProjectionHead, ResnetSetting } from '../../shared/options.js';
 
 export interface ForwardOptions {
   /**
@@ -32,6 +32,12 @@ export interface ClassifierModel {
   trainableVariables(): tf.Variable[];
   /** Non-trainable state saved in checkpoints (batch-norm running statistics). */
   stateVariables(): tf.Variable[];
+  /**
+   * The model's own loss terms, added to the objective inside the gradient tape (Keras' layer
+   * losses): [29]'s L2 1e-4 * sum W^2 over every convolution kernel for `resnetSetting: pang2019`.
+   * Absent when the model has none.
+   */
+  regularization?: () => tf.Scalar;
   dispose(): void;
 }
 
@@ -47,6 +53,8 @@ export interface ModelSpec {
   batchNorm?: boolean;
   /** `small-cnn` and `cnn` only: which activation is the latent z (options.ts LATENTS). Absent = `penultimate`. */
   latent?: LatentChoice;
+  /** ResNets only: [29]'s Keras setting or the PyTorch layout (see RESNET_SETTINGS). Default `pytorch`. */
+  resnetSetting?: ResnetSetting;
 }
 
 /** One model per file, registered by name in ./index.ts. */

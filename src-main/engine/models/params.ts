@@ -9,6 +9,9 @@ import { Rng } from '../rng.js';
 
 let instanceCounter = 0;
 
+/** Standard deviation of a standard normal truncated to [-2, 2] (scipy.stats.truncnorm(-2, 2).std()). */
+export const TRUNCATED_NORMAL_STD = 0.87962566103423978;
+
 /** `<model>#<n>/conv1/kernel` -> `conv1/kernel`; names without the prefix are returned as they are. */
 export function stableWeightName(variableName: string): string {
   const m = /^[^#/]+#\d+\//.exec(variableName);
@@ -40,6 +43,26 @@ export class ParamStore {
     const n = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++) values[i] = (2 * this.rng.next() - 1) * bound;
+    return this.add(name, shape, values, true);
+  }
+
+  /**
+   * Keras' he_normal (VarianceScaling(2, fan_in, 'normal') of Keras 2.2.4, the version [29] names):
+   * a normal of sigma = sqrt(2 / fanIn) / 0.87962566103423978 truncated at +-2 sigma (values beyond are
+   * drawn again), so that the samples' standard deviation is sqrt(2 / fanIn); 0.8796... is the
+   * standard deviation of a standard normal truncated to [-2, 2]. Box-Muller on the seeded Rng.
+   */
+  heNormal(name: string, shape: number[], fanIn: number): tf.Variable {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const sigma = Math.sqrt(2 / Math.max(1, fanIn)) / TRUNCATED_NORMAL_STD;
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let v: number;
+      do {
+        v = Math.sqrt(-2 * Math.log(1 - this.rng.next())) * Math.cos(2 * Math.PI * this.rng.next());
+      } while (Math.abs(v) > 2);
+      values[i] = v * sigma;
+    }
     return this.add(name, shape, values, true);
   }
 

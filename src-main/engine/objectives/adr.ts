@@ -15,8 +15,10 @@ import { adversarialTrainingLoss, forwardPair, softCrossEntropy, stopGradient } 
  * - gb_smt: the pairwise version of lc_smt; weight 0 in the baseline script, so not computed
  * - conf: mean_i entropy of h(x_i^a) (softmax_xent_two(adv, adv))
  * Weights from run_baseline.py (`adr_pgd` / `adr_trades`): lccomw 1, lcsmtw 1, gbcomw 1, gbsmtw 0, confw 1.
- * L_AT follows config.adversary: `pgd` -> lambdaNat * CE(nat) + CE(adv) (eq. 4; the script's adr_pgd
- * uses alpha = 0, i.e. lambdaNat 0), `trades` -> CE(nat) + tradesBeta * KL (adr_trades: alpha 1, beta 6).
+ * L_AT follows config.adversary: `pgd` -> lambdaNat * CE(nat) + CE(adv), `trades` -> CE(nat) +
+ * tradesBeta * KL (adr_trades: alpha 1, beta 6). A mixed reading, documented in docs/paper-vs-code.md:
+ * the weights above come from the authors' script, but lambdaNat defaults to 1, this project's reading
+ * of eq. 4 for ADV, whereas the script runs adr_pgd (and pgd_train) with alpha = 0, i.e. lambdaNat 0.
  * Deviation: when every sample of a batch has the same label the authors' weight divides 0 by 0 (NaN);
  * here all weights are then 1.
  */

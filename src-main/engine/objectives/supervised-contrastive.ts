@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import type { DistanceName, LeakedCounterpart, SelectionName } from '../../shared/options.js';
+import type { AdversarialAnchorKey, DistanceName, LeakedCounterpart, SclReduction, SelectionName } from '../../shared/options.js';
 import type { SelectionMasks } from '../selection/selection.js';
 import { getSelection } from '../selection/index.js';
 import { TERMS } from '../../shared/terms.js';
@@ -10,9 +10,16 @@ import type { RecordTerm } from './objective.js';
  * B..2B-1 their adversarial counterparts), with the positive/negative sets of a selection strategy.
  *
  * Per anchor i: L_i = -(1/max(|P_i|,1)) * sum_{p in P_i} log softmax_{k in P_i ∪ N_i}(s_ik)[p], with
- * s_ik = sim(z_i, z_k)/tau and the anchor itself excluded; L_SCL = mean over all 2B anchors. This is the
- * convention of the authors' `soft_lcscl` and of the golden values (test/fixtures/golden): eq. 3 writes
- * (1/N) sum_i (L_i + L_i^a), i.e. twice this mean, a constant factor absorbed by lambda_SCL.
+ * s_ik = sim(z_i, z_k)/tau and the anchor itself excluded (the anchor's similarity is sim(z, anchor):
+ * eq. 2 prints sim(z, z_i) for the anchor z_i^a, which supplementary eq. 9 writes as sim(z_j, z_i^A)).
+ *
+ * Reduction over the batch (`reduction`, see SCL_REDUCTIONS):
+ * - `eq3`: eq. 3, L_SCL = (1/N) sum_{i=1..N} (L_i^scl + L_i^a,scl): per benign/adversarial pair the sum
+ *   of its two anchors' losses, averaged over the N pairs; = (1/N) * (sum over all 2N anchors) = 2 x
+ *   the mean over the 2N anchors.
+ * - `anchor-mean`: the mean over the 2N anchors, the authors' `soft_lcscl` (`torch.mean(loss)` over
+ *   its 2b rows) and test/fixtures/golden/scl_loss.json; at the same lambda_SCL it weighs the
+ *   contrastive term half as much as eq. 3.
  *
  * Gradients flow through the latent normalisation (as the authors' code, which normalises inside
  * the loss) and never through the masks: they are 0/1 constants built from int32 labels and argmax
@@ -24,6 +31,8 @@ export interface ContrastiveOptions {
   normalize: boolean;
   /** Temperature tau > 0. */
   tau: number;
+  /** Batch reduction: eq. 3 (sum of the pair's two anchor losses, mean over pairs) or the mean over 2N anchors. */
+  reduction: SclReduction;
 }
 
 /** Logit given to candidates outside P ∪ N (the authors' code subtracts 1e9 likewise). */
@@ -151,9 +160,12 @@ export function pairwiseSimilarity(z: tf.Tensor2D, distance: DistanceName, norma
   });
 }
 
-/** L_SCL (eqs. 1-3, mean over the 2B anchors) for latents z [2B, D] and masks [2B, 2B]. */
+/** L_SCL (eqs. 1-3, reduced as `o.reduction`) for latents z [2B, D] and masks [2B, 2B]. */
 export function supervisedContrastiveLoss(z: tf.Tensor2D, masks: SelectionMasks, o: ContrastiveOptions): tf.Scalar {
   if (!(o.tau > 0)) throw new Error(`supervisedContrastiveLoss: tau must be > 0, got ${o.tau}`);
+  if (o.reduction !== 'eq3' && o.reduction !== 'anchor-mean') {
+    throw new Error(`supervisedContrastiveLoss: reduction must be 'eq3' or 'anchor-mean', got ${JSON.stringify(o.reduction)}`);
+  }
   const n = z.shape[0];
   if (masks.positive.shape[0] !== n || masks.positive.shape[1] !== n || masks.negative.shape[0] !== n) {
     throw new Error(`supervisedContrastiveLoss: masks must be [${n}, ${n}] for ${n} latents, got ${JSON.stringify(masks.positive.shape)}`);
@@ -166,7 +178,8 @@ export function supervisedContrastiveLoss(z: tf.Tensor2D, masks: SelectionMasks,
     const nPos = tf.sum(masks.positive, 1); // [2B]
     // -sum_p log softmax(p) = |P| * lse - sum_p s_ip  (entries outside P are multiplied by 0)
     const perAnchor = tf.div(tf.sub(tf.mul(nPos, lse), tf.sum(tf.mul(masks.positive, s), 1)), tf.maximum(nPos, 1));
-    return tf.mean(perAnchor) as tf.Scalar;
+    // eq. 3: (1/N) sum over the N pairs of (L_i + L_i^a) = (sum over the 2N = n anchors) / (n / 2)
+    return (o.reduction === 'eq3' ? tf.div(tf.sum(perAnchor), n / 2) : tf.mean(perAnchor)) as tf.Scalar;
   });
 }
 
@@ -189,6 +202,7 @@ export const COUNT_TERMS = [TERMS.posBenign, TERMS.posAdv, TERMS.negBenign, TERM
 export interface ContrastiveTermOptions extends ContrastiveOptions {
   selection: SelectionName;
   leakedCounterpart: LeakedCounterpart;
+  adversarialAnchorKey: AdversarialAnchorKey;
 }
 
 export interface ContrastiveTerm {
@@ -212,7 +226,7 @@ export function contrastiveTerm(
   const out = tf.tidy(() => {
     const labels = tf.concat([y, y]) as tf.Tensor1D; // [2B]
     const preds = tf.concat([predNat, predAdv]) as tf.Tensor1D; // [2B]
-    const masks = strategy.masks({ labels: tf.cast(labels, 'int32'), preds: tf.cast(preds, 'int32'), leakedCounterpart: o.leakedCounterpart });
+    const masks = strategy.masks({ labels: tf.cast(labels, 'int32'), preds: tf.cast(preds, 'int32'), leakedCounterpart: o.leakedCounterpart, adversarialAnchorKey: o.adversarialAnchorKey });
     if (keepMasks) kept = { positive: tf.keep(masks.positive), negative: tf.keep(masks.negative) };
     const z = tf.concat([zNat, zAdv], 0) as tf.Tensor2D;
     return { loss: supervisedContrastiveLoss(z, masks, o), counts: selectionCounts(masks) };
@@ -247,6 +261,12 @@ export function recordedContrastiveLoss(
 }
 
 /** The contrastive options of a run configuration. */
-export function contrastiveOptions(config: { distance: DistanceName; normalizeLatent: boolean; tau: number; selection: SelectionName; leakedCounterpart: LeakedCounterpart }): ContrastiveTermOptions {
-  return { distance: config.distance, normalize: config.normalizeLatent, tau: config.tau, selection: config.selection, leakedCounterpart: config.leakedCounterpart };
+export function contrastiveOptions(config: {
+  distance: DistanceName; normalizeLatent: boolean; tau: number; selection: SelectionName; leakedCounterpart: LeakedCounterpart;
+  adversarialAnchorKey: AdversarialAnchorKey; sclReduction: SclReduction;
+}): ContrastiveTermOptions {
+  return {
+    distance: config.distance, normalize: config.normalizeLatent, tau: config.tau, selection: config.selection,
+    leakedCounterpart: config.leakedCounterpart, adversarialAnchorKey: config.adversarialAnchorKey, reduction: config.sclReduction,
+  };
 }

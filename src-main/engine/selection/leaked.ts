@@ -1,5 +1,5 @@
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { buildMasks, counterpartOf, readSelectionInput } from './pairs.js';
+import { anchorKeyFor, buildMasks, counterpartOf, readSelectionInput } from './pairs.js';
 
 /**
  * Leaked Local Selection (Table 1, Leaked-LS): positives are the same-label latents predicted as the
@@ -11,7 +11,17 @@ import { buildMasks, counterpartOf, readSelectionInput } from './pairs.js';
  *   x_i^a are always pulled close together", and eqs. 1-2 keep z_i^a outside Z_i^+.
  * - `code`: as the authors' `soft_lcscl(neg_type='leaking')` (contrastive_losses_v2.py): a positive
  *   only when its prediction matches the anchor's; otherwise it is neither a positive nor a negative
- *   (left out of the softmax's denominator too). test/fixtures/golden/README.md lists both variants.
+ *   (left out of the softmax's denominator too), i.e. the counterpart is treated as any other
+ *   same-label latent. test/fixtures/golden/README.md lists both variants.
+ *
+ * Whose prediction is "the anchor's prediction" for an adversarial anchor x_i^a
+ * (`adversarialAnchorKey`, see anchorKeyFor): p_i (`paper`: Table 1 is stated for the anchor x_i,
+ * and eq. 2 uses x_i's sets for x_i^a) or p_i^a (`code`). The two options combine as:
+ * - paper + paper: Table 1 and eqs. 1-2 literally (the default);
+ * - code + code: the authors' soft_lcscl(neg_type='leaking') (the golden values' `leaked`);
+ * - counterpart paper + key code: the golden values' `leaked_paper` (this project's earlier default);
+ * - counterpart code + key paper: x_i^a keeps x_i (whose prediction is the key p_i) always; x_i keeps
+ *   x_i^a only when p_i^a = p_i.
  */
 export const leakedLocalSelection: SelectionStrategy = {
   name: 'leaked',
@@ -23,9 +33,10 @@ export const leakedLocalSelection: SelectionStrategy = {
     const p = readSelectionInput('leakedLocalSelection', input);
     const { labels: y, preds: q, b } = p;
     const always = leakedCounterpart === 'paper';
+    const key = anchorKeyFor(p, input.adversarialAnchorKey);
     return buildMasks(p, (i, j) => {
       if (always && j === counterpartOf(i, b)) return 1;
-      if (q[j] !== q[i]) return 0;
+      if (q[j] !== key[i]) return 0;
       return y[j] === y[i] ? 1 : -1;
     });
   },

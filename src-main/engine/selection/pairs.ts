@@ -19,7 +19,10 @@ export interface PairInput {
 }
 
 /** Reads and checks a SelectionInput, naming the strategy that received it. */
-export function readSelectionInput(where: string, { labels, preds }: SelectionInput): PairInput {
+export function readSelectionInput(where: string, { labels, preds, adversarialAnchorKey }: SelectionInput): PairInput {
+  if (adversarialAnchorKey !== 'paper' && adversarialAnchorKey !== 'code') {
+    throw new Error(`${where}: adversarialAnchorKey must be 'paper' or 'code', got ${JSON.stringify(adversarialAnchorKey)}`);
+  }
   if (labels.rank !== 1 || preds.rank !== 1 || labels.shape[0] !== preds.shape[0]) {
     throw new Error(`${where}: labels and preds must both be [2B], got ${JSON.stringify(labels.shape)} and ${JSON.stringify(preds.shape)}`);
   }
@@ -29,6 +32,18 @@ export function readSelectionInput(where: string, { labels, preds }: SelectionIn
     throw new Error(`${where}: labels and preds must be int32, got ${labels.dtype} and ${preds.dtype}`);
   }
   return { labels: labels.dataSync() as Int32Array, preds: preds.dataSync() as Int32Array, n, b: n / 2 };
+}
+
+/**
+ * The prediction that keys anchor i's Soft-LS / Leaked-LS sets (Table 1's p_i). A benign anchor uses
+ * its own prediction. An adversarial anchor x_i^a (row i >= B): `paper` -> p_i, its benign anchor's,
+ * since eq. 2 gives x_i^a the very sets Z_i^+, Z_i^- of eq. 1; `code` -> p_i^a, its own row's, as the
+ * authors' soft_lcscl compares every row's prediction with every other's.
+ */
+export function anchorKeyFor(p: PairInput, key: SelectionInput['adversarialAnchorKey']): Int32Array {
+  const out = new Int32Array(p.n);
+  for (let i = 0; i < p.n; i++) out[i] = key === 'paper' && i >= p.b ? p.preds[i - p.b] : p.preds[i];
+  return out;
 }
 
 /** Index of row i's counterpart: x_i^a for a benign row, x_i for an adversarial one. */

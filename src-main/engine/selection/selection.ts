@@ -1,5 +1,5 @@
 import type { tf } from '../tf.js';
-import type { LeakedCounterpart, SelectionName } from '../../shared/options.js';
+import type { AdversarialAnchorKey, LeakedCounterpart, SelectionName } from '../../shared/options.js';
 
 /**
  * Inputs of a selection strategy (Table 1) over the 2B latents of a benign batch and its
@@ -11,6 +11,8 @@ export interface SelectionInput {
   /** [2B] int32 predicted labels (argmax of the classifier, no gradient). */
   preds: tf.Tensor1D;
   leakedCounterpart: LeakedCounterpart;
+  /** Soft-LS / Leaked-LS: an adversarial anchor's sets keyed on p_i (`paper`) or p_i^a (`code`). */
+  adversarialAnchorKey: AdversarialAnchorKey;
 }
 
 /** 0/1 float32 masks, [2B, 2B]; the diagonal (an anchor with itself) is always 0. */

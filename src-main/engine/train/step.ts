@@ -1,6 +1,6 @@
 /**
- * One training step: the objective's adversary (outside the tape), its loss and gradients, a
- * finite check, the optimiser's update. Exported on its own so `npm run bench` can time it.
+ * One training step: the objective's adversary (outside the tape), its loss plus the model's own
+ * regularisation (recorded as `l2`) and their gradients, a finite check, the optimiser's update. Exported on its own so `npm run bench` can time it.
  */
 import { tf } from '../tf.js';
 import type { RunConfig } from '../../shared/run-config.js';
@@ -52,11 +52,19 @@ export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1
     let grads: tf.NamedTensorMap = {};
     let value: tf.Scalar | null = null;
     try {
-      const r = tf.variableGrads(() => s.objective.loss(ctx, prepared, (name, v) => {
+      const record = (name: string, v: tf.Scalar): void => {
         if (names.includes(name)) throw new Error(`${s.objective.name}.loss: term ${JSON.stringify(name)} recorded twice in one step`);
         names.push(name);
         kept.push(tf.keep(v));
-      }), variables);
+      };
+      const r = tf.variableGrads(() => {
+        const objective = s.objective.loss(ctx, prepared, record);
+        if (!s.model.regularization) return objective;
+        // The model's own loss terms ([29]'s L2 on the conv kernels, as Keras adds layer losses).
+        const penalty = s.model.regularization();
+        record('l2', penalty);
+        return tf.add(objective, penalty) as tf.Scalar;
+      }, variables);
       grads = r.grads;
       value = r.value;
       // One read for the loss and every term.

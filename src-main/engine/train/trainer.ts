@@ -65,7 +65,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const model = createModel(config.model, {
     inputShape: [dataset.height, dataset.width, dataset.channels], numClasses: dataset.numClasses,
-    projectionHead: config.projectionHead, seed: config.seed, batchNorm: config.batchNorm, latent: config.latent,
+    projectionHead: config.projectionHead, seed: config.seed, batchNorm: config.batchNorm, latent: config.latent, resnetSetting: config.resnetSetting,
   });
   const optimizer = createOptimizer(config.optimizer, model.trainableVariables(), { momentum: config.momentum, weightDecay: config.weightDecay });
   try {
@@ -85,9 +85,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     // A last batch of one sample would give degenerate batch-norm statistics and a 2-latent contrastive batch.
     const dropLast = nTrain % config.batchSize === 1;
     const stepsPerEpoch = numBatches(nTrain, { batchSize: config.batchSize, dropLast });
-    const augment: AugmentOptions | null = config.augmentFlip || config.augmentShift > 0 ? { flip: config.augmentFlip, shiftFraction: config.augmentShift } : null;
+    const shiftMode = config.augmentShiftMode;
+    const augment: AugmentOptions | null = config.augmentFlip || config.augmentShift > 0 ? { flip: config.augmentFlip, shiftFraction: config.augmentShift, shiftMode } : null;
     // The scl objective's second view: a fresh draw of the paper's augmentation (flip + 10% shift).
-    const secondView: AugmentOptions = { flip: true, shiftFraction: config.augmentShift > 0 ? config.augmentShift : 0.1 };
+    const secondView: AugmentOptions = { flip: true, shiftFraction: config.augmentShift > 0 ? config.augmentShift : 0.1, shiftMode };
     const augmentView = (x: tf.Tensor4D): tf.Tensor4D =>
       tf.tensor4d(augmentBatch(x.dataSync() as Float32Array, x.shape[0], shape, rng, secondView), x.shape, 'float32');
     const anchors = new Set(queryAnchorIndices(config.queryAnchors, nTrain));
