@@ -5,6 +5,7 @@
  * This file must not import TensorFlow, SQLite or Electron: the renderer bundles it.
  */
 import { z } from 'zod';
+import type { EvaluationProtocol } from '../engine/config/evaluation.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -110,9 +111,18 @@ export interface EvalRow {
   attack: string;
   eps: number;
   steps: number | null;
+  /** PGD's fixed step (FGSM: eps); null where the attack sets its own. */
+  stepSize: number | null;
   n: number;
+  /** Size of the test split the first n images came from (null for rows stored before the protocol was). */
+  testSetSize: number | null;
   cleanAccuracy: number;
   robustAccuracy: number;
+  /** Standard errors sqrt(p (1 - p) / n) of the two accuracies. */
+  cleanStdErr: number;
+  robustStdErr: number;
+  /** The resolved protocol (null for rows stored before it was). */
+  protocol: EvaluationProtocol | null;
   seconds: number;
   createdAt: string;
 }
@@ -142,7 +152,8 @@ export interface ApiResponses {
   'analysis:start': { id: number };
   'selection:snapshots': Array<{ epoch: number; anchorIndex: number; anchorLabel: number; positives: Array<{ index: number; adversarial: boolean }>; negatives: Array<{ index: number; adversarial: boolean }> }>;
   'compare:table': {
-    rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
+    /** Per metric: mean and sample std over the group's runs; se: standard error of an evaluation figure (null for per-epoch monitoring). */
+    rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number; se?: number | null } | null> }>;
     columns: string[];
     configDiff: Record<string, Record<string, unknown>>;
   };

@@ -39,7 +39,7 @@ export async function followRun(service: AppService, runId: string, o: { json: b
       if (e.id !== runId) return;
       if (bar) {
         bar.stop(); barStarted = false;
-        process.stderr.write(`epoch ${e.row.epoch}: nat ${(e.row.natAccuracy * 100).toFixed(2)}%  pgd ${(e.row.pgdAccuracy * 100).toFixed(2)}%  ` +
+        process.stderr.write(`epoch ${e.row.epoch}: nat ${(e.row.natAccuracy * 100).toFixed(2)}%  pgd (monitoring) ${(e.row.pgdAccuracy * 100).toFixed(2)}%  ` +
           `train ${(e.row.trainAccuracy * 100).toFixed(2)}%  ${e.row.seconds.toFixed(1)} s\n`);
       } else {
         jsonLine({ event: 'epoch', runId, ...e.row });

@@ -5,6 +5,7 @@ import type { ApiResponses, RunSummary } from '../api/channels.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
 import { dbPathOf, existingDbPath, jsonLine } from './common.js';
+import { monitoringLabel, subsetLabel } from '../engine/config/evaluation.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -36,7 +37,7 @@ export function runsCommand(): Command {
         }
         if (runs.length === 0) { process.stdout.write(`no runs in ${service.store.dbPath}\n`); return; }
         process.stdout.write(table([
-          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD', 'CREATED'],
+          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD (MONITORING)', 'CREATED'],
           ...runs.map((r) => {
             const last = service.store.epochs(r.id).at(-1);
             return [r.id, r.status, `${r.epochsDone}/${r.epochsTotal}`, r.dataset, r.model, r.defense, r.selection, String(r.seed),
@@ -67,12 +68,16 @@ export function showCommand(): Command {
         if (run.error) process.stdout.write(`error: ${run.error}\n`);
         process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);
         if (epochs.length) {
-          process.stdout.write(table([['EPOCH', 'NAT', 'PGD', 'TRAIN', 'LR', 'SECONDS', 'LOSS'],
+          process.stdout.write(`per-epoch NAT and PGD: ${monitoringLabel(run.config)}; the evaluations below are the measured figures\n`);
+          process.stdout.write(table([['EPOCH', 'NAT', 'PGD (MONITORING)', 'TRAIN', 'LR', 'SECONDS', 'LOSS'],
             ...epochs.map((e) => [String(e.epoch), pct(e.natAccuracy), pct(e.pgdAccuracy), pct(e.trainAccuracy), e.learningRate.toExponential(1),
               e.seconds.toFixed(1), e.terms.loss === undefined ? '-' : e.terms.loss.toFixed(4)])]));
         }
         for (const e of evaluations) {
-          process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)} n ${e.n}: clean ${pct(e.cleanAccuracy)} robust ${pct(e.robustAccuracy)} (${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
+          const step = e.stepSize === null ? '' : ` step ${e.stepSize.toFixed(5)}`;
+          process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)}${step} steps ${e.steps ?? '-'} n ${subsetLabel(e.n, e.testSetSize)}: ` +
+            `clean ${pct(e.cleanAccuracy)} ± ${(e.cleanStdErr * 100).toFixed(2)} robust ${pct(e.robustAccuracy)} ± ${(e.robustStdErr * 100).toFixed(2)} ` +
+            `(± standard error; ${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
         }
       } finally {
         await service.close();

@@ -8,7 +8,8 @@ import os from 'node:os';
 import type { ApiParsedRequest, ApiResponses, ApiService, RunStatus, RunSummary } from '../api/channels.js';
 import { ApiError } from '../api/dispatch.js';
 import { ATTACKS, type AttackName, type BackendChoice } from '../engine/config/options.js';
-import { ConfigError, attackBudget, fractionNumber, parseRunConfig } from '../engine/config/run-config.js';
+import { ConfigError, attackBudget, fractionNumber, parseRunConfig, type RunConfig } from '../engine/config/run-config.js';
+import { EVALUATION_DEFAULTS } from '../engine/config/evaluation.js';
 import { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
@@ -36,7 +37,9 @@ export interface AppServiceOptions {
 }
 
 export interface AnalyzeRequest {
-  overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; steps: number | null; seed: number;
+  overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; seed: number;
+  /** The analysis PGD; null: the dataset's evaluation PGD (k = 250, step 2/255 on CIFAR-10; Figures 2, 4-6), not the run's training PGD. */
+  steps: number | null; stepSize?: number | null;
   /** t-SNE points (default 1000 benign + 100 adversarial, as Figure 6). */
   tsneBenign?: number; tsneAdversarial?: number;
 }
@@ -199,7 +202,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const job: EvalJob = {
         kind: 'eval', source: { kind: 'checkpoint', file: store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
         dataset: config.dataset, dataDir: config.dataDir, attack: req.attack as AttackName, eps: eps?.success ? eps.data : budget.eps,
-        steps: req.steps ?? null, stepSize: null, n: req.n ?? 1000, batchSize: config.batchSize, seed: config.seed, backend,
+        steps: req.steps ?? null, stepSize: null, n: req.n ?? null, batchSize: config.batchSize, seed: config.seed, backend,
       };
       const id = ++evalCounter;
       runs.enqueueTask(async () => {
@@ -255,7 +258,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const outcome = await runEvalJob(job, onProgress).done;
       if (runId === null) return { id: null, outcome };
       const id = store.addEvaluation({ runId, attack: outcome.attack, eps: outcome.eps, steps: outcome.steps, stepSize: outcome.stepSize, n: outcome.n,
-        seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds, outcomes: outcome.outcomes });
+        seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds,
+        protocol: outcome.protocol, outcomes: outcome.outcomes });
       const row = store.evaluations(runId).find((e) => e.id === id);
       if (row) events.emit('eval:done', { runId, row });
       return { id, outcome };
@@ -268,7 +272,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
       const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
         tsneBenign: o.tsneBenign ?? 1000, tsneAdversarial: o.tsneAdversarial ?? 100,
-        n: o.n, steps: o.steps ?? config.pgdSteps, seed: o.seed, backend }, onProgress).done;
+        n: o.n, ...analysisAttack(config, o), seed: o.seed, backend }, onProgress).done;
       if (outcome.rdivEpochs.length) store.setRdivEpoch(runId, outcome.rdivEpochs);
       if (outcome.rdivEps.length) store.setRdivEps(runId, outcome.rdivEps);
       if (outcome.tsne) store.setTsne(runId, outcome.tsne);
@@ -281,4 +285,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
   };
   return service;
+}
+
+/**
+ * The PGD of R-DIV over eps, robust accuracy over eps, R-DIV over epochs and the t-SNE's adversarial
+ * points: the dataset's evaluation PGD (Figures 2, 4, 5, 6: k = 250, eta = 2/255 on CIFAR-10) at the
+ * run's eps, unless the request overrides steps or step size. The per-epoch monitoring during
+ * training stays the run's cheap PGD (engine/train/evaluate-epoch.ts).
+ */
+export function analysisAttack(config: RunConfig, o: Pick<AnalyzeRequest, 'steps' | 'stepSize'>): { eps: number; stepSize: number; steps: number } {
+  const e = EVALUATION_DEFAULTS[config.dataset];
+  return { eps: attackBudget(config).eps, stepSize: o.stepSize ?? e.pgdStepSize, steps: o.steps ?? e.pgdSteps };
 }

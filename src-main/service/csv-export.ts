@@ -4,6 +4,10 @@ import type { ApiParsedRequest, ApiResponses } from '../api/channels.js';
 import type { Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
+import { monitoringLabel } from '../engine/config/evaluation.js';
+
+/** The per-epoch PGD accuracy's column: monitoring, not the evaluation (the `monitoring` column says which PGD on how many images). */
+const MONITORING_PGD_HEADER = 'pgdAccuracy (monitoring)';
 
 type What = ApiParsedRequest<'export:csv'>['what'];
 
@@ -17,9 +21,10 @@ export function exportCsv(store: Store, runs: RunRecord[], what: What): ApiRespo
     case 'epochs': {
       const perRun = runs.map((r) => ({ run: r, epochs: store.epochs(r.id) }));
       const terms = [...new Set(perRun.flatMap((p) => p.epochs.flatMap((e) => Object.keys(e.terms))))].sort();
+      // The per-epoch PGD is the run's cheap monitoring (its training PGD on evalSubset images), not the paper's evaluation.
       const rows = perRun.flatMap(({ run, epochs }) => epochs.map((e) => [run.id, run.name, e.epoch, e.natAccuracy, e.pgdAccuracy,
-        e.trainAccuracy, e.learningRate, e.seconds, ...terms.map((t) => e.terms[t])]));
-      return { filename, csv: table(['runId', 'name', 'epoch', 'natAccuracy', 'pgdAccuracy', 'trainAccuracy', 'learningRate', 'seconds', ...terms], rows) };
+        monitoringLabel(run.config), e.trainAccuracy, e.learningRate, e.seconds, ...terms.map((t) => e.terms[t])]));
+      return { filename, csv: table(['runId', 'name', 'epoch', 'natAccuracy', MONITORING_PGD_HEADER, 'monitoring', 'trainAccuracy', 'learningRate', 'seconds', ...terms], rows) };
     }
     case 'steps': {
       const perRun = runs.map((r) => ({ run: r, steps: store.stepRows(r.id) }));
@@ -28,15 +33,16 @@ export function exportCsv(store: Store, runs: RunRecord[], what: What): ApiRespo
       return { filename, csv: table(['runId', 'step', 'epoch', 'time', ...terms], rows) };
     }
     case 'evals': {
-      const rows = runs.flatMap((r) => store.evaluationsDetailed(r.id).map((e) => [r.id, e.id, e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed,
-        e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.createdAt]));
-      return { filename, csv: table(['runId', 'evalId', 'attack', 'eps', 'steps', 'stepSize', 'n', 'seed', 'checkpointEpoch',
-        'cleanAccuracy', 'robustAccuracy', 'seconds', 'createdAt'], rows) };
+      const rows = runs.flatMap((r) => store.evaluationsDetailed(r.id).map((e) => [r.id, e.id, e.attack, e.eps, e.steps, e.stepSize,
+        e.protocol?.restarts, e.n, e.testSetSize, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.cleanStdErr, e.robustAccuracy, e.robustStdErr, e.seconds, e.createdAt]));
+      return { filename, csv: table(['runId', 'evalId', 'attack', 'eps', 'steps', 'stepSize', 'restarts', 'n', 'testSetSize', 'seed', 'checkpointEpoch',
+        'cleanAccuracy', 'cleanStdErr', 'robustAccuracy', 'robustStdErr', 'seconds', 'createdAt'], rows) };
     }
     case 'compare': {
       const t = compareTable(store, runs, { kind: 'last' });
       const rows = t.rows.map((r) => [r.group, r.n, r.runIds.join(' '), ...t.columns.flatMap((c) => [r.metrics[c]?.mean, r.metrics[c]?.std])]);
-      return { filename, csv: table(['group', 'n', 'runIds', ...t.columns.flatMap((c) => [`${c} mean`, `${c} std`])], rows) };
+      const name = (c: string): string => (c === 'pgdAccuracy' ? MONITORING_PGD_HEADER : c);
+      return { filename, csv: table(['group', 'n', 'runIds', ...t.columns.flatMap((c) => [`${name(c)} mean`, `${name(c)} std`])], rows) };
     }
   }
 }

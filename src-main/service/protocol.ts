@@ -7,6 +7,7 @@ import type { EpochMetrics, SelectionSnapshot, StepMetrics } from '../engine/tra
 import type { RunConfig } from '../engine/config/run-config.js';
 import type { AttackName, BackendChoice, BackendName } from '../engine/config/options.js';
 import type { EngineModules } from './engine.js';
+import type { EvaluationProtocol } from '../engine/config/evaluation.js';
 
 /** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */
 export interface ResumeCandidate { epoch: number; file: string; sha256: string }
@@ -31,9 +32,11 @@ export interface EvalJob {
   dataDir: string | null;
   attack: AttackName;
   eps: number;
+  /** null: the attack's default on the dataset (engine/evaluate/protocol.ts). */
   steps: number | null;
   stepSize: number | null;
-  n: number;
+  /** null: the attack's default (PGD, mPGD: the full test set; AutoAttack: 1000). */
+  n: number | null;
   batchSize: number;
   seed: number;
   backend: BackendChoice;
@@ -55,7 +58,11 @@ export interface AnalyzeJob {
   tsneAdversarial: number;
   /** Test images used for R-DIV. */
   n: number;
+  /** The attack of R-DIV over eps and the t-SNE (and R-DIV over epochs): the dataset's evaluation PGD unless overridden. */
   steps: number;
+  stepSize: number;
+  /** eps of R-DIV over epochs and of the t-SNE's adversarial points. */
+  eps: number;
   seed: number;
   backend: BackendChoice;
   engineModules?: Partial<EngineModules>;
@@ -96,6 +103,8 @@ export interface EvalOutcome {
   cleanAccuracy: number;
   robustAccuracy: number;
   seconds: number;
+  /** The resolved protocol (every default filled in), stored with the evaluation. */
+  protocol: EvaluationProtocol;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
   outcomes: Uint8Array;
 }

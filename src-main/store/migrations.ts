@@ -127,6 +127,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN progress REAL NOT NULL DEFAULT 0;  -- 0..1 within the current epoch
   ALTER TABLE runs ADD COLUMN eta_seconds REAL;
   `,
+  // v3: the resolved evaluation protocol (attack, dataset, eps, step, steps, restarts, n of the test
+  // split's size, subset, seed, composite parts) stored with each evaluation; NULL for older rows.
+  `
+  ALTER TABLE evaluations ADD COLUMN protocol TEXT;              -- JSON EvaluationProtocol (engine/config/evaluation.ts)
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

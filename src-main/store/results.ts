@@ -6,35 +6,52 @@ import type { EvalRow } from '../api/channels.js';
 import type { SelectionSnapshot } from '../engine/train/types.js';
 import type { Db } from './db.js';
 import type { EvaluationInput, RdivEpochRow, RdivEpsRow, TsnePoint } from './rows.js';
+import { EvaluationProtocolSchema, standardError, type EvaluationProtocol } from '../engine/config/evaluation.js';
 
 const nowIso = (): string => new Date().toISOString();
+
+/** A stored protocol cell; a cell that does not parse names the evaluation and the problem. */
+function parseProtocol(text: string, id: number): EvaluationProtocol {
+  const r = EvaluationProtocolSchema.safeParse(JSON.parse(text));
+  if (!r.success) throw new Error(`ResultTables.evaluations: evaluation ${id} has a bad protocol cell: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
 
 export class ResultTables {
   constructor(readonly db: Db) {}
 
   addEvaluation(e: EvaluationInput): number {
     const res = this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
-      robust_accuracy, seconds, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
-      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null, nowIso());
+      robust_accuracy, seconds, outcomes, protocol, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
+      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null,
+      e.protocol ? JSON.stringify(EvaluationProtocolSchema.parse(e.protocol)) : null, nowIso());
     return Number(res.lastInsertRowid);
   }
 
   evaluations(runId: string): EvalRow[] {
     const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as Array<{
-      id: number; run_id: string; attack: string; eps: number; steps: number | null; n: number; clean_accuracy: number;
-      robust_accuracy: number; seconds: number; created_at: string;
+      id: number; run_id: string; attack: string; eps: number; steps: number | null; step_size: number | null; n: number; clean_accuracy: number;
+      robust_accuracy: number; seconds: number; protocol: string | null; created_at: string;
     }>;
-    return rows.map((r) => ({ id: r.id, runId: r.run_id, attack: r.attack, eps: r.eps, steps: r.steps, n: r.n,
-      cleanAccuracy: r.clean_accuracy, robustAccuracy: r.robust_accuracy, seconds: r.seconds, createdAt: r.created_at }));
+    return rows.map((r) => {
+      const protocol = r.protocol === null ? null : parseProtocol(r.protocol, r.id);
+      return {
+        id: r.id, runId: r.run_id, attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.step_size, n: r.n,
+        testSetSize: protocol?.testSetSize ?? null,
+        cleanAccuracy: r.clean_accuracy, robustAccuracy: r.robust_accuracy,
+        cleanStdErr: standardError(r.clean_accuracy, r.n), robustStdErr: standardError(r.robust_accuracy, r.n),
+        protocol, seconds: r.seconds, createdAt: r.created_at,
+      };
+    });
   }
 
   /** Evaluations with the parameters the API's EvalRow leaves out. */
-  evaluationsDetailed(runId: string): Array<EvalRow & { stepSize: number | null; seed: number | null; checkpointEpoch: number | null }> {
-    const extra = new Map((this.db.prepare('SELECT id, step_size, seed, checkpoint_epoch FROM evaluations WHERE run_id = ?').all(runId) as Array<{
-      id: number; step_size: number | null; seed: number | null; checkpoint_epoch: number | null }>).map((r) => [r.id, r]));
+  evaluationsDetailed(runId: string): Array<EvalRow & { seed: number | null; checkpointEpoch: number | null }> {
+    const extra = new Map((this.db.prepare('SELECT id, seed, checkpoint_epoch FROM evaluations WHERE run_id = ?').all(runId) as Array<{
+      id: number; seed: number | null; checkpoint_epoch: number | null }>).map((r) => [r.id, r]));
     return this.evaluations(runId).map((e) => {
       const x = extra.get(e.id);
-      return { ...e, stepSize: x?.step_size ?? null, seed: x?.seed ?? null, checkpointEpoch: x?.checkpoint_epoch ?? null };
+      return { ...e, seed: x?.seed ?? null, checkpointEpoch: x?.checkpoint_epoch ?? null };
     });
   }
 

@@ -1,5 +1,6 @@
 /** Row shapes of the store, as plain JSON-friendly objects (no TensorFlow, no SQLite types). */
 import type { RunStatus } from '../api/channels.js';
+import type { EvaluationProtocol } from '../engine/config/evaluation.js';
 
 export interface RunRecord {
   id: string;
@@ -65,6 +66,8 @@ export interface EvaluationInput {
   cleanAccuracy: number;
   robustAccuracy: number;
   seconds: number;
+  /** The resolved protocol; null only for evaluations recorded before it was stored. */
+  protocol: EvaluationProtocol | null;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
   outcomes: Uint8Array | null;
 }

@@ -1,17 +1,17 @@
 /**
- * Test fixtures for attacks: paths of the reference CNN (../shared/reference-models/cifar10-cnn-pgdat,
+ * Test fixtures for attacks: paths of the reference CNN (test/fixtures/reference-model/cifar10-cnn-pgdat,
  * a TensorFlow.js LayersModel trained in PyTorch; load it with models/external.ts), its weights as an
- * engine small-cnn, and the first images of the CIFAR-10 test batch.
+ * engine small-cnn, and the first 1000 images of the CIFAR-10 test batch (test/fixtures/cifar10).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClassifierModel } from '../../src-main/engine/models/model.js';
 import { createModel, setNamedWeights } from '../../src-main/engine/models/index.js';
 import type { NamedArrays } from '../../src-main/engine/train/types.js';
+import { CIFAR10_SUBSET_DIR, REFERENCE_MODEL_DIR } from '../fixtures/paths.js';
 
-export const SHARED = resolve(import.meta.dirname, '../../../shared');
-export const REFERENCE_DIR = resolve(SHARED, 'reference-models/cifar10-cnn-pgdat');
-export const CIFAR_TEST = resolve(SHARED, 'datasets/cifar10/cifar-10-batches-bin/test_batch.bin');
+export const REFERENCE_DIR = REFERENCE_MODEL_DIR;
+export const CIFAR_TEST = resolve(CIFAR10_SUBSET_DIR, 'test_batch.bin');
 
 export function referenceAvailable(): boolean {
   return existsSync(resolve(REFERENCE_DIR, 'model.json')) && existsSync(CIFAR_TEST);

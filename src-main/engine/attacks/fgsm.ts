@@ -1,7 +1,7 @@
 /**
  * FGSM (Goodfellow et al. 2015): one signed-gradient step of size eps on the cross-entropy,
  * no random start, clipped to [0, 1]: x' = clip(x + eps * sign(grad_x CE(f(x), y)), 0, 1).
- * As the reference figures' FGSM (../shared/reference-models/README.md).
+ * As the reference figures' FGSM (test/fixtures/reference-model/README.md).
  */
 import { tf } from '../tf.js';
 import type { Attack } from './attack.js';
@@ -10,6 +10,9 @@ import { crossEntropyPerSample } from './losses.js';
 
 export const fgsm: Attack = {
   name: 'fgsm',
+  capabilities: { minClasses: 2, targets: null, step: 'eps', configurableSteps: false },
+  // Not in the paper's evaluation; run like PGD on the full test set.
+  defaults: () => ({ stepSize: null, steps: 1, restarts: 1, n: 'all' }),
   async run(f, x, y, params) {
     const loss = (xa: tf.Tensor4D) => tf.sum(crossEntropyPerSample(f(xa), y)) as tf.Scalar;
     return pgdLinf(loss, x, { eps: params.eps, stepSize: params.eps, steps: 1, randomStart: false, seed: params.seed });
