@@ -225,7 +225,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const id = ++evalCounter;
       runs.enqueueTask(async () => {
         try {
-          await service.analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: 512, steps: null, seed: config.seed });
+          await service.analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: req.n ?? 512, steps: req.steps ?? null, seed: config.seed });
           events.emit('analysis:done', { runId: r.id, ok: true, error: null });
         } catch (err) {
           const message = (err as Error).message;
