@@ -2,7 +2,9 @@
  * The per-epoch measurement on the held-out subset (the first `config.evalSubset` test samples):
  * natural accuracy, PGD accuracy (the run's eps / step / steps, random start, inference mode) and the
  * latent divergences of Section 2 (R-DIV = d_a^+ / d_a^-, Figure 2b) from the same adversarial
- * examples, through the analysis module's latentDivergence.
+ * examples, through the analysis module's latentDivergence. This is monitoring, cheap on purpose
+ * (e.g. PGD-10 on 500 images, labelled so wherever it is shown: config/evaluation.ts monitoringLabel),
+ * not the paper's evaluation (k = 250 on the full test set; engine/evaluate/).
  */
 import type { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
