@@ -49,7 +49,7 @@ export async function attackBench(opts: z.input<typeof Opts> = {}): Promise<Reco
     const xa = tf.tensor4d(data.images.subarray(0, o.aaImages * 3072), [o.aaImages, 32, 32, 3]);
     const ya = tf.tensor1d(data.labels.subarray(0, o.aaImages), 'int32');
     t = performance.now();
-    const r = autoAttack(f, xa, ya, { ...params, steps: 100 });
+    const r = await autoAttack(f, xa, ya, { ...params, steps: 100 });
     out.autoAttackSecondsPer100 = ((performance.now() - t) / 1000) * (100 / o.aaImages);
     out.autoAttackRobustAccuracy = r.robust.reduce((a, b) => a + b, 0) / o.aaImages;
     tf.dispose([xa, ya, r.xAdv]);

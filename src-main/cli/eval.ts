@@ -1,12 +1,16 @@
 /**
  * `ascl eval`: robust accuracy of a stored run (its newest checkpoint; the result is stored with
- * the run) or of an external LayersModel, under one attack, on the dataset's test split.
+ * the run) or of an external LayersModel, under one attack, on the dataset's test split, with the
+ * standard errors and the resolved protocol. Defaults are the paper's (Section 4.1): PGD and mPGD
+ * k = 250 with the dataset's step on the full test set, AutoAttack on the first 1000 images;
+ * `--n` chooses a subset (the first n images), reported as "subset of N".
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../shared/options.js';
-import { DATASET_ATTACK_DEFAULTS, attackBudget, parseRunConfig } from '../shared/run-config.js';
+import { attackBudget, parseRunConfig } from '../shared/run-config.js';
+import { EVALUATION_DEFAULTS, standardError, subsetLabel } from '../shared/evaluation.js';
 import { createAppService } from '../service/app-service.js';
 import type { EvalJob } from '../service/protocol.js';
 import type { EvalOutcome } from '../shared/rows.js';
@@ -16,7 +20,7 @@ import { taskProgress } from './progress.js';
 
 interface EvalFlags {
   run?: string; model?: string; dataset?: DatasetName; dataDir?: string; attack: AttackName; eps?: number; steps?: number; stepSize?: number;
-  n: number; batchSize: number; seed: number; json?: boolean; db?: string; backend: BackendChoice;
+  n?: number; batchSize: number; seed: number; json?: boolean; db?: string; backend: BackendChoice;
 }
 
 export function evalCommand(): Command {
@@ -28,9 +32,9 @@ export function evalCommand(): Command {
     .option('--data-dir <dir>', 'folder with the dataset files')
     .addOption(new Option('--attack <attack>', 'the attack').choices(ATTACKS).makeOptionMandatory())
     .option('--eps <eps>', 'L-infinity budget, e.g. 8/255 (default: the dataset\'s)', fractionFlag('--eps', 0))
-    .option('--steps <k>', 'attack iterations (default: the attack\'s, PGD 250)', intFlag('--steps'))
-    .option('--step-size <s>', 'step size (default eps/4)', fractionFlag('--step-size', Number.MIN_VALUE))
-    .option('--n <n>', 'number of test images', intFlag('--n'), 1000)
+    .option('--steps <k>', 'attack iterations (default: the attack\'s; PGD and mPGD 250)', intFlag('--steps'))
+    .option('--step-size <s>', 'PGD / mPGD step size (default: the dataset\'s, 2/255 CIFAR-10, 0.001 CIFAR-100, 0.01 MNIST)', fractionFlag('--step-size', Number.MIN_VALUE))
+    .option('--n <n>', 'evaluate the first n test images only (default: PGD, mPGD, FGSM the full test set; AutoAttack and its parts 1000)', intFlag('--n'))
     .option('--batch-size <b>', 'images per attack batch', intFlag('--batch-size'), 128)
     .option('--seed <s>', 'seed of the attacks\' random starts', intFlag('--seed', 0), 0)
     .addOption(new Option('--backend <backend>', 'compute backend').choices(BACKENDS).default('auto'))
@@ -63,7 +67,7 @@ export function evalCommand(): Command {
           checkpointEpoch = ckpt.epoch;
           const job: EvalJob = { kind: 'eval', source: { kind: 'checkpoint', file: service.store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
             dataset: config.dataset, dataDir: o.dataDir ?? config.dataDir, attack: o.attack, eps: o.eps ?? attackBudget(config).eps,
-            steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+            steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
           r = await withProgress(job, o.json === true, (p) => service.evaluate(job, run.id, ckpt.epoch, p));
         } finally {
           await service.close();
@@ -71,17 +75,23 @@ export function evalCommand(): Command {
       } else {
         // An external model: nothing is stored, so no store is opened.
         const job: EvalJob = { kind: 'eval', source: { kind: 'layers-model', path: modelFile! }, dataset: o.dataset!, dataDir: o.dataDir ?? null,
-          attack: o.attack, eps: o.eps ?? DATASET_ATTACK_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n,
+          attack: o.attack, eps: o.eps ?? EVALUATION_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null,
           batchSize: o.batchSize, seed: o.seed, backend: o.backend };
         r = await withProgress(job, o.json === true, async (p) => ({ id: null, outcome: await runEvalJob(job, p).done }));
       }
-      const result = { attack: r.outcome.attack, eps: r.outcome.eps, steps: r.outcome.steps, stepSize: r.outcome.stepSize, n: r.outcome.n,
-        cleanAccuracy: r.outcome.cleanAccuracy, robustAccuracy: r.outcome.robustAccuracy, seconds: r.outcome.seconds,
-        runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch };
+      const p = r.outcome.protocol;
+      const result = { attack: r.outcome.attack, eps: r.outcome.eps, steps: r.outcome.steps, stepSize: r.outcome.stepSize, restarts: p.restarts,
+        n: r.outcome.n, testSetSize: p.testSetSize,
+        cleanAccuracy: r.outcome.cleanAccuracy, cleanAccuracyStdErr: standardError(r.outcome.cleanAccuracy, r.outcome.n),
+        robustAccuracy: r.outcome.robustAccuracy, robustAccuracyStdErr: standardError(r.outcome.robustAccuracy, r.outcome.n),
+        seconds: r.outcome.seconds, protocol: p, runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch };
       if (o.json) jsonLine(result);
       else {
-        process.stdout.write(`${result.attack} eps ${result.eps.toFixed(5)} (${result.steps} steps) on ${result.n} images: clean ${(result.cleanAccuracy * 100).toFixed(2)}%, ` +
-          `robust ${(result.robustAccuracy * 100).toFixed(2)}% in ${result.seconds.toFixed(1)} s${r.id !== null ? ` (stored as evaluation ${r.id} of run ${o.run})` : ''}\n`);
+        const pm = (v: number, se: number): string => `${(v * 100).toFixed(2)}% ± ${(se * 100).toFixed(2)}`;
+        const step = result.stepSize === null ? '' : `, step ${result.stepSize.toFixed(5)}`;
+        process.stdout.write(`${result.attack} eps ${result.eps.toFixed(5)} (${result.steps} steps${step}) on ${subsetLabel(result.n, result.testSetSize)} images: ` +
+          `clean ${pm(result.cleanAccuracy, result.cleanAccuracyStdErr)}, robust ${pm(result.robustAccuracy, result.robustAccuracyStdErr)} (± standard error) ` +
+          `in ${result.seconds.toFixed(1)} s${r.id !== null ? ` (stored as evaluation ${r.id} of run ${o.run})` : ''}\n`);
       }
     });
 }

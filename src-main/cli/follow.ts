@@ -42,7 +42,7 @@ export async function followRun(service: AppService, runId: string, o: { json: b
       if (e.id !== runId) return;
       if (bar) {
         bar.stop(); barStarted = false;
-        process.stderr.write(`epoch ${e.row.epoch}: nat ${(e.row.natAccuracy * 100).toFixed(2)}%  pgd ${(e.row.pgdAccuracy * 100).toFixed(2)}%  ` +
+        process.stderr.write(`epoch ${e.row.epoch}: nat ${(e.row.natAccuracy * 100).toFixed(2)}%  pgd (monitoring) ${(e.row.pgdAccuracy * 100).toFixed(2)}%  ` +
           `train ${(e.row.trainAccuracy * 100).toFixed(2)}%  ` +
           `${e.row.deadLatentFraction == null ? '' : `dead latent ${(e.row.deadLatentFraction * 100).toFixed(0)}%  `}${e.row.seconds.toFixed(1)} s\n`);
         if (e.row.collapseWarning) process.stderr.write(`warning: epoch ${e.row.epoch}: ${e.row.collapseWarning}\n`);

@@ -7,6 +7,7 @@ import { createAppService } from '../service/app-service.js';
 import type { EpochRecord } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { dbPathOf, existingDbPath, jsonLine, printable } from './common.js';
+import { monitoringLabel, subsetLabel } from '../shared/evaluation.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -48,7 +49,7 @@ export function runsCommand(): Command {
         }
         if (runs.length === 0) { process.stdout.write(`no runs in ${service.store.dbPath}\n`); return; }
         process.stdout.write(table([
-          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD', 'CREATED'],
+          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD (MONITORING)', 'CREATED'],
           ...runs.map((r) => {
             const m = metrics.get(r.id)!;
             const last = m.epochs.at(-1);
@@ -81,13 +82,17 @@ export function showCommand(): Command {
         if (run.error) process.stdout.write(`error: ${printable(run.error)}\n`);
         process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);
         if (epochs.length) {
-          process.stdout.write(table([['EPOCH', 'NAT', 'PGD', 'TRAIN', 'LR', 'SECONDS', 'LOSS', 'DEAD LATENT'],
+          process.stdout.write(`per-epoch NAT and PGD: ${monitoringLabel(run.config)}; the evaluations below are the measured figures\n`);
+          process.stdout.write(table([['EPOCH', 'NAT', 'PGD (MONITORING)', 'TRAIN', 'LR', 'SECONDS', 'LOSS', 'DEAD LATENT'],
             ...epochs.map((e) => [String(e.epoch), pct(e.natAccuracy), pct(e.pgdAccuracy), pct(e.trainAccuracy), e.learningRate.toExponential(1),
               e.seconds.toFixed(1), e.terms.loss === undefined ? '-' : e.terms.loss.toFixed(4), pct(e.deadLatentFraction)])]));
           for (const e of epochs) if (e.collapseWarning) process.stdout.write(`warning: epoch ${e.epoch}: ${e.collapseWarning}\n`);
         }
         for (const e of evaluations) {
-          process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)} n ${e.n}: clean ${pct(e.cleanAccuracy)} robust ${pct(e.robustAccuracy)} (${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
+          const step = e.stepSize === null ? '' : ` step ${e.stepSize.toFixed(5)}`;
+          process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)}${step} steps ${e.steps ?? '-'} n ${subsetLabel(e.n, e.testSetSize)}: ` +
+            `clean ${pct(e.cleanAccuracy)} ± ${(e.cleanStdErr * 100).toFixed(2)} robust ${pct(e.robustAccuracy)} ± ${(e.robustStdErr * 100).toFixed(2)} ` +
+            `(± standard error; ${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
         }
       } finally {
         await service.close();

@@ -11,7 +11,7 @@ import type { BackendChoice } from '../shared/options.js';
 import { Store } from '../store/store.js';
 import { reconcile, toApiError, type ServiceContext } from './context.js';
 import { EventHub } from './events.js';
-import { analysisHandlers, analyzer, type Analyze, type AnalyzeRequest } from './features/analysis.js';
+import { analysisAttack, analysisHandlers, analyzer, type Analyze, type AnalyzeRequest } from './features/analysis.js';
 import { evalHandlers, evaluator, type Evaluate } from './features/evaluations.js';
 import { exportHandlers } from './features/export.js';
 import { infoHandlers } from './features/info.js';
@@ -21,6 +21,7 @@ import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
 
 export type { AnalyzeRequest };
+export { analysisAttack };
 
 export interface AppServiceOptions {
   dbPath: string;
@@ -101,3 +102,4 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
   };
 }
+

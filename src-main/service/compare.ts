@@ -3,6 +3,8 @@
  * or else identical configurations except the seed), each metric as mean +- sample std over the
  * group. The summary epoch of each run is chosen explicitly: last, best (highest PGD accuracy on
  * the evaluation subset) or epoch k; evaluations count only when made at that epoch's checkpoint.
+ * Evaluation columns also carry the standard error of their figure: sqrt(p (1 - p) / n) for one
+ * run, sqrt(sum se_i^2) / k for the mean of k runs' evaluations (independent test draws).
  */
 import type { ApiParsedRequest, ApiResponses } from '../shared/channels.js';
 import type { Store } from '../store/store.js';
@@ -57,14 +59,15 @@ export function compareTable(store: Store, runs: RunRecord[], summary: Summary):
   const perRun = runs.map((run) => {
     const at = summaryEpoch(store.epochs(run.id), summary);
     const values: Record<string, number> = {};
+    const ses: Record<string, number> = {};
     if (at) {
       for (const c of EPOCH_COLUMNS) values[c] = at[c];
       // Latest evaluation of each attack made at the summary epoch's checkpoint.
       for (const e of store.evaluationsDetailed(run.id)) {
-        if (e.checkpointEpoch === at.epoch) values[`eval:${e.attack}`] = e.robustAccuracy;
+        if (e.checkpointEpoch === at.epoch) { values[`eval:${e.attack}`] = e.robustAccuracy; ses[`eval:${e.attack}`] = e.robustStdErr; }
       }
     }
-    return { run, values };
+    return { run, values, ses };
   });
   const evalColumns = [...new Set(perRun.flatMap((p) => Object.keys(p.values)).filter((k) => k.startsWith('eval:')))].sort();
   const columns = [...EPOCH_COLUMNS, ...evalColumns];
@@ -80,8 +83,12 @@ export function compareTable(store: Store, runs: RunRecord[], summary: Summary):
     const seen = labels.get(label) ?? 0;
     labels.set(label, seen + 1);
     if (seen > 0 && !key.startsWith('group:')) label = `${label} #${seen + 1}`;
-    const metrics: Record<string, { mean: number; std: number } | null> = {};
-    for (const c of columns) metrics[c] = meanStd(members.map((m) => m.values[c]).filter((v): v is number => Number.isFinite(v)));
+    const metrics: ApiResponses['compare:table']['rows'][number]['metrics'] = {};
+    for (const c of columns) {
+      const ms = meanStd(members.map((m) => m.values[c]).filter((v): v is number => Number.isFinite(v)));
+      const se = members.map((m) => m.ses[c]).filter((v): v is number => Number.isFinite(v));
+      metrics[c] = ms && { ...ms, se: se.length > 0 ? Math.sqrt(se.reduce((a, b) => a + b * b, 0)) / se.length : null };
+    }
     return { group: label, runIds: members.map((m) => m.run.id), n: members.length, metrics };
   });
   return { rows, columns, configDiff: configDiff(runs) };

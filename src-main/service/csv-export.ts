@@ -4,6 +4,10 @@ import type { ApiParsedRequest, ApiResponses } from '../shared/channels.js';
 import { StoreError, type Store } from '../store/store.js';
 import type { RunRecord } from '../store/rows.js';
 import { compareTable } from './compare.js';
+import { monitoringLabel } from '../shared/evaluation.js';
+
+/** The per-epoch PGD accuracy's column: monitoring, not the evaluation (the `monitoring` column says which PGD on how many images). */
+const MONITORING_PGD_HEADER = 'pgdAccuracy (monitoring)';
 
 type What = ApiParsedRequest<'export:csv'>['what'];
 
@@ -31,9 +35,10 @@ export function exportCsv(store: Store, runs: RunRecord[], what: What): ApiRespo
     case 'epochs': {
       const got = perRun(runs, problems, (r) => store.epochs(r.id));
       const terms = [...new Set(got.flatMap((p) => p.rows.flatMap((e) => Object.keys(e.terms))))].sort();
+      // The per-epoch PGD is the run's cheap monitoring (its training PGD on evalSubset images), not the paper's evaluation.
       const rows = got.flatMap(({ run, rows: epochs }) => epochs.map((e) => [run.id, run.name, e.epoch, e.natAccuracy, e.pgdAccuracy,
-        e.trainAccuracy, e.learningRate, e.seconds, ...terms.map((t) => e.terms[t])]));
-      return { filename, problems, csv: table(['runId', 'name', 'epoch', 'natAccuracy', 'pgdAccuracy', 'trainAccuracy', 'learningRate', 'seconds', ...terms], rows) };
+        monitoringLabel(run.config), e.trainAccuracy, e.learningRate, e.seconds, ...terms.map((t) => e.terms[t])]));
+      return { filename, problems, csv: table(['runId', 'name', 'epoch', 'natAccuracy', MONITORING_PGD_HEADER, 'monitoring', 'trainAccuracy', 'learningRate', 'seconds', ...terms], rows) };
     }
     case 'steps': {
       const got = perRun(runs, problems, (r) => store.stepRows(r.id));
@@ -42,15 +47,16 @@ export function exportCsv(store: Store, runs: RunRecord[], what: What): ApiRespo
       return { filename, problems, csv: table(['runId', 'step', 'epoch', 'time', ...terms], rows) };
     }
     case 'evals': {
-      const rows = perRun(runs, problems, (r) => store.evaluationsDetailed(r.id)).flatMap(({ run: r, rows: evals }) => evals.map((e) => [r.id, e.id, e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed,
-        e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.createdAt]));
-      return { filename, problems, csv: table(['runId', 'evalId', 'attack', 'eps', 'steps', 'stepSize', 'n', 'seed', 'checkpointEpoch',
-        'cleanAccuracy', 'robustAccuracy', 'seconds', 'createdAt'], rows) };
+      const rows = perRun(runs, problems, (r) => store.evaluationsDetailed(r.id)).flatMap(({ run: r, rows: evals }) => evals.map((e) => [r.id, e.id, e.attack, e.eps, e.steps, e.stepSize,
+        e.protocol?.restarts, e.n, e.testSetSize, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.cleanStdErr, e.robustAccuracy, e.robustStdErr, e.seconds, e.createdAt]));
+      return { filename, problems, csv: table(['runId', 'evalId', 'attack', 'eps', 'steps', 'stepSize', 'restarts', 'n', 'testSetSize', 'seed', 'checkpointEpoch',
+        'cleanAccuracy', 'cleanStdErr', 'robustAccuracy', 'robustStdErr', 'seconds', 'createdAt'], rows) };
     }
     case 'compare': {
       const t = compareTable(store, perRun(runs, problems, () => null).map((p) => p.run), { kind: 'last' });
       const rows = t.rows.map((r) => [r.group, r.n, r.runIds.join(' '), ...t.columns.flatMap((c) => [r.metrics[c]?.mean, r.metrics[c]?.std])]);
-      return { filename, problems, csv: table(['group', 'n', 'runIds', ...t.columns.flatMap((c) => [`${c} mean`, `${c} std`])], rows) };
+      const name = (c: string): string => (c === 'pgdAccuracy' ? MONITORING_PGD_HEADER : c);
+      return { filename, problems, csv: table(['group', 'n', 'runIds', ...t.columns.flatMap((c) => [`${name(c)} mean`, `${name(c)} std`])], rows) };
     }
   }
 }

@@ -7,7 +7,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../engine/backend/index.js';
 import type { RunConfig } from '../shared/run-config.js';
-import { attackBudget } from '../shared/run-config.js';
 import { loadDataset, type Dataset } from '../engine/data/index.js';
 import { evaluateRobustness, inferenceLogits } from '../engine/evaluate/evaluate.js';
 import { createModel, setNamedWeights } from '../engine/models/index.js';
@@ -49,10 +48,11 @@ async function evaluate(j: EvalJob): Promise<void> {
     dispose = () => ext.dispose();
   }
   try {
-    const n = Math.min(j.n, data.test.count);
+    // An explicit n larger than the test split means "all of it" (as before); null is the attack's default.
+    const n = j.n === null ? undefined : Math.min(j.n, data.test.count);
     let last = 0;
     const r = await evaluateRobustness({
-      logits, images: data.test.images, labels: data.test.labels, attack: j.attack,
+      logits, images: data.test.images, labels: data.test.labels, attack: j.attack, dataset: j.dataset,
       eps: j.eps, stepSize: j.stepSize ?? undefined, steps: j.steps ?? undefined, n, batchSize: j.batchSize, seed: j.seed,
       numClasses: data.numClasses, shape: [data.height, data.width, data.channels],
       onProgress: (done, total, etaSeconds) => {
@@ -62,7 +62,7 @@ async function evaluate(j: EvalJob): Promise<void> {
       },
     });
     post({ kind: 'eval-result', result: { attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
-      cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, outcomes: r.perSample } });
+      cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, protocol: r.protocol, outcomes: r.perSample } });
   } finally {
     dispose();
   }
@@ -70,9 +70,9 @@ async function evaluate(j: EvalJob): Promise<void> {
 
 async function analyze(j: AnalyzeJob): Promise<void> {
   const data = await loadDataset(j.config.dataset, { dataDir: j.config.dataDir, seed: j.config.seed });
-  const budget = attackBudget(j.config);
   const n = Math.min(j.n, data.test.count);
-  const opts = { stepSize: budget.stepSize, steps: j.steps, seed: j.seed, n };
+  // The evaluation PGD resolved by the service (the dataset's: k = 250, step 2/255 on CIFAR-10), not the training PGD.
+  const opts = { stepSize: j.stepSize, steps: j.steps, seed: j.seed, n };
   // eps 0 (no attack) is the limit of a vanishing budget: the adversarial latents equal the benign ones.
   const epsSweep = j.epsSweep.map((e) => (e === 0 ? 1e-9 : e));
   const out: AnalysisOutcome = { rdivEpochs: [], rdivEps: [], tsne: null };
@@ -83,7 +83,7 @@ async function analyze(j: AnalyzeJob): Promise<void> {
     for (const c of j.checkpoints) {
       const model = modelFromCheckpoint(c.file, c.sha256, j.config, data);
       try {
-        const p = latentDivergence(model, data.test.images, data.test.labels, { ...opts, eps: budget.eps });
+        const p = latentDivergence(model, data.test.images, data.test.labels, { ...opts, eps: j.eps });
         out.rdivEpochs.push({ epoch: c.epoch, dPlus: p.dPlus, dMinus: p.dMinus, rdiv: p.rdiv });
       } finally { model.dispose(); }
       tick();
@@ -99,7 +99,7 @@ async function analyze(j: AnalyzeJob): Promise<void> {
       }
       if (j.tsne) {
         out.tsne = latentTsne(model, data.test.images, data.test.labels, {
-          benign: j.tsneBenign, adversarial: j.tsneAdversarial, eps: budget.eps, stepSize: budget.stepSize, steps: j.steps, seed: j.seed });
+          benign: j.tsneBenign, adversarial: j.tsneAdversarial, eps: j.eps, stepSize: j.stepSize, steps: j.steps, seed: j.seed });
         tick();
       }
     } finally { model.dispose(); }

@@ -32,9 +32,11 @@ export interface EvalJob {
   dataDir: string | null;
   attack: AttackName;
   eps: number;
+  /** null: the attack's default on the dataset (engine/evaluate/protocol.ts). */
   steps: number | null;
   stepSize: number | null;
-  n: number;
+  /** null: the attack's default (PGD, mPGD: the full test set; AutoAttack: 1000). */
+  n: number | null;
   batchSize: number;
   seed: number;
   backend: BackendChoice;
@@ -56,7 +58,11 @@ export interface AnalyzeJob {
   tsneAdversarial: number;
   /** Test images used for R-DIV. */
   n: number;
+  /** The attack of R-DIV over eps and the t-SNE (and R-DIV over epochs): the dataset's evaluation PGD unless overridden. */
   steps: number;
+  stepSize: number;
+  /** eps of R-DIV over epochs and of the t-SNE's adversarial points. */
+  eps: number;
   seed: number;
   backend: BackendChoice;
   engineModules?: Partial<EngineModules>;

@@ -74,11 +74,16 @@ export const ApiRequests = {
   }).strict(),
   'analysis:rdiv': z.object({ runId }).strict(),
   'analysis:tsne': z.object({ runId }).strict(),
-  /** Computes (on the run queue) R-DIV over eps for the listed budgets and/or the t-SNE, from the run's newest checkpoint; at least one of the two. */
+  /**
+   * Computes (on the run queue) R-DIV over eps for the listed budgets and/or the t-SNE, from the run's newest checkpoint; at least one of the two.
+   * steps: the PGD's iterations (default: the dataset's evaluation PGD, k = 250, as Figures 2, 4-6); n: test images for R-DIV (default 512).
+   */
   'analysis:start': z.object({
     runId,
     epsSweep: z.array(z.union([z.number(), z.string().max(30)])).min(1).max(20).optional(),
     tsne: z.boolean().optional(),
+    steps: z.number().int().min(1).max(10_000).optional(),
+    n: z.number().int().min(2).max(100_000).optional(),
   }).strict(),
   'selection:snapshots': z.object({ runId }).strict(),
   'compare:table': z.object({
@@ -145,7 +150,8 @@ export interface ApiResponses {
   'analysis:start': { taskId: number };
   'selection:snapshots': SelectionSnapshot[];
   'compare:table': {
-    rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number } | null> }>;
+    /** Per metric: mean and sample std over the group's runs; se: standard error of an evaluation figure (null for per-epoch monitoring). */
+    rows: Array<{ group: string; runIds: string[]; n: number; metrics: Record<string, { mean: number; std: number; se?: number | null } | null> }>;
     columns: string[];
     configDiff: Record<string, Record<string, unknown>>;
   };

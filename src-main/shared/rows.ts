@@ -5,6 +5,8 @@
  * snake_case column mapping; every other layer uses these names.
  */
 
+import type { EvaluationProtocol } from './evaluation.js';
+
 /** Named loss terms and counters of a step or an epoch (see ./terms.ts for the names). */
 export type TermValues = Record<string, number>;
 
@@ -65,6 +67,8 @@ export interface EvalFigures {
   attack: string;
   eps: number;
   steps: number | null;
+  /** PGD's fixed step (FGSM: eps); null where the attack sets its own. */
+  stepSize: number | null;
   n: number;
   cleanAccuracy: number;
   robustAccuracy: number;
@@ -75,12 +79,20 @@ export interface EvalFigures {
 export interface EvalRow extends EvalFigures {
   id: number;
   runId: string;
+  /** Size of the test split the first n images came from (null for rows stored before the protocol was). */
+  testSetSize: number | null;
+  /** Standard errors sqrt(p (1 - p) / n) of the two accuracies. */
+  cleanStdErr: number;
+  robustStdErr: number;
+  /** The resolved protocol (null for rows stored before it was). */
+  protocol: EvaluationProtocol | null;
   createdAt: string;
 }
 
 /** An evaluation's outcome as the worker reports it, before it is stored. */
 export interface EvalOutcome extends EvalFigures {
-  stepSize: number | null;
+  /** The resolved protocol (every default filled in), stored with the evaluation. */
+  protocol: EvaluationProtocol;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example).  [n] */
   outcomes: Uint8Array;
 }

@@ -151,6 +151,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE epoch_metrics ADD COLUMN dead_latent_fraction REAL;
   ALTER TABLE epoch_metrics ADD COLUMN collapse_warning TEXT;
   `,
+  // v5: the resolved evaluation protocol (attack, dataset, eps, step, steps, restarts, n of the test
+  // split's size, subset, seed, composite parts) stored with each evaluation; NULL for older rows.
+  `
+  ALTER TABLE evaluations ADD COLUMN protocol TEXT;              -- JSON EvaluationProtocol (shared/evaluation.ts)
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

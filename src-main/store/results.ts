@@ -3,35 +3,57 @@
  * eps, t-SNE points and the query anchors' selection snapshots. Part of the Store (./store.ts).
  */
 import type { EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, TsnePoint } from '../shared/rows.js';
+import { EvaluationProtocolSchema, standardError, type EvaluationProtocol } from '../shared/evaluation.js';
 import { StoreBase } from './base.js';
+import { StoreError } from './errors.js';
 import type { EvaluationInput } from './rows.js';
 
 const nowIso = (): string => new Date().toISOString();
 
 export class ResultTables extends StoreBase {
+  /** A stored protocol cell; a cell that does not parse names the run, the evaluation and the problem. */
+  private parseProtocol(text: string, runId: string, id: number): EvaluationProtocol {
+    const value = this.parseCell<unknown>(text, { runId, table: 'evaluations', column: 'protocol', row: `evaluation ${id}` });
+    const r = EvaluationProtocolSchema.safeParse(value);
+    if (!r.success) {
+      throw new StoreError(`run ${runId}: the stored evaluations.protocol (evaluation ${id}) is not an evaluation protocol: ` +
+        `${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; \`ascl doctor --db ${this.dbPath}\` lists every damaged value`, 'corrupt-cell');
+    }
+    return r.data;
+  }
+
   addEvaluation(e: EvaluationInput): number {
     const res = this.write(`addEvaluation(run ${e.runId})`, () => this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
-      robust_accuracy, seconds, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
-      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null, nowIso()));
+      robust_accuracy, seconds, outcomes, protocol, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
+      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null,
+      e.protocol ? JSON.stringify(EvaluationProtocolSchema.parse(e.protocol)) : null, nowIso()));
     return Number(res.lastInsertRowid);
   }
 
   evaluations(runId: string): EvalRow[] {
     const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as Array<{
-      id: number; run_id: string; attack: string; eps: number; steps: number | null; n: number; clean_accuracy: number;
-      robust_accuracy: number; seconds: number; created_at: string;
+      id: number; run_id: string; attack: string; eps: number; steps: number | null; step_size: number | null; n: number; clean_accuracy: number;
+      robust_accuracy: number; seconds: number; protocol: string | null; created_at: string;
     }>;
-    return rows.map((r) => ({ id: r.id, runId: r.run_id, attack: r.attack, eps: r.eps, steps: r.steps, n: r.n,
-      cleanAccuracy: r.clean_accuracy, robustAccuracy: r.robust_accuracy, seconds: r.seconds, createdAt: r.created_at }));
+    return rows.map((r) => {
+      const protocol = r.protocol === null ? null : this.parseProtocol(r.protocol, runId, r.id);
+      return {
+        id: r.id, runId: r.run_id, attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.step_size, n: r.n,
+        testSetSize: protocol?.testSetSize ?? null,
+        cleanAccuracy: r.clean_accuracy, robustAccuracy: r.robust_accuracy,
+        cleanStdErr: standardError(r.clean_accuracy, r.n), robustStdErr: standardError(r.robust_accuracy, r.n),
+        protocol, seconds: r.seconds, createdAt: r.created_at,
+      };
+    });
   }
 
   /** Evaluations with the parameters the API's EvalRow leaves out. */
-  evaluationsDetailed(runId: string): Array<EvalRow & Pick<EvaluationInput, 'stepSize' | 'seed' | 'checkpointEpoch'>> {
-    const extra = new Map((this.db.prepare('SELECT id, step_size, seed, checkpoint_epoch FROM evaluations WHERE run_id = ?').all(runId) as Array<{
-      id: number; step_size: number | null; seed: number | null; checkpoint_epoch: number | null }>).map((r) => [r.id, r]));
+  evaluationsDetailed(runId: string): Array<EvalRow & { seed: number | null; checkpointEpoch: number | null }> {
+    const extra = new Map((this.db.prepare('SELECT id, seed, checkpoint_epoch FROM evaluations WHERE run_id = ?').all(runId) as Array<{
+      id: number; seed: number | null; checkpoint_epoch: number | null }>).map((r) => [r.id, r]));
     return this.evaluations(runId).map((e) => {
       const x = extra.get(e.id);
-      return { ...e, stepSize: x?.step_size ?? null, seed: x?.seed ?? null, checkpointEpoch: x?.checkpoint_epoch ?? null };
+      return { ...e, seed: x?.seed ?? null, checkpointEpoch: x?.checkpoint_epoch ?? null };
     });
   }
 

@@ -3,6 +3,7 @@
  * shared with other layers are declared once in src-main/shared/rows.ts; these are the store's own.
  */
 import type { RunSummary } from '../shared/channels.js';
+import type { EvaluationProtocol } from '../shared/evaluation.js';
 import type { EpochRow, EvalOutcome } from '../shared/rows.js';
 import type { RunConfig } from '../shared/run-config.js';
 
@@ -48,8 +49,10 @@ export interface CheckpointRecord {
 }
 
 /** An evaluation to store: the worker's outcome, the run it belongs to and how it was drawn. */
-export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes'> {
+export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol'> {
   runId: string;
+  /** The resolved protocol; null only for evaluations recorded without one (tests, imports). */
+  protocol: EvaluationProtocol | null;
   seed: number | null;
   checkpointEpoch: number | null;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */

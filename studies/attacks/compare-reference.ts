@@ -24,7 +24,7 @@ const ref = JSON.parse(readFileSync(resolve(REFERENCE_DIR, 'reference_results.js
 };
 const f = (await loadExternalModel(REFERENCE_DIR, { inputShape: [32, 32, 3], numClasses: 10 })).logits;
 const data = readCifarBatch(CIFAR_TEST, n);
-const base = { logits: f, images: data.images, labels: data.labels, shape: [32, 32, 3] as [number, number, number], numClasses: 10, eps: 8 / 255, stepSize: 2 / 255, n, batchSize: 250, seed: 0 };
+const base = { logits: f, images: data.images, labels: data.labels, shape: [32, 32, 3] as [number, number, number], numClasses: 10, dataset: 'cifar10' as const, eps: 8 / 255, stepSize: 2 / 255, n, batchSize: 250, seed: 0 };
 const line = (name: string, ours: number, theirs: number | null, seconds: number) =>
   console.log(`${name.padEnd(12)} ours ${ours.toFixed(3)}  reference ${theirs === null ? '  -  ' : theirs.toFixed(3)}  (${seconds.toFixed(0)} s)`);
 console.log(`backend ${backend}, first ${n} test images, eps 8/255${n < 1000 ? ' (reference figures are for 1000)' : ''}`);

@@ -43,7 +43,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
       checkAgainstClosedForm(name, predictLabels(p.f, adv), p.labels, p.ratio);
       adv.dispose();
     }
-    const aa = autoAttack(p.f, p.x, p.y, params(2));
+    const aa = await autoAttack(p.f, p.x, p.y, params(2));
     checkAgainstClosedForm('aa', predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
     expect(Array.from(aa.robust)).toEqual(Array.from(predictLabels(p.f, aa.xAdv)).map((v, i) => (v === p.labels[i] ? 1 : 0)));
     aa.xAdv.dispose();
@@ -56,7 +56,7 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
     checkAgainstClosedForm('mpgd', predictLabels(p.f, mp), p.labels, p.ratio);
     const at = await getAttack('apgd-t').run(p.f, p.x, p.y, params(10, 100));
     checkAgainstClosedForm('apgd-t', predictLabels(p.f, at), p.labels, p.ratio);
-    const aa = autoAttack(p.f, p.x, p.y, params(10));
+    const aa = await autoAttack(p.f, p.x, p.y, params(10));
     checkAgainstClosedForm('aa', predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
     tf.dispose([mp, at, aa.xAdv]);
     p.dispose();

@@ -29,17 +29,26 @@ describe('ascl eval / analyze on a run trained by ascl train (synthetic, small-c
     expect(show.config.dataDir).toBe(path.join(ROOT, 'relative', 'data-folder'));
   });
 
-  it('eval --run RUN --attack pgd --eps 8/255 --n 32 --steps 3 --json: the last line is the result, stored with the run', async () => {
+  it('eval --run RUN --attack pgd --eps 8/255 --n 32 --steps 3 --json: the last line is the result with standard errors and the resolved protocol (step 2/255), stored with the run', async () => {
     const r = await runCli(['eval', '--db', db, '--run', runId, '--attack', 'pgd', '--eps', '8/255', '--n', '32', '--steps', '3', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const res = lastJson(r.stdout) as { attack: string; eps: number; n: number; cleanAccuracy: number; robustAccuracy: number; seconds: number; evaluationId: number };
-    expect(res).toMatchObject({ attack: 'pgd', n: 32, runId, checkpointEpoch: 1 });
+    const res = lastJson(r.stdout) as { attack: string; eps: number; n: number; testSetSize: number; cleanAccuracy: number; robustAccuracy: number; seconds: number; evaluationId: number;
+      cleanAccuracyStdErr: number; robustAccuracyStdErr: number; stepSize: number; protocol: { n: number; testSetSize: number; stepSize: number; steps: number; restarts: number } };
+    expect(res).toMatchObject({ attack: 'pgd', n: 32, runId, checkpointEpoch: 1, stepSize: 2 / 255 });
+    expect(res.testSetSize).toBeGreaterThan(32);
+    expect(res.protocol).toMatchObject({ n: 32, testSetSize: res.testSetSize, stepSize: 2 / 255, steps: 3, restarts: 1 });
+    expect(res.robustAccuracyStdErr).toBeCloseTo(Math.sqrt(res.robustAccuracy * (1 - res.robustAccuracy) / 32), 12);
+    expect(res.cleanAccuracyStdErr).toBeCloseTo(Math.sqrt(res.cleanAccuracy * (1 - res.cleanAccuracy) / 32), 12);
     expect(res.eps).toBeCloseTo(8 / 255, 12);
     expect(res.robustAccuracy).toBeLessThanOrEqual(res.cleanAccuracy);
     expect(res.cleanAccuracy).toBeGreaterThanOrEqual(0);
     expect(res.seconds).toBeGreaterThan(0);
     const show = lastJson((await runCli(['show', runId, '--db', db, '--json'])).stdout) as { evaluations: Array<{ id: number; attack: string; robustAccuracy: number }> };
-    expect(show.evaluations).toEqual([expect.objectContaining({ id: res.evaluationId, attack: 'pgd', robustAccuracy: res.robustAccuracy })]);
+    expect(show.evaluations).toEqual([expect.objectContaining({ id: res.evaluationId, attack: 'pgd', robustAccuracy: res.robustAccuracy,
+      robustStdErr: res.robustAccuracyStdErr, stepSize: 2 / 255, protocol: res.protocol })]);
+    const text = (await runCli(['show', runId, '--db', db])).stdout;
+    expect(text).toContain('PGD-2 (monitoring, 32 images)');
+    expect(text).toContain(`n 32 (subset of ${res.testSetSize})`);
     const s = new Store(db);
     try {
       const outcomes = s.evaluationOutcomes(res.evaluationId)!;
@@ -52,8 +61,10 @@ describe('ascl eval / analyze on a run trained by ascl train (synthetic, small-c
     const r = await runCli(['analyze', '--db', db, '--run', runId, '--eps-sweep', '0,8/255', '--tsne', '--tsne-benign', '40', '--tsne-adversarial', '8',
       '--n', '32', '--steps', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const res = lastJson(r.stdout) as { rdivEps: Array<{ eps: number; rdiv: number }>; tsnePoints: number };
+    const res = lastJson(r.stdout) as { rdivEps: Array<{ eps: number; rdiv: number }>; tsnePoints: number; pgd: { steps: number; stepSize: number } };
     expect(res.rdivEps.map((p) => p.eps)).toEqual([0, 8 / 255]);
+    // --steps overrides the steps only: the step is the dataset's evaluation step, not the run's training one.
+    expect(res.pgd).toEqual({ eps: 8 / 255, stepSize: 2 / 255, steps: 2 });
     expect(res.tsnePoints).toBe(48);
     const s = new Store(db);
     try {

@@ -79,7 +79,9 @@ describe('ascl on a store with two finished runs', () => {
     const r = await runCli(['export', runId, runId2, '--csv', out, '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/^runId,name,epoch,natAccuracy,pgdAccuracy,trainAccuracy,learningRate,seconds/);
+    // The per-epoch PGD is monitoring; the `monitoring` column says which PGD on how many images.
+    expect(lines[0]).toMatch(/^runId,name,epoch,natAccuracy,pgdAccuracy \(monitoring\),monitoring,trainAccuracy,learningRate,seconds/);
+    expect(lines[1]).toMatch(/PGD-\d+ \(monitoring, \d+ images\)/);
     expect(lines.length).toBe(7);
     expect(lines.filter((l) => l.startsWith(runId)).map((l) => l.split(',')[2])).toEqual(['1', '2', '3']);
   });

@@ -10,6 +10,7 @@ import { ApiError } from '../../src-main/api/dispatch.js';
 import type { ApiEvent, ApiEvents, ApiResponses, ApiService, RunSummary } from '../../src-main/shared/channels.js';
 import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
+import { standardError } from '../../src-main/shared/evaluation.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];
 const FIELDS: ApiResponses['config:describe']['fields'] = [
@@ -79,8 +80,15 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
   const finish = (r: DemoRun): void => {
     r.s.status = 'completed'; r.s.progress = 1; r.s.etaSeconds = null;
     for (const [attack, f] of [['pgd', 1], ['mpgd', 0.97], ['aa', 0.93]] as const) {
-      r.evals.push({ id: r.evals.length + 1, runId: r.s.id, attack, eps: 8 / 255, steps: 20, n: 1000, cleanAccuracy: r.epochs.at(-1)!.natAccuracy,
-        robustAccuracy: r.epochs.at(-1)!.pgdAccuracy * f, seconds: 40, createdAt: r.s.updatedAt });
+      const clean = r.epochs.at(-1)!.natAccuracy;
+      const robust = r.epochs.at(-1)!.pgdAccuracy * f;
+      const n = attack === 'aa' ? 1000 : 10_000;
+      const steps = attack === 'aa' ? 100 : 250;
+      const stepSize = attack === 'aa' ? null : 2 / 255;
+      r.evals.push({ id: r.evals.length + 1, runId: r.s.id, attack, eps: 8 / 255, steps, stepSize, n, testSetSize: 10_000, cleanAccuracy: clean,
+        robustAccuracy: robust, cleanStdErr: standardError(clean, n), robustStdErr: standardError(robust, n), seconds: 40, createdAt: r.s.updatedAt,
+        protocol: { attack, dataset: 'cifar10', eps: 8 / 255, stepSize, steps, restarts: 1, n, testSetSize: 10_000, subset: 'first-n', seed: 0,
+          parts: attack === 'aa' ? ['apgd-ce', 'apgd-t', 'fab-t', 'square'] : null } });
     }
   };
   // Pre-trained history: the four selections x seeds under ASCL, plus baselines.

@@ -116,10 +116,11 @@ describe.skipIf(NO_CHROMIUM)('served UI on the real service with real training (
     expect(await pointsOf(0)).toBe(6);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-table-csv').click()]);
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
-    expect(lines[0]).toMatch(/^group,n,Nat\. mean,Nat\. std/);
+    // The per-epoch columns are monitoring (the run's evalSubset), and say so.
+    expect(lines[0]).toMatch(/^group,n,Nat\. \(monitoring\) mean,Nat\. \(monitoring\) std/);
     expect(lines).toHaveLength(3);
     const table = await service['compare:table']({ runIds, summary: { kind: 'last' } });
-    const natCol = lines[0].split(',').indexOf('Nat. mean');
+    const natCol = lines[0].split(',').indexOf('Nat. (monitoring) mean');
     for (const row of table.rows) {
       const line = lines.find((l) => l.startsWith(`${row.group},`));
       expect(line, `CSV row for group ${row.group}`).toBeDefined();
@@ -147,6 +148,8 @@ describe.skipIf(NO_CHROMIUM)('served UI on the real service with real training (
     await expect.poll(() => pointsOf(1)).toBe(6);
     expect(await pointsOf(2)).toBe(0);
     await page.getByTestId('sweep-eps').fill('0, 8/255');
+    // A quick look: 2 PGD steps instead of the evaluation's 250 (the field's default).
+    await page.getByTestId('sweep-steps').fill('2');
     await page.getByTestId('sweep-start').click();
     await expect.poll(() => page.getByTestId('sweep-computing').count()).toBe(1);
     await expect.poll(() => pointsOf(2), { timeout: 110_000, interval: 1000 }).toBe(4);

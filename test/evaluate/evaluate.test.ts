@@ -8,7 +8,7 @@ import { linearProblem, type LinearProblem } from '../attacks/linear-model.js';
 const EPS = 0.05, N = 40;
 let p: LinearProblem;
 const opts = (over: Partial<EvaluateOptions> = {}): EvaluateOptions => ({
-  logits: p.f, images: p.images, labels: p.labels, shape: [4, 4, 1], numClasses: 5, attack: 'pgd',
+  logits: p.f, images: p.images, labels: p.labels, shape: [4, 4, 1], numClasses: 5, attack: 'pgd', dataset: 'synthetic',
   eps: EPS, stepSize: EPS / 4, steps: 20, n: N, batchSize: 16, seed: 0, ...over,
 });
 

@@ -48,6 +48,12 @@ describe('results table formatting', () => {
     expect(formatResult(null, 2)).toBe('–');
   });
 
+  it('formatResult with a standard error: "20.70 ± 1.28 se" for one run, "35.00 ± 7.07 (se 1.07)" for a group', () => {
+    expect(formatResult({ mean: 0.207, std: 0, se: 0.0128 }, 1)).toBe('20.70 ± 1.28 se');
+    expect(formatResult({ mean: 0.35, std: 0.0707, se: 0.0107 }, 2)).toBe('35.00 ± 7.07 (se 1.07)');
+    expect(formatResult({ mean: 0.35, std: 0.0707, se: null }, 2)).toBe('35.00 ± 7.07');
+  });
+
   it('LaTeX booktabs: escaped names, $\\pm$, best mean per column in bold, -- for missing', () => {
     const tex = resultsLatex(['nat', 'pgd', 'aa'], rows);
     expect(tex).toContain('\\toprule');

@@ -6,7 +6,8 @@
  */
 import { waitFor } from '@testing-library/dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EpochRow, RunSummary } from '../../src-main/shared/channels.js';
+import type { RunSummary } from '../../src-main/shared/channels.js';
+import type { EpochRow } from '../../src-main/shared/rows.js';
 
 // @ts-expect-error the runtime's source file has no declaration of its own (its types are svelte's)
 vi.mock('svelte', () => import('../../node_modules/svelte/src/index-client.js'));

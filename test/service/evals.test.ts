@@ -13,7 +13,7 @@ let service: AppService | null = null;
 afterAll(async () => { await service?.close(); });
 
 describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
-  it('fgsm on 16 test images: eval:done carries the stored row; robust <= clean', async () => {
+  it('fgsm on 16 test images: eval:done carries the stored row with its protocol (a subset of the test split, step eps) and standard errors; robust <= clean', async () => {
     service = await createAppService({ dbPath: path.join(tempDir(), 'a.db'), workers: 1, backend: 'wasm', log: () => {} });
     const { id } = await service['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16 } });
     await expect(service['evals:start']({ runId: id, attack: 'fgsm', n: 16 })).rejects.toThrow(/no checkpoint yet/);
@@ -29,6 +29,10 @@ describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
     expect(ev.row).toMatchObject({ attack: 'fgsm', n: 16, runId: id });
     expect(ev.row.eps).toBeCloseTo(8 / 255, 12);
     expect(ev.row.robustAccuracy).toBeLessThanOrEqual(ev.row.cleanAccuracy);
+    expect(ev.row.protocol).toMatchObject({ attack: 'fgsm', dataset: 'synthetic', n: 16, steps: 1, restarts: 1, subset: 'first-n', parts: null });
+    expect(ev.row.protocol!.stepSize).toBeCloseTo(8 / 255, 12);
+    expect(ev.row.testSetSize).toBeGreaterThan(16);
+    expect(ev.row.robustStdErr).toBeCloseTo(Math.sqrt(ev.row.robustAccuracy * (1 - ev.row.robustAccuracy) / 16), 12);
     expect(await service['evals:list']({ runId: id })).toEqual([ev.row]);
 
     // The run is deleted while its second evaluation is pending: the task fails naming the run.

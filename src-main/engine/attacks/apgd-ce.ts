@@ -11,6 +11,7 @@ import { crossEntropyPerSample } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { Rng } from '../rng.js';
+import { autoAttackPartDefaults } from './defaults.js';
 
 export const APGD_STANDARD = { nIter: 100, rho: 0.75, restarts: 1, targets: 9 } as const;
 
@@ -25,6 +26,8 @@ export function apgdCe(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackPar
 
 export const apgdCeAttack: Attack = {
   name: 'apgd-ce',
+  capabilities: { minClasses: 2, targets: null, step: 'own', configurableSteps: true },
+  defaults: autoAttackPartDefaults(APGD_STANDARD.nIter),
   // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
   async run(f, x, y, params) { return apgdCe(f, x, y, params, params.steps); },
 };

@@ -13,6 +13,7 @@ import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { APGD_STANDARD } from './apgd-ce.js';
 import { Rng } from '../rng.js';
+import { autoAttackPartDefaults } from './defaults.js';
 
 /** Index of the c-th largest logit of each row (c = 1 is the argmax).  [B] */
 export function rankedClass(f: LogitsFn, x: tf.Tensor4D, c: number): Int32Array {
@@ -39,6 +40,9 @@ export function apgdTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Att
 
 export const apgdTAttack: Attack = {
   name: 'apgd-t',
+  // The targeted DLR loss needs the 4th largest logit (z_pi4).
+  capabilities: { minClasses: 4, targets: APGD_STANDARD.targets, step: 'own', configurableSteps: true },
+  defaults: autoAttackPartDefaults(APGD_STANDARD.nIter),
   // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
   async run(f, x, y, params) { return apgdTargeted(f, x, y, params, params.steps); },
 };

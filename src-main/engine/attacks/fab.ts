@@ -18,6 +18,7 @@ import { untilBroken } from './until-broken.js';
 import { labelsOf, lossAndGrad, predictLabels } from './batch-ops.js';
 import { rankedClass } from './apgd-t.js';
 import { projectLinfHyperplane } from './fab-projection.js';
+import { autoAttackPartDefaults } from './defaults.js';
 
 export const FAB_STANDARD = { nIter: 100, alphaMax: 0.1, eta: 1.05, beta: 0.9, targets: 9 } as const;
 
@@ -90,6 +91,8 @@ export function fabTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Atta
 
 export const fabTAttack: Attack = {
   name: 'fab-t',
+  capabilities: { minClasses: 2, targets: FAB_STANDARD.targets, step: 'own', configurableSteps: true },
+  defaults: autoAttackPartDefaults(FAB_STANDARD.nIter),
   // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
   async run(f, x, y, params) { return fabTargeted(f, x, y, params, params.steps); },
 };

@@ -10,6 +10,9 @@ import { crossEntropyPerSample } from './losses.js';
 
 export const fgsm: Attack = {
   name: 'fgsm',
+  capabilities: { minClasses: 2, targets: null, step: 'eps', configurableSteps: false },
+  // Not in the paper's evaluation; run like PGD on the full test set.
+  defaults: () => ({ stepSize: null, steps: 1, restarts: 1, n: 'all' }),
   async run(f, x, y, params) {
     const loss = (xa: tf.Tensor4D) => tf.sum(crossEntropyPerSample(f(xa), y)) as tf.Scalar;
     return pgdLinf(loss, x, { eps: params.eps, stepSize: params.eps, steps: 1, randomStart: false, seed: params.seed });

@@ -13,6 +13,7 @@ import { pgdLinf } from './pgd-core.js';
 import { targetedLogitGap } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
+import { evaluationPgdDefaults } from './defaults.js';
 
 /** For each row, the classes other than y ordered by decreasing clean logit.  [B][K-1] */
 function targetOrder(logits: Float32Array, labels: Int32Array, k: number): number[][] {
@@ -45,5 +46,7 @@ export function multiTargetedPgd(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p:
 
 export const mpgd: Attack = {
   name: 'mpgd',
+  capabilities: { minClasses: 2, targets: 'all', step: 'fixed', configurableSteps: true },
+  defaults: evaluationPgdDefaults,
   async run(f, x, y, params) { return multiTargetedPgd(f, x, y, params); },
 };

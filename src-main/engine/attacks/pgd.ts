@@ -12,6 +12,7 @@ import { pgdLinf } from './pgd-core.js';
 import { crossEntropyPerSample } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
+import { evaluationPgdDefaults } from './defaults.js';
 
 export function pgdEval(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): tf.Tensor4D {
   if (!(p.steps >= 1)) throw new Error(`pgd: steps must be >= 1, got ${p.steps}`);
@@ -24,5 +25,7 @@ export function pgdEval(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackPa
 
 export const pgd: Attack = {
   name: 'pgd',
+  capabilities: { minClasses: 2, targets: null, step: 'fixed', configurableSteps: true },
+  defaults: evaluationPgdDefaults,
   async run(f, x, y, params) { return pgdEval(f, x, y, params); },
 };

@@ -18,6 +18,7 @@ import { marginFromLogits } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { Rng } from '../rng.js';
+import { autoAttackPartDefaults } from './defaults.js';
 
 export const SQUARE_STANDARD = { nQueries: 5000, pInit: 0.8 } as const;
 
@@ -113,6 +114,8 @@ export function squareAttack(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: Att
 
 export const squareAttackDef: Attack = {
   name: 'square',
+  capabilities: { minClasses: 2, targets: null, step: 'own', configurableSteps: true },
+  defaults: autoAttackPartDefaults(SQUARE_STANDARD.nQueries),
   // Alone, `steps` sets the queries (5000 in AutoAttack, which ignores it).
   async run(f, x, y, params) { return squareAttack(f, x, y, params, params.steps); },
 };

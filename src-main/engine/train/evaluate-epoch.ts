@@ -3,7 +3,9 @@
  * natural accuracy, PGD accuracy (the run's eps / step / steps, random start, inference mode) and the
  * latent divergences of Section 2 (R-DIV = d_a^+ / d_a^-, Figure 2b) from the same adversarial
  * examples, through the analysis module's latentDivergence; and the fraction of dead latent units on
- * the natural images of the same subset (collapse.ts).
+ * the natural images of the same subset (collapse.ts). This is monitoring, cheap on purpose
+ * (e.g. PGD-10 on 500 images, labelled so wherever it is shown: shared/evaluation.ts monitoringLabel),
+ * not the paper's evaluation (k = 250 on the full test set; engine/evaluate/).
  */
 import type { RunConfig } from '../../shared/run-config.js';
 import type { Dataset } from '../data/dataset.js';

@@ -5,7 +5,8 @@
  */
 import type { ApiHandlers } from '../../shared/channels.js';
 import { ApiError } from '../../api/dispatch.js';
-import { fractionNumber, parseRunConfig } from '../../shared/run-config.js';
+import { attackBudget, fractionNumber, parseRunConfig, type RunConfig } from '../../shared/run-config.js';
+import { EVALUATION_DEFAULTS } from '../../shared/evaluation.js';
 import { requireConfig, requireRun, type ServiceContext } from '../context.js';
 import { runAnalyzeJob, type EvalProgress } from '../eval-job.js';
 import type { AnalysisOutcome } from '../../shared/rows.js';
@@ -15,7 +16,9 @@ import { deletedRun } from './evaluations.js';
 type AnalysisHandlers = Pick<ApiHandlers, 'analysis:rdiv' | 'analysis:tsne' | 'analysis:start'>;
 
 export interface AnalyzeRequest {
-  overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; steps: number | null; seed: number;
+  overEpochs: boolean; epsSweep: number[]; tsne: boolean; n: number; seed: number;
+  /** The analysis PGD; null: the dataset's evaluation PGD (k = 250, step 2/255 on CIFAR-10; Figures 2, 4-6), not the run's training PGD. */
+  steps: number | null; stepSize?: number | null;
   /** t-SNE points (default 1000 benign + 100 adversarial, as Figure 6). */
   tsneBenign?: number; tsneAdversarial?: number;
 }
@@ -30,7 +33,7 @@ export function analyzer(ctx: ServiceContext): Analyze {
     if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
     const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
       tsneBenign: o.tsneBenign ?? 1000, tsneAdversarial: o.tsneAdversarial ?? 100,
-      n: o.n, steps: o.steps ?? config.pgdSteps, seed: o.seed, backend }, onProgress).done;
+      n: o.n, ...analysisAttack(config, o), seed: o.seed, backend }, onProgress).done;
     if (!store.getRun(runId)) throw deletedRun('analyze', runId, null, 'analysis');
     if (outcome.rdivEpochs.length) store.setRdivEpoch(runId, outcome.rdivEpochs);
     if (outcome.rdivEps.length) store.setRdivEps(runId, outcome.rdivEps);
@@ -56,10 +59,21 @@ export function analysisHandlers(ctx: ServiceContext, analyze: Analyze): Analysi
       if (!store.checkpoints(r.id)[0]) throw new ApiError('conflict', `analysis:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const taskId = startTask(ctx, 'analysis', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('analysis:start', r.id, id, 'analysis');
-        await analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: 512, steps: null, seed: config.seed });
+        await analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: req.n ?? 512, steps: req.steps ?? null, seed: config.seed });
         return null;
       });
       return { taskId };
     },
   };
+}
+
+/**
+ * The PGD of R-DIV over eps, robust accuracy over eps, R-DIV over epochs and the t-SNE's adversarial
+ * points: the dataset's evaluation PGD (Figures 2, 4, 5, 6: k = 250, eta = 2/255 on CIFAR-10) at the
+ * run's eps, unless the request overrides steps or step size. The per-epoch monitoring during
+ * training stays the run's cheap PGD (engine/train/evaluate-epoch.ts).
+ */
+export function analysisAttack(config: RunConfig, o: Pick<AnalyzeRequest, 'steps' | 'stepSize'>): { eps: number; stepSize: number; steps: number } {
+  const e = EVALUATION_DEFAULTS[config.dataset];
+  return { eps: attackBudget(config).eps, stepSize: o.stepSize ?? e.pgdStepSize, steps: o.steps ?? e.pgdSteps };
 }

@@ -29,7 +29,8 @@ export function evaluator(ctx: ServiceContext): Evaluate {
     let id: number;
     try {
       id = store.addEvaluation({ runId, attack: outcome.attack, eps: outcome.eps, steps: outcome.steps, stepSize: outcome.stepSize, n: outcome.n,
-        seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds, outcomes: outcome.outcomes });
+        seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds,
+        protocol: outcome.protocol, outcomes: outcome.outcomes });
     } catch (err) {
       // Deleted between the check and the insert: the foreign key refuses the row.
       if (!store.getRun(runId)) throw deletedRun('evaluate', runId, null, `${outcome.attack} evaluation`);
@@ -59,7 +60,7 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate): EvalHandl
       const job: EvalJob = {
         kind: 'eval', source: { kind: 'checkpoint', file: store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
         dataset: config.dataset, dataDir: config.dataDir, attack: req.attack as AttackName, eps: eps?.success ? eps.data : budget.eps,
-        steps: req.steps ?? null, stepSize: null, n: req.n ?? 1000, batchSize: config.batchSize, seed: config.seed, backend,
+        steps: req.steps ?? null, stepSize: null, n: req.n ?? null, batchSize: config.batchSize, seed: config.seed, backend,
       };
       const taskId = startTask(ctx, 'eval', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);

@@ -4,16 +4,17 @@
  */
 import { toCsv, type Cell } from './csv.js';
 
-export interface ResultCell { mean: number; std: number }
+/** se: standard error of an evaluation figure, sqrt(p (1 - p) / n) (of the mean over a group's runs). */
+export interface ResultCell { mean: number; std: number; se?: number | null }
 export interface ResultRow { group: string; n: number; metrics: Record<string, ResultCell | null> }
 
 /**
  * Paper column names for the service's metric keys: per-epoch accuracies (natAccuracy, ...) and
  * stored evaluations (`eval:<attack>`). PGD of Tables 3/4 is the stored PGD evaluation; the
- * per-epoch PGD accuracy on the small held-out subset is labelled as such.
+ * per-epoch accuracies (the run's training PGD on the small held-out subset) are labelled monitoring.
  */
 export const COLUMN_LABELS: Readonly<Record<string, string>> = {
-  nat: 'Nat.', pgd: 'PGD', mpgd: 'mPGD', aa: 'AA', natAccuracy: 'Nat.', pgdAccuracy: 'PGD (epoch eval)', trainAccuracy: 'Train',
+  nat: 'Nat.', pgd: 'PGD', mpgd: 'mPGD', aa: 'AA', natAccuracy: 'Nat. (monitoring)', pgdAccuracy: 'PGD (monitoring)', trainAccuracy: 'Train',
   'eval:pgd': 'PGD', 'eval:mpgd': 'mPGD', 'eval:aa': 'AA', 'eval:fgsm': 'FGSM', 'eval:apgd-ce': 'APGD-CE', 'eval:apgd-t': 'APGD-T', 'eval:fab-t': 'FAB-T', 'eval:square': 'Square',
 };
 export const columnLabel = (key: string): string => COLUMN_LABELS[key] ?? key;
@@ -27,10 +28,15 @@ export function orderColumns(columns: readonly string[]): string[] {
 
 const pct = (v: number, digits: number): string => (v * 100).toFixed(digits);
 
-/** "81.23 ± 0.40" (std shown only when the row has more than one run). */
+/**
+ * "81.23 ± 0.40" (std over the group's runs, shown when it has more than one). An evaluation
+ * figure also shows its standard error: "20.70 ± 1.28 se" for one run, "20.70 ± 0.40 (se 0.74)" for a group.
+ */
 export function formatResult(c: ResultCell | null, n: number, digits = 2): string {
   if (!c || !Number.isFinite(c.mean)) return '–';
-  return n > 1 ? `${pct(c.mean, digits)} ± ${pct(c.std, digits)}` : pct(c.mean, digits);
+  const se = c.se ?? null;
+  if (n > 1) return `${pct(c.mean, digits)} ± ${pct(c.std, digits)}${se !== null ? ` (se ${pct(se, digits)})` : ''}`;
+  return se !== null ? `${pct(c.mean, digits)} ± ${pct(se, digits)} se` : pct(c.mean, digits);
 }
 
 export function resultsCsv(columns: readonly string[], rows: readonly ResultRow[]): string {
