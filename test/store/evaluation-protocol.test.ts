@@ -18,6 +18,14 @@ const protocol: EvaluationProtocol = {
   attack: 'pgd', dataset: 'cifar100', eps: 0.01, stepSize: 0.001, steps: 250, restarts: 1, n: 1000, testSetSize: 10_000, subset: 'first-n', seed: 0, parts: null,
 };
 
+/** A run with one CIFAR-100 PGD-250 evaluation (step 0.001) of n images, stored with `protocol`. */
+function withPgdEvaluation(s: Store, n: number): { run: { id: string }; id: number } {
+  const run = s.createRun({ name: 'x', group: null, config, seed: 0, epochsTotal: 1 });
+  const id = s.addEvaluation({ runId: run.id, attack: 'pgd', eps: 0.01, steps: 250, stepSize: 0.001, n, seed: 0, checkpointEpoch: 1,
+    cleanAccuracy: 0.5, robustAccuracy: 0.2, seconds: 3, protocol, outcomes: null });
+  return { run, id };
+}
+
 describe('evaluations.protocol (store migration v5)', () => {
   it('a version-2 store with an evaluation migrates; the old row reads with protocol null, testSetSize null and standard errors from p and n', () => {
     const file = path.join(dir, 'v2.db');
@@ -45,9 +53,7 @@ describe('evaluations.protocol (store migration v5)', () => {
   it('a new evaluation keeps its protocol (CIFAR-100 PGD step 0.001 on a subset of 1000 of 10000) through a reopen', () => {
     const file = path.join(dir, 'a.db');
     const s = new Store(file);
-    const run = s.createRun({ name: 'x', group: null, config, seed: 0, epochsTotal: 1 });
-    const id = s.addEvaluation({ runId: run.id, attack: 'pgd', eps: 0.01, steps: 250, stepSize: 0.001, n: 1000, seed: 0, checkpointEpoch: 1,
-      cleanAccuracy: 0.5, robustAccuracy: 0.2, seconds: 3, protocol, outcomes: null });
+    const { run, id } = withPgdEvaluation(s, 1000);
     s.close();
     const t = new Store(file);
     try {
@@ -62,9 +68,7 @@ describe('evaluations.protocol (store migration v5)', () => {
   it('a protocol cell that does not parse is reported with the evaluation id, not read as null', () => {
     const file = path.join(dir, 'b.db');
     const s = new Store(file);
-    const run = s.createRun({ name: 'x', group: null, config, seed: 0, epochsTotal: 1 });
-    const id = s.addEvaluation({ runId: run.id, attack: 'pgd', eps: 0.01, steps: 250, stepSize: 0.001, n: 10, seed: 0, checkpointEpoch: 1,
-      cleanAccuracy: 0.5, robustAccuracy: 0.2, seconds: 3, protocol, outcomes: null });
+    const { run, id } = withPgdEvaluation(s, 10);
     const raw = new Database(file);
     raw.prepare('UPDATE evaluations SET protocol = ? WHERE id = ?').run(JSON.stringify({ attack: 'pgd' }), id);
     raw.close();
