@@ -38,9 +38,9 @@ export async function attackBench(opts: z.input<typeof Opts> = {}): Promise<Reco
 
   const x = tf.tensor4d(data.images.subarray(0, 100 * 3072), [100, 32, 32, 3]);
   const y = tf.tensor1d(data.labels.subarray(0, 100), 'int32');
-  tf.dispose(pgdEval(f, x, y, { ...params, steps: 1 })); // warm-up
+  tf.dispose(await pgdEval(f, x, y, { ...params, steps: 1 })); // warm-up
   let t = performance.now();
-  tf.dispose(pgdEval(f, x, y, params));
+  tf.dispose(await pgdEval(f, x, y, params));
   const perStep = (performance.now() - t) / 1000 / o.pgdSteps;
   out.pgd250SamplesPerSecond = 100 / (250 * perStep);
   tf.dispose([x, y]);

@@ -83,13 +83,13 @@ export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}
   try {
     const f = await forwardFlops(() => tf.tidy(() => net.forward(x, { training: true }).logits));
     const call = (i: number) => step(x, y, { epoch: 0, step: i, learningRate: 1e-3 });
-    for (let i = 0; i < (opts.warmup ?? 1); i++) call(i);
+    for (let i = 0; i < (opts.warmup ?? 1); i++) await call(i);
     await opts.beforeTiming?.();
     const steps = opts.steps ?? 3;
     let first = 0;
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) {
-      call(i + 100);
+      await call(i + 100);
       if (i === 0) first = tf.memory().numTensors;
     }
     const ms = (performance.now() - t0) / steps;

@@ -83,7 +83,7 @@ async function analyze(j: AnalyzeJob): Promise<void> {
     for (const c of j.checkpoints) {
       const model = modelFromCheckpoint(c.file, c.sha256, j.config, data);
       try {
-        const p = latentDivergence(model, data.test.images, data.test.labels, { ...opts, eps: j.eps });
+        const p = await latentDivergence(model, data.test.images, data.test.labels, { ...opts, eps: j.eps });
         out.rdivEpochs.push({ epoch: c.epoch, dPlus: p.dPlus, dMinus: p.dMinus, rdiv: p.rdiv });
       } finally { model.dispose(); }
       tick();
@@ -94,11 +94,11 @@ async function analyze(j: AnalyzeJob): Promise<void> {
     const model = modelFromCheckpoint(last.file, last.sha256, j.config, data);
     try {
       if (epsSweep.length > 0) {
-        const pts = rdivSweep(model, data.test.images, data.test.labels, epsSweep, opts, () => tick());
+        const pts = await rdivSweep(model, data.test.images, data.test.labels, epsSweep, opts, () => tick());
         out.rdivEps = pts.map((p, i) => ({ eps: j.epsSweep[i], dPlus: p.dPlus, dMinus: p.dMinus, rdiv: p.rdiv, robustAccuracy: p.robustAccuracy }));
       }
       if (j.tsne) {
-        out.tsne = latentTsne(model, data.test.images, data.test.labels, {
+        out.tsne = await latentTsne(model, data.test.images, data.test.labels, {
           benign: j.tsneBenign, adversarial: j.tsneAdversarial, eps: j.eps, stepSize: j.stepSize, steps: j.steps, seed: j.seed });
         tick();
       }

@@ -31,33 +31,33 @@ function bruteForce(z: number[][], za: number[][], y: number[], own: boolean) {
 }
 
 describe('latent divergences (paper Section 2, cosine distance)', () => {
-  it('orthogonal classes, adversarial latents equal to benign ones: d_a+ = 0, d_a- = 1, R-DIV = 0', () => {
+  it('orthogonal classes, adversarial latents equal to benign ones: d_a+ = 0, d_a- = 1, R-DIV = 0', async () => {
     const z = t2([[1, 0], [2, 0], [0, 1], [0, 3]]);
-    const d = batchDivergences(z, z, [0, 0, 1, 1]);
+    const d = await batchDivergences(z, z, [0, 0, 1, 1]);
     expect(d.dPlus).toBeCloseTo(0, 12);
     expect(d.dMinus).toBeCloseTo(1, 12);
     expect(d.rdiv).toBeCloseTo(0, 12);
     z.dispose();
   });
 
-  it('adversarial latents moved onto the other class: d_a+ = d_a- = 0.5, R-DIV = 1', () => {
+  it('adversarial latents moved onto the other class: d_a+ = d_a- = 0.5, R-DIV = 1', async () => {
     const z = t2([[1, 0], [1, 0], [0, 1], [0, 1]]);
     const za = t2([[0, 1], [0, 1], [1, 0], [1, 0]]);
-    expect(absoluteIntraClassDivergence(z, za, [0, 0, 1, 1])).toBeCloseTo(0.5, 12);
-    expect(absoluteInterClassDivergence(z, za, [0, 0, 1, 1])).toBeCloseTo(0.5, 12);
-    expect(relativeIntraClassDivergence(z, za, [0, 0, 1, 1])).toBeCloseTo(1, 12);
+    expect(await absoluteIntraClassDivergence(z, za, [0, 0, 1, 1])).toBeCloseTo(0.5, 12);
+    expect(await absoluteInterClassDivergence(z, za, [0, 0, 1, 1])).toBeCloseTo(0.5, 12);
+    expect(await relativeIntraClassDivergence(z, za, [0, 0, 1, 1])).toBeCloseTo(1, 12);
     // With the anchor's own counterpart (distance 1) among its positives: (0 + 1 + 1) / 3.
-    expect(absoluteIntraClassDivergence(z, za, [0, 0, 1, 1], { includeOwnCounterpart: true })).toBeCloseTo(2 / 3, 12);
+    expect(await absoluteIntraClassDivergence(z, za, [0, 0, 1, 1], { includeOwnCounterpart: true })).toBeCloseTo(2 / 3, 12);
     tf.dispose([z, za]);
   });
 
-  it.each([false, true])('matches the explicit-set definition on random latents (30 x 8, 4 classes, own counterpart %s)', (own) => {
+  it.each([false, true])('matches the explicit-set definition on random latents (30 x 8, 4 classes, own counterpart %s)', async (own) => {
     const rng = new Rng(5);
     const z = Array.from({ length: 30 }, () => Array.from({ length: 8 }, () => rng.next() - 0.3));
     const za = z.map((r) => r.map((v) => v + (rng.next() - 0.5) * 0.5));
     const y = Array.from({ length: 30 }, () => rng.int(4));
     const [zt, zat] = [t2(z), t2(za)];
-    const d = batchDivergences(zt, zat, y, { includeOwnCounterpart: own });
+    const d = await batchDivergences(zt, zat, y, { includeOwnCounterpart: own });
     const ref = bruteForce(z, za, y, own);
     expect(d.dPlus).toBeCloseTo(ref.dPlus, 6);
     expect(d.dMinus).toBeCloseTo(ref.dMinus, 6);
@@ -65,13 +65,13 @@ describe('latent divergences (paper Section 2, cosine distance)', () => {
     tf.dispose([zt, zat]);
   });
 
-  it('averages over mini-batches of 128 (supplementary 7): 300 rows = batches of 128, 128, 44', () => {
+  it('averages over mini-batches of 128 (supplementary 7): 300 rows = batches of 128, 128, 44', async () => {
     const rng = new Rng(9);
     const z = Array.from({ length: 300 }, () => Array.from({ length: 6 }, () => rng.next() - 0.5));
     const za = z.map((r) => r.map((v) => v + (rng.next() - 0.5) * 0.2));
     const y = Array.from({ length: 300 }, () => rng.int(3));
     const [zt, zat] = [t2(z), t2(za)];
-    const avg = latentDivergences(zt, zat, y);
+    const avg = await latentDivergences(zt, zat, y);
     const parts = [[0, 128], [128, 256], [256, 300]].map(([a, b]) => bruteForce(z.slice(a, b), za.slice(a, b), y.slice(a, b), false));
     expect(avg.batches).toBe(3);
     expect(avg.dPlus).toBeCloseTo(parts.reduce((s, p) => s + p.dPlus, 0) / 3, 6);
@@ -80,9 +80,9 @@ describe('latent divergences (paper Section 2, cosine distance)', () => {
     tf.dispose([zt, zat]);
   });
 
-  it('rejects mismatched shapes with a message naming them', () => {
+  it('rejects mismatched shapes with a message naming them', async () => {
     const [a, b] = [t2([[1, 0], [0, 1]]), t2([[1, 0]])];
-    expect(() => batchDivergences(a, b, [0, 1])).toThrow(/benign \[2,2\], adversarial \[1,2\], 2 labels/);
+    await expect(batchDivergences(a, b, [0, 1])).rejects.toThrow(/benign \[2,2\], adversarial \[1,2\], 2 labels/);
     tf.dispose([a, b]);
   });
 });

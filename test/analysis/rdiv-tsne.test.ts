@@ -17,8 +17,8 @@ describe('R-DIV and t-SNE of the reference CNN', () => {
     data = readCifarBatch(CIFAR_TEST, 128);
   });
 
-  it('eps sweep {0.5, 8, 16}/255 (PGD-5, step 2/255, 128 images): robust accuracy falls and R-DIV rises with eps (Figure 2c trend)', () => {
-    const pts = rdivSweep(model, data.images, data.labels, [0.5 / 255, 8 / 255, 16 / 255], { stepSize: 2 / 255, steps: 5, seed: 0 });
+  it('eps sweep {0.5, 8, 16}/255 (PGD-5, step 2/255, 128 images): robust accuracy falls and R-DIV rises with eps (Figure 2c trend)', async () => {
+    const pts = await rdivSweep(model, data.images, data.labels, [0.5 / 255, 8 / 255, 16 / 255], { stepSize: 2 / 255, steps: 5, seed: 0 });
     expect(pts.map((p) => p.eps)).toEqual([0.5 / 255, 8 / 255, 16 / 255]);
     for (let i = 1; i < pts.length; i++) {
       expect(pts[i].robustAccuracy).toBeLessThan(pts[i - 1].robustAccuracy);
@@ -31,15 +31,15 @@ describe('R-DIV and t-SNE of the reference CNN', () => {
     }
   });
 
-  it('latentDivergence leaks no tensors', () => {
+  it('latentDivergence leaks no tensors', async () => {
     const before = tf.memory().numTensors;
-    latentDivergence(model, data.images, data.labels, { eps: 8 / 255, stepSize: 2 / 255, steps: 1, seed: 1, n: 16 });
+    await latentDivergence(model, data.images, data.labels, { eps: 8 / 255, stepSize: 2 / 255, steps: 1, seed: 1, n: 16 });
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('t-SNE of 60 benign + 10 adversarial latents: labelled points with entropies in [0, log 10], seeded', () => {
+  it('t-SNE of 60 benign + 10 adversarial latents: labelled points with entropies in [0, log 10], seeded', async () => {
     const o = { benign: 60, adversarial: 10, eps: 8 / 255, stepSize: 2 / 255, steps: 3, seed: 4, iterations: 60 };
-    const pts = latentTsne(model, data.images, data.labels, o);
+    const pts = await latentTsne(model, data.images, data.labels, o);
     expect(pts.length).toBe(70);
     expect(pts.filter((p) => p.adversarial).length).toBe(10);
     expect(pts.filter((p) => !p.adversarial).map((p) => p.label)).toEqual(Array.from(data.labels.subarray(0, 60)));
@@ -48,14 +48,16 @@ describe('R-DIV and t-SNE of the reference CNN', () => {
       expect(p.entropy).toBeGreaterThanOrEqual(0);
       expect(p.entropy).toBeLessThanOrEqual(Math.log(10) + 1e-5);
     }
-    expect(latentTsne(model, data.images, data.labels, o)).toEqual(pts);
+    expect(await latentTsne(model, data.images, data.labels, o)).toEqual(pts);
   });
 });
 
 describe('t-SNE helpers', () => {
   it('prediction entropy: uniform logits give log K, a dominant logit gives about 0', async () => {
     await initBackend('cpu');
-    const e = tf.tidy(() => predictionEntropy(tf.tensor2d([[0, 0, 0, 0], [50, 0, 0, 0]])));
+    const logits = tf.tensor2d([[0, 0, 0, 0], [50, 0, 0, 0]]);
+    const e = await predictionEntropy(logits);
+    logits.dispose();
     expect(e[0]).toBeCloseTo(Math.log(4), 5);
     expect(e[1]).toBeCloseTo(0, 5);
   });

@@ -39,13 +39,13 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
     const p = linear(2, 11);
     for (const name of ['pgd', 'mpgd'] as AttackName[]) {
       const adv = await getAttack(name).run(p.f, p.x, p.y, params(2));
-      expect(Math.max(...linfDistance(p.x, adv))).toBeLessThanOrEqual(EPS + 1e-6);
-      checkAgainstClosedForm(name, predictLabels(p.f, adv), p.labels, p.ratio);
+      expect(Math.max(...await linfDistance(p.x, adv))).toBeLessThanOrEqual(EPS + 1e-6);
+      checkAgainstClosedForm(name, await predictLabels(p.f, adv), p.labels, p.ratio);
       adv.dispose();
     }
     const aa = await autoAttack(p.f, p.x, p.y, params(2));
-    checkAgainstClosedForm('aa', predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
-    expect(Array.from(aa.robust)).toEqual(Array.from(predictLabels(p.f, aa.xAdv)).map((v, i) => (v === p.labels[i] ? 1 : 0)));
+    checkAgainstClosedForm('aa', await predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
+    expect(Array.from(aa.robust)).toEqual(Array.from(await predictLabels(p.f, aa.xAdv)).map((v, i) => (v === p.labels[i] ? 1 : 0)));
     aa.xAdv.dispose();
     p.dispose();
   });
@@ -53,11 +53,11 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
   it('10-class linear model (K=10): multi-targeted PGD, APGD-T and AutoAttack reach the worst case of every target pair', async () => {
     const p = linear(10, 12);
     const mp = await getAttack('mpgd').run(p.f, p.x, p.y, params(10));
-    checkAgainstClosedForm('mpgd', predictLabels(p.f, mp), p.labels, p.ratio);
+    checkAgainstClosedForm('mpgd', await predictLabels(p.f, mp), p.labels, p.ratio);
     const at = await getAttack('apgd-t').run(p.f, p.x, p.y, params(10, 100));
-    checkAgainstClosedForm('apgd-t', predictLabels(p.f, at), p.labels, p.ratio);
+    checkAgainstClosedForm('apgd-t', await predictLabels(p.f, at), p.labels, p.ratio);
     const aa = await autoAttack(p.f, p.x, p.y, params(10));
-    checkAgainstClosedForm('aa', predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
+    checkAgainstClosedForm('aa', await predictLabels(p.f, aa.xAdv), p.labels, p.ratio);
     tf.dispose([mp, at, aa.xAdv]);
     p.dispose();
   });
@@ -65,8 +65,8 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
   it('10-class linear model: FAB-T (overshoot eta 1.05) breaks every point with gain/margin > 1.1', async () => {
     const p = linear(10, 13);
     const fab = await getAttack('fab-t').run(p.f, p.x, p.y, params(10, 100));
-    expect(Math.max(...linfDistance(p.x, fab))).toBeLessThanOrEqual(EPS + 1e-6);
-    checkAgainstClosedForm('fab-t', predictLabels(p.f, fab), p.labels, p.ratio, 1.1);
+    expect(Math.max(...await linfDistance(p.x, fab))).toBeLessThanOrEqual(EPS + 1e-6);
+    checkAgainstClosedForm('fab-t', await predictLabels(p.f, fab), p.labels, p.ratio, 1.1);
     fab.dispose();
     p.dispose();
   });
@@ -76,9 +76,9 @@ describe('linear model closed form (eps 0.05, 4x4x1 inputs, 60 points)', () => {
     // excludes h - s), so its inputs must be large enough for that to matter little.
     const p = linear(10, 14, 16);
     const sq = await getAttack('square').run(p.f, p.x, p.y, params(10, 5000));
-    expect(Math.max(...linfDistance(p.x, sq))).toBeLessThanOrEqual(EPS + 1e-6);
+    expect(Math.max(...await linfDistance(p.x, sq))).toBeLessThanOrEqual(EPS + 1e-6);
     // Square is a random search: exact on the unbreakable side, at least 90 % on the clearly breakable side.
-    const pred = predictLabels(p.f, sq);
+    const pred = await predictLabels(p.f, sq);
     let clear = 0, hit = 0;
     for (let i = 0; i < N; i++) {
       if (p.ratio[i] < 1) expect(pred[i], `square broke unbreakable point ${i}`).toBe(p.labels[i]);

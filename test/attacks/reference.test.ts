@@ -81,7 +81,7 @@ describe('reference CNN (PGD-AT, PyTorch) on CIFAR-10 test images, eps 8/255', (
     const x = tf.tensor4d(data.images.subarray(0, 50 * 3072), [50, 32, 32, 3]);
     const y = tf.tensor1d(data.labels.subarray(0, 50), 'int32');
     const aa = await autoAttack(f, x, y, { eps: EPS, stepSize: 2 / 255, steps: 100, randomStart: true, restarts: 1, numClasses: 10, seed: 0 }, { attacks: ['apgd-ce', 'apgd-t'] });
-    expect(Math.max(...linfDistance(x, aa.xAdv))).toBeLessThanOrEqual(EPS + 1e-6);
+    expect(Math.max(...await linfDistance(x, aa.xAdv))).toBeLessThanOrEqual(EPS + 1e-6);
     tf.dispose([x, y, aa.xAdv]);
     const pgRobust50 = pg.perSample.subarray(0, 50).reduce((a, b) => a + b, 0);
     const aaRobust = aa.robust.reduce((a, b) => a + b, 0);
@@ -112,7 +112,7 @@ describe('reference CNN (PGD-AT, PyTorch) on CIFAR-10 test images, eps 8/255', (
     };
     for (const [name, run] of Object.entries(runs)) {
       const adv = await run();
-      const dist = linfDistance(x, adv);
+      const dist = await linfDistance(x, adv);
       expect(Math.max(...dist), name).toBeLessThanOrEqual(EPS + 1e-6);
       const [lo, hi] = tf.tidy(() => [tf.min(adv).dataSync()[0], tf.max(adv).dataSync()[0]]);
       expect(lo, name).toBeGreaterThanOrEqual(0);

@@ -23,7 +23,7 @@ const cases: Array<[ModelName, number, number, number]> = [
 
 describe('model architectures (cpu backend)', () => {
   for (const [name, latentDim, params, side] of cases) {
-    it(`${name}: [2,${side},${side},3] -> logits [2,10], latent [2,${latentDim}], p1 [2,128]; ${params} trainable params (+128*${latentDim}+128 head); no leak`, () => {
+    it(`${name}: [2,${side},${side},3] -> logits [2,10], latent [2,${latentDim}], p1 [2,128]; ${params} trainable params (+128*${latentDim}+128 head); no leak`, async () => {
       const m = createModel(name, { inputShape: [side, side, 3], numClasses: 10, projectionHead: 'p1', seed: 3 });
       expect(m.latentDim).toBe(latentDim);
       expect(count(m.trainableVariables())).toBe(params + 128 * latentDim + 128);
@@ -38,7 +38,7 @@ describe('model architectures (cpu backend)', () => {
         tf.dispose([o.logits, o.latent, o.projection!]);
       }
       expect(tf.memory().numTensors).toBe(n0);
-      const names = Object.keys(getNamedWeights(m));
+      const names = Object.keys(await getNamedWeights(m));
       expect(new Set(names).size).toBe(names.length);
       x.dispose(); m.dispose();
     });
@@ -56,17 +56,17 @@ describe('model architectures (cpu backend)', () => {
 });
 
 describe('resnet20 against PyTorch (golden/resnet20.*, make_resnet20_golden.py)', () => {
-  it('eval and train mode logits/latent within 1e-4, running stats after a train-mode pass within 1e-5 (momentum 0.1, unbiased var)', () => {
+  it('eval and train mode logits/latent within 1e-4, running stats after a train-mode pass within 1e-5 (momentum 0.1, unbiased var)', async () => {
     const { g, weights, model: m, x } = goldenResnet20();
     const ev = m.forward(x, { training: false });
     expect(maxAbsDiff(ev.logits.dataSync(), g['eval/logits'].data)).toBeLessThan(1e-4);
     expect(maxAbsDiff(ev.latent.dataSync(), g['eval/latent'].data)).toBeLessThan(1e-4);
     // inference mode leaves the running statistics alone
-    expect(getNamedWeights(m)['layer2.0/1/bn/moving_mean'].data).toEqual(weights['layer2.0/1/bn/moving_mean'].data);
+    expect((await getNamedWeights(m))['layer2.0/1/bn/moving_mean'].data).toEqual(weights['layer2.0/1/bn/moving_mean'].data);
     const tr = m.forward(x, { training: true });
     expect(maxAbsDiff(tr.logits.dataSync(), g['train/logits'].data)).toBeLessThan(1e-4);
     expect(maxAbsDiff(tr.latent.dataSync(), g['train/latent'].data)).toBeLessThan(1e-4);
-    const after = getNamedWeights(m);
+    const after = await getNamedWeights(m);
     let compared = 0;
     for (const [k, v] of Object.entries(g)) {
       if (!k.startsWith('after_train/')) continue;

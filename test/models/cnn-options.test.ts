@@ -24,12 +24,12 @@ describe('small-cnn and cnn options (cpu)', () => {
     expect(() => parseRunConfig({ latent: 'conv' })).toThrow(/latent/);
   });
 
-  it('small-cnn batchNorm [32,32,3]: biasless conv1/conv2/dense1 + BN, 545,322 trainable and 448 running-stat values', () => {
+  it('small-cnn batchNorm [32,32,3]: biasless conv1/conv2/dense1 + BN, 545,322 trainable and 448 running-stat values', async () => {
     const m = createModel('small-cnn', { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 1, batchNorm: true });
     // 864 + 64 (bn) + 18,432 + 128 + 4096*128 + 256 + 128*10 + 10
     expect(count(m.trainableVariables())).toBe(864 + 64 + 18_432 + 128 + 524_288 + 256 + 1290);
     expect(count(m.stateVariables())).toBe(2 * (32 + 64 + 128));
-    const names = Object.keys(getNamedWeights(m));
+    const names = Object.keys(await getNamedWeights(m));
     expect(names).toContain('dense1/bn/moving_variance');
     expect(names).not.toContain('conv1/bias');
     expect(names).toContain('dense2/bias');
@@ -44,13 +44,13 @@ describe('small-cnn and cnn options (cpu)', () => {
     m.dispose();
   });
 
-  it.each(['small-cnn', 'cnn'] as const)('%s batchNorm, training mode on 8 images: every latent unit fires on some image (BN centres each unit); running stats move', (name) => {
+  it.each(['small-cnn', 'cnn'] as const)('%s batchNorm, training mode on 8 images: every latent unit fires on some image (BN centres each unit); running stats move', async (name) => {
     const m = createModel(name, { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 2, batchNorm: true });
     const x = x32();
-    const before = getNamedWeights(m)['conv1/bn/moving_mean'].data.slice();
+    const before = (await getNamedWeights(m))['conv1/bn/moving_mean'].data.slice();
     const o = m.forward(x, { training: true });
-    expect(deadFraction(o.latent)).toBe(0);
-    expect(getNamedWeights(m)['conv1/bn/moving_mean'].data).not.toEqual(before);
+    expect(await deadFraction(o.latent)).toBe(0);
+    expect((await getNamedWeights(m))['conv1/bn/moving_mean'].data).not.toEqual(before);
     tf.dispose([o.logits, o.latent, x]);
     m.dispose();
   });
@@ -59,7 +59,7 @@ describe('small-cnn and cnn options (cpu)', () => {
     ['small-cnn', [28, 28, 1], 7 * 7 * 64, ['dense1']],
     ['small-cnn', [32, 32, 3], 8 * 8 * 64, ['dense1']],
     ['cnn', [32, 32, 3], 5 * 5 * 128, ['dense1', 'dense2']],
-  ] as const)('%s %j latent features: latentDim %i, same logits as penultimate, which is ReLU(. W + b) through %j of the features', (name, shape, dim, hiddenLayers) => {
+  ] as const)('%s %j latent features: latentDim %i, same logits as penultimate, which is ReLU(. W + b) through %j of the features', async (name, shape, dim, hiddenLayers) => {
     const spec = { inputShape: [...shape] as [number, number, number], numClasses: 10, projectionHead: 'p1' as const, seed: 5 };
     const pen = createModel(name, { ...spec, latent: 'penultimate' });
     const feat = createModel(name, { ...spec, latent: 'features' });
@@ -71,7 +71,7 @@ describe('small-cnn and cnn options (cpu)', () => {
     const maxDiff = (p: tf.Tensor, q: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0]);
     // the head is drawn last, so every other weight is equal: same logits
     expect(maxDiff(a.logits, b.logits)).toBe(0);
-    const w = getNamedWeights(feat);
+    const w = await getNamedWeights(feat);
     const layer = (h: tf.Tensor2D, l: string): tf.Tensor2D => tf.relu(tf.add(
       tf.matMul(h, tf.tensor2d(w[`${l}/kernel`].data, w[`${l}/kernel`].shape as [number, number])), tf.tensor1d(w[`${l}/bias`].data))) as tf.Tensor2D;
     const hidden: tf.Tensor2D = tf.tidy(() => hiddenLayers.reduce<tf.Tensor2D>(layer, b.latent));

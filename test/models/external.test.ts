@@ -32,7 +32,7 @@ describe('external LayersModel: test/fixtures/reference-model/cifar10-cnn-pgdat'
     expect(Math.abs(acc - ref.clean_accuracy_1000)).toBeLessThanOrEqual(0.002);
 
     const ours = createModel('small-cnn', { inputShape: [32, 32, 3], numClasses: 10, projectionHead: 'none', seed: 0 });
-    setNamedWeights(ours, readLayersModelWeights(path.join(REF, 'model.json')));
+    setNamedWeights(ours, await readLayersModelWeights(path.join(REF, 'model.json')));
     const o = ours.forward(x, { training: false });
     expect(maxAbsDiff(o.logits.dataSync(), e.logits.dataSync())).toBeLessThan(1e-4);
     expect(maxAbsDiff(o.latent.dataSync(), e.latent.dataSync())).toBeLessThan(1e-4);

@@ -37,7 +37,7 @@ describe('resnet20 pang2019: wasm against cpu', () => {
   it('[4,8,8,3]: train-mode loss (CE + L2), every parameter gradient and the eval-mode input gradient within 1e-4 of the largest (+2e-6: biases before batch norm have ~0 gradient)', async () => {
     await tf.setBackend('cpu');
     const init = createModel('resnet20', spec);
-    const weights = getNamedWeights(init);
+    const weights = await getNamedWeights(init);
     init.dispose();
     const xData = Float32Array.from({ length: 4 * 8 * 8 * 3 }, (_, i) => (Math.sin(i * 1.7) + 1) / 2);
     const cpu = run(weights, xData);

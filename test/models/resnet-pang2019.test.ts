@@ -19,7 +19,7 @@ const spec = { inputShape: [32, 32, 3] as [number, number, number], numClasses: 
 const size = (vs: tf.Variable[]): number => vs.reduce((a, v) => a + v.size, 0);
 
 describe('resnet20, resnetSetting pang2019 ([29] resnet_v1, depth 20)', () => {
-  it('274,442 parameters as Keras counts ResNet20v1 (273,066 trainable + 1,376 batch-norm statistics); closed form per layer', () => {
+  it('274,442 parameters as Keras counts ResNet20v1 (273,066 trainable + 1,376 batch-norm statistics); closed form per layer', async () => {
     const m = createModel('resnet20', spec);
     // conv k x k x in x out + out bias; BN 4 x C (gamma, beta trainable; mean, variance state)
     const conv = (k: number, i: number, o: number): number => k * k * i * o + o;
@@ -31,15 +31,15 @@ describe('resnet20, resnetSetting pang2019 ([29] resnet_v1, depth 20)', () => {
     expect(total).toBe(274_442);
     expect(size(m.trainableVariables()) + size(m.stateVariables())).toBe(total);
     expect(size(m.stateVariables())).toBe(1_376); // 2 x (16 + 6*16 + 6*32 + 6*64) batch-norm channels
-    const names = Object.keys(getNamedWeights(m));
+    const names = Object.keys(await getNamedWeights(m));
     expect(names.filter((n) => n.includes('shortcut/bn'))).toEqual([]); // shortcut convolutions without batch norm
     expect(names.filter((n) => n.endsWith('shortcut/conv/bias'))).toEqual(['layer2.0/shortcut/conv/bias', 'layer3.0/shortcut/conv/bias']);
     m.dispose();
   });
 
-  it('he_normal: the 5 conv kernels of fan-in 576 (5 x 36,864 values) have std sqrt(2/576) within 2%, |w| <= 2 sqrt(2/576)/0.8796, biases 0', () => {
+  it('he_normal: the 5 conv kernels of fan-in 576 (5 x 36,864 values) have std sqrt(2/576) within 2%, |w| <= 2 sqrt(2/576)/0.8796, biases 0', async () => {
     const m = createModel('resnet20', spec);
-    const w = getNamedWeights(m);
+    const w = await getNamedWeights(m);
     const values: number[] = [];
     for (const [name, a] of Object.entries(w)) {
       if (name.startsWith('layer3.') && name.endsWith('conv/kernel') && a.shape[2] === 64 && a.shape[0] === 3) for (const v of a.data) values.push(v);
@@ -56,9 +56,9 @@ describe('resnet20, resnetSetting pang2019 ([29] resnet_v1, depth 20)', () => {
     m.dispose();
   });
 
-  it('regularization() = 1e-4 * sum of W^2 over the 21 conv kernels (not the dense layer, not batch norm) on set weights', () => {
+  it('regularization() = 1e-4 * sum of W^2 over the 21 conv kernels (not the dense layer, not batch norm) on set weights', async () => {
     const m = createModel('resnet20', spec);
-    const w = getNamedWeights(m);
+    const w = await getNamedWeights(m);
     let expected = 0, kernels = 0;
     for (const [name, a] of Object.entries(w)) {
       // deterministic known values: the k-th entry of every tensor = 0.01 * ((k % 7) - 3)
@@ -134,7 +134,7 @@ describe('the train step adds [29]\'s L2 to the loss', () => {
     const step = makeTrainStep({ model: m, objective: getObjective('nat'), optimizer, config, eps: 0.03, stepSize: 0.01, rng: new Rng(1) });
     const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
     const y = tf.tensor1d([0, 1, 2, 3], 'int32');
-    const r = step(x, y, { epoch: 1, step: 0, learningRate: 0 }); // lr 0: weights unchanged
+    const r = await step(x, y, { epoch: 1, step: 0, learningRate: 0 }); // lr 0: weights unchanged
     expect(r.terms.l2).toBeCloseTo(l2, 6);
     expect(l2).toBeGreaterThan(0);
     expect(r.loss).toBeCloseTo(r.terms.ce_nat + r.terms.l2, 5);

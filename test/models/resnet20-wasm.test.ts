@@ -7,14 +7,14 @@ import { goldenResnet20, maxAbsDiff } from './golden.js';
 beforeAll(async () => { await initBackend('wasm'); });
 
 describe('resnet20 on the wasm backend (fused batch-norm kernels) against PyTorch', () => {
-  it('train-mode logits within 1e-4 and running stats within 1e-5 of golden/resnet20 (PyTorch); input gradient in eval mode finite and nonzero', () => {
+  it('train-mode logits within 1e-4 and running stats within 1e-5 of golden/resnet20 (PyTorch); input gradient in eval mode finite and nonzero', async () => {
     expect(tf.getBackend()).toBe('wasm');
     const { g, model: m, x } = goldenResnet20();
     const ev = m.forward(x, { training: false });
     expect(maxAbsDiff(ev.logits.dataSync(), g['eval/logits'].data)).toBeLessThan(1e-4);
     const tr = m.forward(x, { training: true });
     expect(maxAbsDiff(tr.logits.dataSync(), g['train/logits'].data)).toBeLessThan(1e-4);
-    const after = getNamedWeights(m);
+    const after = await getNamedWeights(m);
     for (const [k, v] of Object.entries(g)) {
       if (k.startsWith('after_train/')) expect(maxAbsDiff(after[k.slice(12)].data, v.data), k).toBeLessThan(1e-5);
     }

@@ -17,9 +17,9 @@ describe('small-cnn', () => {
     m.dispose();
   });
 
-  it('MNIST shape [28,28,1] with head p2: 7*7*64 flatten, projection [2,128]', () => {
+  it('MNIST shape [28,28,1] with head p2: 7*7*64 flatten, projection [2,128]', async () => {
     const m = createModel('small-cnn', { inputShape: [28, 28, 1], numClasses: 10, projectionHead: 'p2', seed: 1 });
-    const w = getNamedWeights(m);
+    const w = await getNamedWeights(m);
     expect(w['dense1/kernel'].shape).toEqual([7 * 7 * 64, 128]);
     expect(w['proj1/kernel'].shape).toEqual([128, 200]);
     expect(w['proj2/kernel'].shape).toEqual([200, 128]);
@@ -30,10 +30,10 @@ describe('small-cnn', () => {
     m.dispose();
   });
 
-  it('init is seeded (seed 7 twice equal, seed 8 differs) and PyTorch-like: |w| <= 1/sqrt(fan_in)', () => {
+  it('init is seeded (seed 7 twice equal, seed 8 differs) and PyTorch-like: |w| <= 1/sqrt(fan_in)', async () => {
     const spec = { inputShape: [32, 32, 3] as [number, number, number], numClasses: 10, projectionHead: 'none' as const, seed: 7 };
     const a = createModel('small-cnn', spec), b = createModel('small-cnn', spec), c = createModel('small-cnn', { ...spec, seed: 8 });
-    const wa = getNamedWeights(a), wb = getNamedWeights(b), wc = getNamedWeights(c);
+    const wa = await getNamedWeights(a), wb = await getNamedWeights(b), wc = await getNamedWeights(c);
     expect(Object.keys(wa)).toEqual(['conv1/kernel', 'conv1/bias', 'conv2/kernel', 'conv2/bias', 'dense1/kernel', 'dense1/bias', 'dense2/kernel', 'dense2/bias']);
     expect(wa['conv2/kernel'].data).toEqual(wb['conv2/kernel'].data);
     expect(wa['conv2/kernel'].data).not.toEqual(wc['conv2/kernel'].data);
@@ -44,17 +44,17 @@ describe('small-cnn', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  it('weights round trip: set(get(A)) into B gives identical logits; bad shape and missing name throw and leave B unchanged', () => {
+  it('weights round trip: set(get(A)) into B gives identical logits; bad shape and missing name throw and leave B unchanged', async () => {
     const spec = { inputShape: [32, 32, 3] as [number, number, number], numClasses: 10, projectionHead: 'none' as const, seed: 1 };
     const a = createModel('small-cnn', spec), b = createModel('small-cnn', { ...spec, seed: 2 });
     const x = tf.randomUniform([3, 32, 32, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-    const before = getNamedWeights(b);
-    const wa = getNamedWeights(a);
+    const before = await getNamedWeights(b);
+    const wa = await getNamedWeights(a);
     const bad = { ...wa, 'dense2/kernel': { shape: [128, 9], data: new Float32Array(128 * 9) } };
     expect(() => setNamedWeights(b, bad)).toThrow(/dense2\/kernel: shape \[128, 9\] given, model has \[128, 10\]/);
     const { ['conv1/bias']: _dropped, ...missing } = wa;
     expect(() => setNamedWeights(b, missing)).toThrow(/missing weight "conv1\/bias"/);
-    expect(getNamedWeights(b)['conv1/kernel'].data).toEqual(before['conv1/kernel'].data);
+    expect((await getNamedWeights(b))['conv1/kernel'].data).toEqual(before['conv1/kernel'].data);
     setNamedWeights(b, wa);
     const la = a.forward(x, { training: false }).logits, lb = b.forward(x, { training: false }).logits;
     expect(Array.from(lb.dataSync())).toEqual(Array.from(la.dataSync()));

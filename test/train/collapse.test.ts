@@ -27,24 +27,24 @@ function craftedModel(w: number[][]): ClassifierModel {
 }
 
 describe('collapse check', () => {
-  it('deadFraction of a [4, 5] latent with columns 1 and 3 zero (column 4 only negative values) = 2/5', () => {
+  it('deadFraction of a [4, 5] latent with columns 1 and 3 zero (column 4 only negative values) = 2/5', async () => {
     const z = tf.tensor2d([
       [1, 0, 0, 0, 0],
       [0, 0, 2, 0, 0],
       [0, 0, 0, 0, -1],
       [3, 0, 0, 0, 0],
     ]);
-    expect(deadFraction(z)).toBeCloseTo(2 / 5, 12);
+    expect(await deadFraction(z)).toBeCloseTo(2 / 5, 12);
     z.dispose();
   });
 
-  it('deadLatentFraction over 5 images in batches of 2: unit 3 fires on the last image only, units 1 and 2 never: 2/4', () => {
+  it('deadLatentFraction over 5 images in batches of 2: unit 3 fires on the last image only, units 1 and 2 never: 2/4', async () => {
     const px = [[0.5, 0.2, 0.3, 0.4], [0.6, 0.2, 0.1, 0.9], [0.3, 0.3, 0.2, 0.2], [0.2, 0.4, 0.8, 0.1], [0.9, 0.1, 0.1, 0.1]];
     const m = craftedModel([[1, -1, 0, 1], [1, -1, 0, -1], [1, -1, 0, -1], [1, -1, 0, -1]]);
     // unit 0 = sum x > 0 always; unit 1 = -sum x < 0; unit 2 = 0; unit 3 = x0 - x1 - x2 - x3: -0.4, -0.6, -0.4, -1.1, +0.6
     const images = Float32Array.from(px.flat());
-    expect(deadLatentFraction(m, images, 5, 2)).toBeCloseTo(2 / 4, 12);
-    expect(deadLatentFraction(m, images, 4, 2)).toBeCloseTo(3 / 4, 12); // without image 4 unit 3 is dead too
+    expect(await deadLatentFraction(m, images, 5, 2)).toBeCloseTo(2 / 4, 12);
+    expect(await deadLatentFraction(m, images, 4, 2)).toBeCloseTo(3 / 4, 12); // without image 4 unit 3 is dead too
     m.dispose();
   });
 

@@ -60,9 +60,9 @@ describe('optimizers', () => {
     opt.dispose(); p.dispose();
   });
 
-  it.each(['adam', 'sgd'] as const)('%s: state exported after 2 steps and imported into a fresh optimiser continues identically', (name) => {
+  it.each(['adam', 'sgd'] as const)('%s: state exported after 2 steps and imported into a fresh optimiser continues identically', async (name) => {
     const a = trainTf(name, 0.05, 0.9, 0, 2);
-    const state = a.opt.exportState();
+    const state = await a.opt.exportState();
     expect(state.iterations).toBe(2);
     const p2 = tf.variable(tf.tensor1d(Array.from(a.p.dataSync())), true, `opt-test-copy-${Math.random()}`);
     const fresh = createOptimizer(name, [p2], { momentum: 0.9, weightDecay: 0 });

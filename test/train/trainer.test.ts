@@ -120,7 +120,7 @@ describe('train() on wasm', () => {
 describe('train step and checks on cpu', () => {
   beforeAll(async () => { await initBackend('cpu'); });
 
-  it('a NaN loss throws NonFiniteLossError naming the epoch and the step', () => {
+  it('a NaN loss throws NonFiniteLossError naming the epoch and the step', async () => {
     const model = tinyModel();
     const optimizer = createOptimizer('adam', model.trainableVariables(), { momentum: 0, weightDecay: 0 });
     const nanObjective: Objective = {
@@ -130,8 +130,8 @@ describe('train step and checks on cpu', () => {
     const step = makeTrainStep({ model, objective: nanObjective, optimizer, config: parseRunConfig({}), eps: 0.1, stepSize: 0.01, rng: new Rng(1) });
     const x = tf.zeros([2, 4, 4, 1]) as tf.Tensor4D, y = tf.tensor1d([0, 1], 'int32');
     const before = tf.memory().numTensors;
-    expect(() => step(x, y, { epoch: 3, step: 17, learningRate: 1e-3 })).toThrow(NonFiniteLossError);
-    expect(() => step(x, y, { epoch: 3, step: 17, learningRate: 1e-3 })).toThrow(/non-finite loss at epoch 3, step 17.*loss=NaN/);
+    await expect(step(x, y, { epoch: 3, step: 17, learningRate: 1e-3 })).rejects.toThrow(NonFiniteLossError);
+    await expect(step(x, y, { epoch: 3, step: 17, learningRate: 1e-3 })).rejects.toThrow(/non-finite loss at epoch 3, step 17.*loss=NaN/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]); optimizer.dispose(); model.dispose();
   });

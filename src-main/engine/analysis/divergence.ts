@@ -15,6 +15,7 @@
  * in X_i^+ (j != i); `includeOwnCounterpart` adds it (eq. 1's z_i^a) for comparison.
  */
 import { tf } from '../tf.js';
+import { readTidy } from '../read.js';
 import type { Divergences } from '../../shared/rows.js';
 
 export interface DivergenceOptions {
@@ -45,13 +46,15 @@ function cosineDistance(a: Float64Array, i: number, b: Float64Array, j: number, 
 }
 
 /** d_a^+, d_a^- and R-DIV of one mini-batch. z, zAdv: [N, D] latents; labels: [N]. */
-export function batchDivergences(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Divergences {
+export async function batchDivergences(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Promise<Divergences> {
   const [n, dim] = z.shape;
   if (zAdv.shape[0] !== n || zAdv.shape[1] !== dim || labels.length !== n) {
     throw new Error(`batchDivergences: shapes differ: benign [${z.shape}], adversarial [${zAdv.shape}], ${labels.length} labels`);
   }
-  const a = unitRows(z.dataSync() as Float32Array, n, dim);
-  const b = unitRows(zAdv.dataSync() as Float32Array, n, dim);
+  // One read for both: [z; zAdv] [2N, D].
+  const both = (await readTidy(() => tf.concat([z, zAdv], 0))) as Float32Array;
+  const a = unitRows(both.subarray(0, n * dim), n, dim);
+  const b = unitRows(both.subarray(n * dim), n, dim);
   let plusSum = 0, plusAnchors = 0, minusSum = 0, minusAnchors = 0;
   for (let i = 0; i < n; i++) {
     let ps = 0, pc = 0, ms = 0, mc = 0;
@@ -72,16 +75,16 @@ export function batchDivergences(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: Arra
   return { dPlus, dMinus, rdiv: dPlus / dMinus };
 }
 
-export function absoluteIntraClassDivergence(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): number {
-  return batchDivergences(z, zAdv, labels, o).dPlus;
+export async function absoluteIntraClassDivergence(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Promise<number> {
+  return (await batchDivergences(z, zAdv, labels, o)).dPlus;
 }
 
-export function absoluteInterClassDivergence(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): number {
-  return batchDivergences(z, zAdv, labels, o).dMinus;
+export async function absoluteInterClassDivergence(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Promise<number> {
+  return (await batchDivergences(z, zAdv, labels, o)).dMinus;
 }
 
-export function relativeIntraClassDivergence(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): number {
-  return batchDivergences(z, zAdv, labels, o).rdiv;
+export async function relativeIntraClassDivergence(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Promise<number> {
+  return (await batchDivergences(z, zAdv, labels, o)).rdiv;
 }
 
 /** Running mean over mini-batches of each divergence (batches where one is undefined skip it). */
@@ -105,7 +108,7 @@ export class DivergenceAverager {
  * `batchSize` (128) rows, averaged. For the trainer, which already has the eval subset's latents
  * and its PGD examples' latents: z, zAdv [N, D], labels [N].
  */
-export function latentDivergences(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Divergences & { batches: number } {
+export async function latentDivergences(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: ArrayLike<number>, o: DivergenceOptions = {}): Promise<Divergences & { batches: number }> {
   const bs = o.batchSize ?? 128;
   const n = z.shape[0];
   const avg = new DivergenceAverager();
@@ -113,8 +116,11 @@ export function latentDivergences(z: tf.Tensor2D, zAdv: tf.Tensor2D, labels: Arr
     const m = Math.min(bs, n - from);
     if (m < 2) break;
     const [zb, zab] = tf.tidy(() => [tf.slice(z, [from, 0], [m, -1]), tf.slice(zAdv, [from, 0], [m, -1])]) as [tf.Tensor2D, tf.Tensor2D];
-    avg.add(batchDivergences(zb, zab, Array.from(labels).slice(from, from + m), o));
-    tf.dispose([zb, zab]);
+    try {
+      avg.add(await batchDivergences(zb, zab, Array.from(labels).slice(from, from + m), o));
+    } finally {
+      tf.dispose([zb, zab]);
+    }
   }
   return { ...avg.result(), batches: avg.batches };
 }

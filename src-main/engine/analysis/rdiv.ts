@@ -30,7 +30,7 @@ export interface RdivPoint extends Divergences {
 }
 
 /** latentDivergence's core: benign and adversarial latents per mini-batch of an engine model. */
-export function latentDivergence(model: ClassifierModel, images: Float32Array, labels: Int32Array, o: RdivOptions): RdivPoint {
+export async function latentDivergence(model: ClassifierModel, images: Float32Array, labels: Int32Array, o: RdivOptions): Promise<RdivPoint> {
   if (!(o.eps > 0) || !(o.stepSize > 0) || !(o.steps >= 1)) {
     throw new Error(`latentDivergence: eps, stepSize and steps must be positive (got ${o.eps}, ${o.stepSize}, ${o.steps})`);
   }
@@ -47,31 +47,38 @@ export function latentDivergence(model: ClassifierModel, images: Float32Array, l
     const yArr = labels.subarray(from, from + m);
     const x = tf.tensor4d(images.subarray(from * d, (from + m) * d), [m, h, w, c]);
     const y = tf.tensor1d(yArr, 'int32');
-    const adv = pgdEval(f, x, y, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, restarts: 1, numClasses: model.numClasses, seed: o.seed + from });
+    const adv = await pgdEval(f, x, y, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, restarts: 1, numClasses: model.numClasses, seed: o.seed + from });
     const out = tf.tidy(() => {
       const nat = model.forward(x, { training: false });
       const at = model.forward(adv, { training: false });
-      return { z: nat.latent, zAdv: at.latent, natPred: tf.argMax(nat.logits, 1), advPred: tf.argMax(at.logits, 1) };
+      // One read for both predictions: [natPred; advPred] [2m].
+      return { z: nat.latent, zAdv: at.latent, preds: tf.concat([tf.argMax(nat.logits, 1), tf.argMax(at.logits, 1)]) };
     });
-    const np = out.natPred.dataSync();
-    const ap = out.advPred.dataSync();
+    const preds = await out.preds.data();
+    const np = preds.subarray(0, m);
+    const ap = preds.subarray(m, 2 * m);
     for (let i = 0; i < m; i++) {
       clean += np[i] === yArr[i] ? 1 : 0;
       robust += np[i] === yArr[i] && ap[i] === yArr[i] ? 1 : 0;
     }
-    if (m >= 2) avg.add(batchDivergences(out.z, out.zAdv, yArr, o));
-    tf.dispose([x, y, adv, out.z, out.zAdv, out.natPred, out.advPred]);
+    try {
+      if (m >= 2) avg.add(await batchDivergences(out.z, out.zAdv, yArr, o));
+    } finally {
+      tf.dispose([x, y, adv, out.z, out.zAdv, out.preds]);
+    }
   }
   return { eps: o.eps, ...avg.result(), robustAccuracy: robust / n, cleanAccuracy: clean / n, batches: avg.batches };
 }
 
 /** R-DIV and robust accuracy for each eps (fixed step size and steps, as Figure 4). */
-export function rdivSweep(model: ClassifierModel, images: Float32Array, labels: Int32Array, epsList: number[],
-  o: Omit<RdivOptions, 'eps'>, onPoint?: (p: RdivPoint, index: number) => void): RdivPoint[] {
+export async function rdivSweep(model: ClassifierModel, images: Float32Array, labels: Int32Array, epsList: number[],
+  o: Omit<RdivOptions, 'eps'>, onPoint?: (p: RdivPoint, index: number) => void): Promise<RdivPoint[]> {
   if (epsList.length === 0) throw new Error('rdivSweep: the eps list is empty');
-  return epsList.map((eps, i) => {
-    const p = latentDivergence(model, images, labels, { ...o, eps });
+  const points: RdivPoint[] = [];
+  for (const [i, eps] of epsList.entries()) {
+    const p = await latentDivergence(model, images, labels, { ...o, eps });
     onPoint?.(p, i);
-    return p;
-  });
+    points.push(p);
+  }
+  return points;
 }

@@ -7,6 +7,7 @@
  */
 import { TSNE } from '@keckelt/tsne';
 import { tf } from '../tf.js';
+import { readTidy } from '../read.js';
 import type { ClassifierModel } from '../models/model.js';
 import { pgdEval } from '../attacks/pgd.js';
 import { inferenceLogits } from '../evaluate/evaluate.js';
@@ -48,11 +49,11 @@ class SeededTsne extends TSNE {
 }
 
 /** Prediction entropy per row of logits [B, K] (natural log).  [B] */
-export function predictionEntropy(logits: tf.Tensor2D): Float32Array {
-  return tf.tidy(() => {
+export async function predictionEntropy(logits: tf.Tensor2D): Promise<Float32Array> {
+  return (await readTidy(() => {
     const logp = tf.logSoftmax(logits);
-    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)).dataSync() as Float32Array;
-  });
+    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1));
+  })) as Float32Array;
 }
 
 /** Embeds rows of `data` [N, D] in 2-D. */
@@ -65,7 +66,7 @@ export function embed2d(data: Float32Array, n: number, dim: number, o: { perplex
   return (tsne.getSolution() as number[][]).map((p) => [p[0], p[1]]);
 }
 
-export function latentTsne(model: ClassifierModel, images: Float32Array, labels: Int32Array, o: TsneOptions): TsnePoint[] {
+export async function latentTsne(model: ClassifierModel, images: Float32Array, labels: Int32Array, o: TsneOptions): Promise<TsnePoint[]> {
   const [h, w, c] = model.inputShape;
   const d = h * w * c;
   const nb = Math.min(o.benign ?? 1000, labels.length);
@@ -74,27 +75,30 @@ export function latentTsne(model: ClassifierModel, images: Float32Array, labels:
   const f = inferenceLogits(model);
   const latents: Float32Array[] = [];
   const meta: Array<Omit<TsnePoint, 'x' | 'y'>> = [];
-  const collect = (x: tf.Tensor4D, yArr: Int32Array, adversarial: boolean) => {
+  const collect = async (x: tf.Tensor4D, yArr: Int32Array, adversarial: boolean): Promise<void> => {
     // tidy: the forward pass's activations (and the projection head's output) are dropped here.
     const out = tf.tidy(() => {
       const r = model.forward(x, { training: false });
       return { latent: r.latent, logits: r.logits };
     });
-    latents.push(Float32Array.from(out.latent.dataSync()));
-    const ent = predictionEntropy(out.logits);
-    yArr.forEach((label, i) => meta.push({ label, adversarial, entropy: ent[i] }));
-    tf.dispose([out.logits, out.latent]);
+    try {
+      latents.push(Float32Array.from(await out.latent.data()));
+      const ent = await predictionEntropy(out.logits);
+      yArr.forEach((label, i) => meta.push({ label, adversarial, entropy: ent[i] }));
+    } finally {
+      tf.dispose([out.logits, out.latent]);
+    }
   };
   for (let from = 0; from < nb; from += bs) {
     const m = Math.min(bs, nb - from);
     const x = tf.tensor4d(images.subarray(from * d, (from + m) * d), [m, h, w, c]);
-    collect(x, labels.subarray(from, from + m), false);
+    await collect(x, labels.subarray(from, from + m), false);
     if (from < na) {
       const k = Math.min(m, na - from);
       const xs = tf.slice(x, [0, 0, 0, 0], [k, h, w, c]) as tf.Tensor4D;
       const ys = tf.tensor1d(labels.subarray(from, from + k), 'int32');
-      const adv = pgdEval(f, xs, ys, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, restarts: 1, numClasses: model.numClasses, seed: o.seed + from });
-      collect(adv, labels.subarray(from, from + k), true);
+      const adv = await pgdEval(f, xs, ys, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, restarts: 1, numClasses: model.numClasses, seed: o.seed + from });
+      await collect(adv, labels.subarray(from, from + k), true);
       tf.dispose([xs, ys, adv]);
     }
     x.dispose();

@@ -15,10 +15,10 @@ import { autoAttackPartDefaults } from './defaults.js';
 
 export const APGD_STANDARD = { nIter: 100, rho: 0.75, restarts: 1, targets: 9 } as const;
 
-export function apgdCe(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams, nIter: number = APGD_STANDARD.nIter): tf.Tensor4D {
+export async function apgdCe(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams, nIter: number = APGD_STANDARD.nIter): Promise<tf.Tensor4D> {
   const rng = new Rng(p.seed);
-  return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys) => {
-    const { xBestAdv } = apgdSingleRun(f, xs, labelsOf(ys), (z) => crossEntropyPerSample(z, ys),
+  return untilBroken(f, x, y, Math.max(1, p.restarts), async (xs, ys) => {
+    const { xBestAdv } = await apgdSingleRun(f, xs, await labelsOf(ys), (z) => crossEntropyPerSample(z, ys),
       { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed() });
     return xBestAdv;
   });

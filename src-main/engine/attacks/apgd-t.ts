@@ -11,30 +11,34 @@ import { apgdSingleRun } from './apgd.js';
 import { targetedDlr } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
+import { readTidy } from '../read.js';
 import { APGD_STANDARD } from './apgd-ce.js';
 import { Rng } from '../rng.js';
 import { autoAttackPartDefaults } from './defaults.js';
 
 /** Index of the c-th largest logit of each row (c = 1 is the argmax).  [B] */
-export function rankedClass(f: LogitsFn, x: tf.Tensor4D, c: number): Int32Array {
-  return tf.tidy(() => {
+export async function rankedClass(f: LogitsFn, x: tf.Tensor4D, c: number): Promise<Int32Array> {
+  return (await readTidy(() => {
     const { indices } = tf.topk(f(x), c, true);
-    return tf.reshape(tf.slice(indices, [0, c - 1], [-1, 1]), [-1]).dataSync() as Int32Array;
-  });
+    return tf.reshape(tf.slice(indices, [0, c - 1], [-1, 1]), [-1]);
+  })) as Int32Array;
 }
 
-export function apgdTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
-  nIter: number = APGD_STANDARD.nIter, nTargets: number = APGD_STANDARD.targets): tf.Tensor4D {
+export async function apgdTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
+  nIter: number = APGD_STANDARD.nIter, nTargets: number = APGD_STANDARD.targets): Promise<tf.Tensor4D> {
   const targets = Math.min(nTargets, p.numClasses - 1);
   const restarts = Math.max(1, p.restarts);
   const rng = new Rng(p.seed);
-  return untilBroken(f, x, y, targets * restarts, (xs, ys, run) => {
+  return untilBroken(f, x, y, targets * restarts, async (xs, ys, run) => {
     const c = 2 + Math.floor(run / restarts);
-    const t = tf.tensor1d(rankedClass(f, xs, c), 'int32');
-    const { xBestAdv } = apgdSingleRun(f, xs, labelsOf(ys), (z) => targetedDlr(z, ys, t),
-      { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed() });
-    t.dispose();
-    return xBestAdv;
+    const t = tf.tensor1d(await rankedClass(f, xs, c), 'int32');
+    try {
+      const { xBestAdv } = await apgdSingleRun(f, xs, await labelsOf(ys), (z) => targetedDlr(z, ys, t),
+        { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed() });
+      return xBestAdv;
+    } finally {
+      t.dispose();
+    }
   });
 }
 

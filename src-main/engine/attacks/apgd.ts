@@ -16,6 +16,7 @@ import { tf } from '../tf.js';
 import type { LogitsFn } from '../models/model.js';
 import { projectLinf } from './pgd-core.js';
 import { lossAndGrad, selectRows } from './batch-ops.js';
+import { readTidy } from '../read.js';
 
 export interface ApgdOptions {
   eps: number;
@@ -52,7 +53,7 @@ export function apgdCheckpoints(nIter: number): Array<{ iter: number; window: nu
 }
 
 /** One APGD run on all rows of x (the caller passes only still-robust points). */
-export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: PerSampleLoss, o: ApgdOptions): ApgdResult {
+export async function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: PerSampleLoss, o: ApgdOptions): Promise<ApgdResult> {
   const b = x.shape[0];
   const checkpoints = new Map(apgdCheckpoints(o.nIter).map((c) => [c.iter, c.window]));
 
@@ -68,8 +69,9 @@ export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: 
   let grad = first.grad;
   const { logits, loss: l0 } = first;
   let gradBest = tf.clone(grad);
-  const lossBest = Float32Array.from(l0.dataSync());
-  const fooled = misclassified(logits, y);
+  const read0 = await readDecisions(logits, l0, y);
+  const lossBest = read0.loss;
+  const fooled = read0.wrong;
   tf.dispose([logits, l0]);
 
   const step = new Float32Array(b).fill(2 * o.eps);
@@ -91,8 +93,7 @@ export function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, loss: 
     grad.dispose();
     const r = lossAndGrad(f, loss, xAdv);
     grad = r.grad;
-    const wrong = misclassified(r.logits, y);
-    const li = r.loss.dataSync() as Float32Array;
+    const { wrong, loss: li } = await readDecisions(r.logits, r.loss, y);
     lossSteps[i].set(li);
     const better = new Uint8Array(b);
     for (let j = 0; j < b; j++) {
@@ -133,9 +134,14 @@ function swap<T extends tf.Tensor>(old: T, next: T): T {
   return next;
 }
 
-function misclassified(logits: tf.Tensor2D, y: Int32Array): Uint8Array {
-  const pred = tf.tidy(() => tf.argMax(logits, 1).dataSync());
-  const out = new Uint8Array(y.length);
-  for (let j = 0; j < y.length; j++) out[j] = pred[j] !== y[j] ? 1 : 0;
-  return out;
+/**
+ * The iteration's decisions in one read: [argmax(logits) as float32 (exact: class indices); loss]
+ * [2B] -> 1 where the point is misclassified, and the per-point loss.
+ */
+async function readDecisions(logits: tf.Tensor2D, loss: tf.Tensor1D, y: Int32Array): Promise<{ wrong: Uint8Array; loss: Float32Array }> {
+  const b = y.length;
+  const v = (await readTidy(() => tf.concat([tf.cast(tf.argMax(logits, 1), 'float32'), loss]))) as Float32Array;
+  const wrong = new Uint8Array(b);
+  for (let j = 0; j < b; j++) wrong[j] = v[j] !== y[j] ? 1 : 0;
+  return { wrong, loss: Float32Array.from(v.subarray(b, 2 * b)) };
 }

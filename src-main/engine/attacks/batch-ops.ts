@@ -4,15 +4,16 @@
  */
 import { tf } from '../tf.js';
 import type { LogitsFn } from '../models/model.js';
+import { readTidy } from '../read.js';
 
 /** argmax of the logits.  [B] */
-export function predictLabels(f: LogitsFn, x: tf.Tensor4D): Int32Array {
-  return tf.tidy(() => tf.argMax(f(x), 1).dataSync() as Int32Array);
+export async function predictLabels(f: LogitsFn, x: tf.Tensor4D): Promise<Int32Array> {
+  return (await readTidy(() => tf.argMax(f(x), 1))) as Int32Array;
 }
 
 /** Labels of a [B] int tensor as a JS array. */
-export function labelsOf(y: tf.Tensor1D): Int32Array {
-  return Int32Array.from(y.dataSync());
+export async function labelsOf(y: tf.Tensor1D): Promise<Int32Array> {
+  return Int32Array.from(await y.data());
 }
 
 /**
@@ -45,8 +46,8 @@ export function selectRows<T extends tf.Tensor>(mask: Uint8Array, a: T, b: T): T
 }
 
 /** Per-sample L-inf distance ||a_i - b_i||_inf.  [B] */
-export function linfDistance(a: tf.Tensor4D, b: tf.Tensor4D): Float32Array {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b)), [1, 2, 3]).dataSync() as Float32Array);
+export async function linfDistance(a: tf.Tensor4D, b: tf.Tensor4D): Promise<Float32Array> {
+  return (await readTidy(() => tf.max(tf.abs(tf.sub(a, b)), [1, 2, 3]))) as Float32Array;
 }
 
 /** Rows idx of a 4D tensor (tf.gather on axis 0). */
@@ -70,15 +71,17 @@ export function indicesOf(flags: Uint8Array): number[] {
  * write their results back here by row (the reference's adv[ind_to_fool[ind_curr]] = ...).
  */
 export class RowBuffer {
-  readonly data: Float32Array;
   readonly rowSize: number;
-  constructor(readonly x: tf.Tensor4D) {
-    this.data = Float32Array.from(x.dataSync());
+  private constructor(readonly x: tf.Tensor4D, readonly data: Float32Array) {
     this.rowSize = x.shape[1] * x.shape[2] * x.shape[3];
   }
+  /** A buffer holding a copy of x's values. */
+  static async of(x: tf.Tensor4D): Promise<RowBuffer> {
+    return new RowBuffer(x, Float32Array.from(await x.data()));
+  }
   /** Copies rows `which` of src (a [m,...] tensor whose row r belongs to batch row idx[r]). */
-  write(src: tf.Tensor4D, idx: ArrayLike<number>, which: ArrayLike<number>): void {
-    const s = src.dataSync();
+  async write(src: tf.Tensor4D, idx: ArrayLike<number>, which: ArrayLike<number>): Promise<void> {
+    const s = await src.data();
     const n = this.rowSize;
     for (let w = 0; w < which.length; w++) {
       const r = which[w];

@@ -23,23 +23,27 @@ import { autoAttackPartDefaults } from './defaults.js';
 export const FAB_STANDARD = { nIter: 100, alphaMax: 0.1, eta: 1.05, beta: 0.9, targets: 9 } as const;
 
 /** One FAB-T run towards target rank c on all rows of x0 (all correctly classified). */
-export function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1D, c: number, eps: number, nIter: number): tf.Tensor4D {
+export async function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1D, c: number, eps: number, nIter: number): Promise<tf.Tensor4D> {
   const [b, h, w, ch] = x0.shape;
   const d = h * w * ch;
-  const labels = labelsOf(y);
-  const t = tf.tensor1d(rankedClass(f, x0, c), 'int32');
-  const im = Float32Array.from(x0.dataSync());
+  const labels = await labelsOf(y);
+  const im = Float32Array.from(await x0.data());
+  const t = tf.tensor1d(await rankedClass(f, x0, c), 'int32');
   const x1 = Float32Array.from(im);
   const adv = Float32Array.from(im);
   const best = new Float64Array(b).fill(1e10);
   const d1 = new Float32Array(d);
   const d2 = new Float32Array(d);
+  try {
   for (let iter = 0; iter < nIter; iter++) {
     const x1t = tf.tensor4d(x1, x0.shape);
     const r = lossAndGrad(f, (z) => targetedLogitGap(z, y, t), x1t);
-    const g = r.grad.dataSync() as Float32Array;
-    const df = r.loss.dataSync() as Float32Array;
+    // One read per linearisation: [grad (B*d); g(x1) (B)].
+    const packed = tf.tidy(() => tf.concat([tf.reshape(r.grad, [-1]), r.loss]));
     tf.dispose([x1t, r.grad, r.logits, r.loss]);
+    const gdf = (await packed.data().finally(() => packed.dispose())) as Float32Array;
+    const g = gdf.subarray(0, b * d);
+    const df = gdf.subarray(b * d);
     for (let i = 0; i < b; i++) {
       const o = i * d;
       const gi = g.subarray(o, o + d);
@@ -60,8 +64,7 @@ export function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1D, c: 
       }
     }
     const x1t2 = tf.tensor4d(x1, x0.shape);
-    const pred = predictLabels(f, x1t2);
-    x1t2.dispose();
+    const pred = await predictLabels(f, x1t2).finally(() => x1t2.dispose());
     for (let i = 0; i < b; i++) {
       if (pred[i] === labels[i]) continue;
       const o = i * d;
@@ -71,7 +74,9 @@ export function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1D, c: 
       for (let j = 0; j < d; j++) x1[o + j] = im[o + j] + (x1[o + j] - im[o + j]) * FAB_STANDARD.beta;
     }
   }
-  t.dispose();
+  } finally {
+    t.dispose();
+  }
   // Success needs the example within eps; the rest get the clean point back.
   for (let i = 0; i < b; i++) if (best[i] > eps) adv.set(im.subarray(i * d, (i + 1) * d), i * d);
   return tf.tensor4d(adv, x0.shape);
@@ -83,8 +88,8 @@ function maxAbs(a: Float32Array): number {
   return m;
 }
 
-export function fabTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
-  nIter: number = FAB_STANDARD.nIter, nTargets: number = FAB_STANDARD.targets): tf.Tensor4D {
+export async function fabTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
+  nIter: number = FAB_STANDARD.nIter, nTargets: number = FAB_STANDARD.targets): Promise<tf.Tensor4D> {
   const targets = Math.min(nTargets, p.numClasses - 1);
   return untilBroken(f, x, y, targets, (xs, ys, run) => fabTargetedRun(f, xs, ys, 2 + run, p.eps, nIter));
 }

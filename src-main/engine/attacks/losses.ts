@@ -33,6 +33,7 @@ export function targetedLogitGap(z: tf.Tensor2D, y: tf.Tensor1D, t: tf.Tensor1D)
  */
 function rankMasks(z: tf.Tensor2D, ranks: number[]): tf.Tensor2D[] {
   const [b, k] = z.shape;
+  // eslint-disable-next-line no-restricted-properties -- in-tape: the targeted DLR's rank masks come from the logits of the forward pass inside tf.grad (synchronous)
   const v = z.dataSync();
   const masks = ranks.map(() => new Float32Array(b * k));
   const order = new Array<number>(k);

@@ -14,6 +14,7 @@ import { targetedLogitGap } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
 import { evaluationPgdDefaults } from './defaults.js';
+import { readTidy } from '../read.js';
 
 /** For each row, the classes other than y ordered by decreasing clean logit.  [B][K-1] */
 function targetOrder(logits: Float32Array, labels: Int32Array, k: number): number[][] {
@@ -27,14 +28,14 @@ function targetOrder(logits: Float32Array, labels: Int32Array, k: number): numbe
   return out;
 }
 
-export function multiTargetedPgd(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): tf.Tensor4D {
+export async function multiTargetedPgd(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): Promise<tf.Tensor4D> {
   const k = p.numClasses;
   if (k < 2) throw new Error(`mpgd: needs at least 2 classes, got ${k}`);
   const rng = new Rng(p.seed);
-  const cleanLogits = tf.tidy(() => f(x).dataSync() as Float32Array);
-  const order = targetOrder(cleanLogits, Int32Array.from(y.dataSync()), k);
+  const cleanLogits = (await readTidy(() => f(x))) as Float32Array;
+  const order = targetOrder(cleanLogits, Int32Array.from(await y.data()), k);
   const runs = (k - 1) * Math.max(1, p.restarts);
-  return untilBroken(f, x, y, runs, (xs, ys, run, idx) => {
+  return untilBroken(f, x, y, runs, async (xs, ys, run, idx) => {
     // run r attacks target number r mod (K-1) of each point in its own ranking.
     const t = tf.tensor1d(idx.map((i) => order[i][run % (k - 1)]), 'int32');
     const loss = (xa: tf.Tensor4D) => tf.sum(targetedLogitGap(f(xa), ys, t)) as tf.Scalar;

@@ -31,11 +31,11 @@ export interface CompositeResult {
 /** Runs `parts` in order on the still-robust points of x; part i gets seed params.seed + (seedOffset ?? i). */
 export async function runComposite(parts: readonly CompositePart[], f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D,
   p: AttackParams, hooks: AttackHooks = {}): Promise<CompositeResult> {
-  const labels = labelsOf(y);
-  const clean = predictLabels(f, x);
+  const labels = await labelsOf(y);
+  const clean = await predictLabels(f, x);
   const robust = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) robust[i] = clean[i] === labels[i] ? 1 : 0;
-  const out = new RowBuffer(x);
+  const out = await RowBuffer.of(x);
   const robustAfter: Record<string, number> = { clean: count(robust) };
   for (const [i, { attack, steps, seedOffset }] of parts.entries()) {
     const idx = indicesOf(robust);
@@ -43,10 +43,10 @@ export async function runComposite(parts: readonly CompositePart[], f: LogitsFn,
       const xs = gatherRows(x, idx);
       const ys = gatherLabels(y, idx);
       const adv = await attack.run(f, xs, ys, { ...p, steps, seed: p.seed + (seedOffset ?? i) });
-      const pred = predictLabels(f, adv);
+      const pred = await predictLabels(f, adv);
       const broken: number[] = [];
       for (let r = 0; r < idx.length; r++) if (pred[r] !== labels[idx[r]]) { broken.push(r); robust[idx[r]] = 0; }
-      out.write(adv, idx, broken);
+      await out.write(adv, idx, broken);
       tf.dispose([xs, ys, adv]);
     }
     robustAfter[attack.name] = count(robust);

@@ -14,10 +14,10 @@ import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
 import { evaluationPgdDefaults } from './defaults.js';
 
-export function pgdEval(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): tf.Tensor4D {
+export async function pgdEval(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): Promise<tf.Tensor4D> {
   if (!(p.steps >= 1)) throw new Error(`pgd: steps must be >= 1, got ${p.steps}`);
   const rng = new Rng(p.seed);
-  return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys) => {
+  return untilBroken(f, x, y, Math.max(1, p.restarts), async (xs, ys) => {
     const loss = (xa: tf.Tensor4D) => tf.sum(crossEntropyPerSample(f(xa), ys)) as tf.Scalar;
     return pgdLinf(loss, xs, { eps: p.eps, stepSize: p.stepSize, steps: p.steps, randomStart: p.randomStart, seed: rng.seed() });
   });

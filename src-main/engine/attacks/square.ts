@@ -19,6 +19,7 @@ import { untilBroken } from './until-broken.js';
 import { labelsOf } from './batch-ops.js';
 import { Rng } from '../rng.js';
 import { autoAttackPartDefaults } from './defaults.js';
+import { readTidy } from '../read.js';
 
 export const SQUARE_STANDARD = { nQueries: 5000, pInit: 0.8 } as const;
 
@@ -40,16 +41,16 @@ export function squareSideLength(it: number, pInit: number, h: number, w: number
   return Math.min(s, Math.min(h, w));
 }
 
-function margins(f: LogitsFn, x: tf.Tensor4D, labels: Int32Array, k: number): Float32Array {
-  return marginFromLogits(tf.tidy(() => f(x).dataSync() as Float32Array), labels, k);
+async function margins(f: LogitsFn, x: tf.Tensor4D, labels: Int32Array, k: number): Promise<Float32Array> {
+  return marginFromLogits((await readTidy(() => f(x))) as Float32Array, labels, k);
 }
 
 /** One Square run on all rows of x; returns the best point per row. */
-export function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: number, k: number, nQueries: number, pInit: number, rng: Rng): tf.Tensor4D {
+export async function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: number, k: number, nQueries: number, pInit: number, rng: Rng): Promise<tf.Tensor4D> {
   const [b, h, w, c] = x.shape;
   const d = h * w * c;
-  const labels = labelsOf(y);
-  const clean = Float32Array.from(x.dataSync());
+  const labels = await labelsOf(y);
+  const clean = Float32Array.from(await x.data());
   const best = new Float32Array(b * d);
   for (let i = 0; i < b; i++) {
     for (let col = 0; col < w; col++) for (let ch = 0; ch < c; ch++) {
@@ -61,8 +62,7 @@ export function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: numb
     }
   }
   const bestT = tf.tensor4d(best, x.shape);
-  const marginMin = margins(f, bestT, labels, k);
-  bestT.dispose();
+  const marginMin = await margins(f, bestT, labels, k).finally(() => bestT.dispose());
   const lossMin = Float32Array.from(marginMin);
   const delta = new Float32Array(d);
   for (let it = 0; it < nQueries; it++) {
@@ -90,8 +90,7 @@ export function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: numb
       }
     }
     const candT = tf.tensor4d(cand, [m, h, w, c]);
-    const margin = margins(f, candT, Int32Array.from(active, (i) => labels[i]), k);
-    candT.dispose();
+    const margin = await margins(f, candT, Int32Array.from(active, (i) => labels[i]), k).finally(() => candT.dispose());
     for (let a = 0; a < m; a++) {
       const i = active[a];
       const improved = margin[a] < lossMin[i];
@@ -105,8 +104,8 @@ export function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: numb
   return tf.tensor4d(best, x.shape);
 }
 
-export function squareAttack(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
-  nQueries: number = SQUARE_STANDARD.nQueries): tf.Tensor4D {
+export async function squareAttack(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
+  nQueries: number = SQUARE_STANDARD.nQueries): Promise<tf.Tensor4D> {
   const rng = new Rng(p.seed);
   return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys) =>
     squareRun(f, xs, ys, p.eps, p.numClasses, nQueries, SQUARE_STANDARD.pInit, rng));

@@ -15,6 +15,8 @@ export interface Batch {
   y: tf.Tensor1D;
   /** [B] indices into the split */
   indices: Int32Array;
+  /** The host values x was built from, [B*H*W*C] (read without a round trip to the backend). */
+  pixels: Float32Array;
 }
 
 export interface BatchOptions {
@@ -79,6 +81,7 @@ export function* batches(split: DatasetSplit, shape: AugmentShape, o: BatchOptio
       x: tf.tensor4d(pixels, [indices.length, shape.height, shape.width, shape.channels], 'float32'),
       y: tf.tensor1d(labels, 'int32'),
       indices,
+      pixels,
     };
   }
 }

@@ -13,6 +13,7 @@ import { standardError, type EvaluationProtocol } from '../../shared/evaluation.
 import type { ClassifierModel, LogitsFn } from '../models/model.js';
 import { attackCleanCorrect, getAttack } from '../attacks/index.js';
 import { linfDistance, predictLabels } from '../attacks/batch-ops.js';
+import { readTidy } from '../read.js';
 import type { AttackParams } from '../attacks/attack.js';
 import { logitsFn } from '../models/logits.js';
 import { EvaluateOptionsSchema, resolveProtocol, type EvaluateInput } from './protocol.js';
@@ -88,14 +89,14 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     const x = tf.tensor4d(o.images.subarray(from * d, (from + m) * d), [m, h, w, c]);
     const yArr = o.labels.subarray(from, from + m);
     const y = tf.tensor1d(yArr, 'int32');
-    const cleanPred = predictLabels(o.logits, x);
+    const cleanPred = await predictLabels(o.logits, x);
     // Progress inside a batch (after each part of a composite): a batch of AutoAttack can take many minutes.
     const adv = await attackCleanCorrect(attack, o.logits, x, y, cleanPred, yArr, { ...params, seed: protocol.seed + from }, {
       onProgress: (fraction) => report(Math.round(from + m * fraction)),
       onPart: (name, robust) => { robustAfter[name] = (robustAfter[name] ?? 0) + robust; },
     });
-    checkThreatModel(protocol.attack, x, adv, protocol.eps, from);
-    const advPred = predictLabels(o.logits, adv);
+    await checkThreatModel(protocol.attack, x, adv, protocol.eps, from);
+    const advPred = await predictLabels(o.logits, adv);
     for (let i = 0; i < m; i++) {
       const ok = cleanPred[i] === yArr[i];
       clean += ok ? 1 : 0;
@@ -119,9 +120,9 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
 }
 
 /** Throws when an attack's example leaves the eps-ball (float tolerance 1e-6) or [0, 1]. */
-function checkThreatModel(attack: string, x: tf.Tensor4D, adv: tf.Tensor4D, eps: number, offset: number): void {
-  const dist = linfDistance(x, adv);
-  const range = tf.tidy(() => [tf.min(adv).dataSync()[0], tf.max(adv).dataSync()[0]]);
+async function checkThreatModel(attack: string, x: tf.Tensor4D, adv: tf.Tensor4D, eps: number, offset: number): Promise<void> {
+  const dist = await linfDistance(x, adv);
+  const range = await readTidy(() => tf.stack([tf.min(adv), tf.max(adv)]));
   for (let i = 0; i < dist.length; i++) {
     if (!(dist[i] <= eps + 1e-6)) throw new Error(`evaluateRobustness: ${attack} moved image ${offset + i} by ${dist[i]} > eps ${eps}`);
   }

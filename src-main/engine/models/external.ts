@@ -84,13 +84,14 @@ export function readLayersModelFiles(p: string): LayersModelFiles {
 }
 
 /** The model's weights as named arrays (manifest names), e.g. to load into a model of ours. */
-export function readLayersModelWeights(p: string): NamedArrays {
+export async function readLayersModelWeights(p: string): Promise<NamedArrays> {
   const { artifacts } = readLayersModelFiles(p);
   const tensors = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
   const out: NamedArrays = {};
-  for (const [name, t] of Object.entries(tensors)) {
-    out[name] = { shape: [...t.shape], data: new Float32Array(t.dataSync() as Float32Array) };
-    t.dispose();
+  try {
+    for (const [name, t] of Object.entries(tensors)) out[name] = { shape: [...t.shape], data: new Float32Array((await t.data()) as Float32Array) };
+  } finally {
+    tf.dispose(Object.values(tensors));
   }
   return out;
 }

@@ -17,11 +17,11 @@ function namedVariables(model: ClassifierModel): Map<string, tf.Variable> {
   return out;
 }
 
-/** Copies every weight out of the model (synchronous read: dataSync). */
-export function getNamedWeights(model: ClassifierModel): NamedArrays {
+/** Copies every weight out of the model (one asynchronous read per weight). */
+export async function getNamedWeights(model: ClassifierModel): Promise<NamedArrays> {
   const out: NamedArrays = {};
   for (const [name, v] of namedVariables(model)) {
-    out[name] = { shape: [...v.shape], data: new Float32Array(v.dataSync() as Float32Array) };
+    out[name] = { shape: [...v.shape], data: new Float32Array((await v.data()) as Float32Array) };
   }
   return out;
 }

@@ -25,18 +25,18 @@ import { adversarialTrainingLoss, forwardPair, softCrossEntropy, stopGradient } 
 export const ADR_WEIGHTS = { lcCom: 1, lcSmt: 1, gbCom: 1, gbSmt: 0, conf: 1 } as const;
 const ADR_LABEL_SCALE = 0.99;
 
-/** [B, B] label weights w_ij of compact_loss_pt.label_weight with y1 = y2 = y (constant). */
+/**
+ * [B, B] label weights w_ij of compact_loss_pt.label_weight with y1 = y2 = y (constant, no read):
+ * dNorm_ij = |onehot_i - onehot_j|_1 / max = 1 where y_i != y_j (2 / 2), else 0 (also when all
+ * labels agree: the reference's max is then 0 and it keeps 0); w_ij = (0.99 - dNorm) / 0.99, both
+ * values computed in float64 and rounded once to float32, as a Float32Array stores them.
+ */
 function labelWeights(y: tf.Tensor1D): tf.Tensor2D {
-  const v = y.dataSync();
-  const b = v.length;
-  let anyDifferent = false;
-  for (let i = 1; i < b && !anyDifferent; i++) anyDifferent = v[i] !== v[0];
-  const w = new Float32Array(b * b);
-  for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) {
-    const dNorm = anyDifferent && v[i] !== v[j] ? 1 : 0; // |onehot_i - onehot_j|_1 / max = 2 / 2
-    w[i * b + j] = (ADR_LABEL_SCALE - dNorm) / ADR_LABEL_SCALE;
-  }
-  return tf.tensor2d(w, [b, b]);
+  const b = y.shape[0];
+  return tf.tidy(() => {
+    const differ = tf.notEqual(tf.reshape(y, [b, 1]), tf.reshape(y, [1, b])); // [B, B] bool
+    return tf.where(differ, tf.fill([b, b], (ADR_LABEL_SCALE - 1) / ADR_LABEL_SCALE), tf.fill([b, b], (ADR_LABEL_SCALE - 0) / ADR_LABEL_SCALE)) as tf.Tensor2D;
+  });
 }
 
 export const adrObjective: Objective = {

@@ -20,10 +20,11 @@ export interface ObjectiveContext {
    */
   augment?: (x: tf.Tensor4D) => tf.Tensor4D;
   /**
-   * Set by the trainer when a query anchor (Figure 8) is in the batch: receives the selection masks
-   * [2B, 2B] (row-major 0/1) of the contrastive term, read synchronously inside the loss.
+   * Set by the training step when a query anchor (Figure 8) is in the batch: receives the selection
+   * masks [2B, 2B] (0/1) of the contrastive term as tensors and owns them from then on (the step
+   * reads them after the tape with the step's other values and disposes them).
    */
-  onSelectionMasks?: (positive: Float32Array, negative: Float32Array, n: number) => void;
+  onSelectionMasks?: (positive: tf.Tensor2D, negative: tf.Tensor2D) => void;
 }
 
 /** Tensors a loss needs besides the batch itself, built outside the gradient tape. */

@@ -87,6 +87,7 @@ function lpDistances(kind: 'l1' | 'linf') {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const h = args[0] as tf.Tensor2D;
     const [n, d] = h.shape;
+    // eslint-disable-next-line no-restricted-properties -- in-tape: the forward of a tf.customGrad runs synchronously inside tf.variableGrads
     const H = h.dataSync() as Float32Array;
     const dist = new Float32Array(n * n);
     const argmax = kind === 'linf' ? new Int32Array(n * n) : null;
@@ -105,6 +106,7 @@ function lpDistances(kind: 'l1' | 'linf') {
     return {
       value: tf.tensor2d(dist, [n, n]),
       gradFunc: (dy: tf.Tensor2D) => {
+        // eslint-disable-next-line no-restricted-properties -- in-tape: a tf.customGrad gradient function is called synchronously by the tape
         const G = dy.dataSync() as Float32Array;
         const out = new Float32Array(n * d);
         for (let i = 0; i < n; i++) {
@@ -245,17 +247,15 @@ export function recordedContrastiveLoss(
   y: tf.Tensor1D,
   o: ContrastiveTermOptions,
   record: RecordTerm,
-  onMasks?: (positive: Float32Array, negative: Float32Array, n: number) => void,
+  onMasks?: (positive: tf.Tensor2D, negative: tf.Tensor2D) => void,
 ): tf.Scalar {
   return tf.tidy(() => {
     const t = contrastiveTerm(features.nat, features.adv, y, tf.argMax(logits.nat, 1) as tf.Tensor1D,
       tf.argMax(logits.adv, 1) as tf.Tensor1D, o, onMasks !== undefined);
     const counts = tf.unstack(t.counts) as tf.Scalar[];
     COUNT_TERMS.forEach((name, k) => record(name, counts[k]));
-    if (t.masks && onMasks) {
-      onMasks(t.masks.positive.dataSync() as Float32Array, t.masks.negative.dataSync() as Float32Array, t.masks.positive.shape[0]);
-      tf.dispose([t.masks.positive, t.masks.negative]);
-    }
+    // The masks were kept by contrastiveTerm, so they outlive this scope; onMasks owns them now.
+    if (t.masks && onMasks) onMasks(t.masks.positive, t.masks.negative);
     return t.loss;
   });
 }

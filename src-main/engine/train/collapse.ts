@@ -11,6 +11,7 @@
  * (about 90% of them) and training sits at chance for many epochs (docs/small-models.md).
  */
 import { tf } from '../tf.js';
+import { readTidy } from '../read.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import type { ClassifierModel } from '../models/model.js';
 
@@ -18,24 +19,24 @@ export const COLLAPSE_FROM_EPOCH = 2;
 export const DEAD_FRACTION_LIMIT = 0.5;
 
 /** Fraction of the columns of latent [N, D] that are 0 in every row. */
-export function deadFraction(latent: tf.Tensor2D): number {
+export async function deadFraction(latent: tf.Tensor2D): Promise<number> {
   const d = latent.shape[1];
   if (d === 0) throw new Error(`deadFraction: latent has no units (shape [${latent.shape}])`);
-  const alive = tf.tidy(() => tf.sum(tf.cast(tf.greater(tf.max(tf.abs(latent), 0), 0), 'float32')).dataSync()[0]);
+  const [alive] = await readTidy(() => tf.sum(tf.cast(tf.greater(tf.max(tf.abs(latent), 0), 0), 'float32')));
   return (d - alive) / d;
 }
 
 /** deadFraction of the model's inference-mode latents of the first n images [n, H, W, C], in batches. */
-export function deadLatentFraction(model: ClassifierModel, images: Float32Array, n: number, batchSize: number): number {
+export async function deadLatentFraction(model: ClassifierModel, images: Float32Array, n: number, batchSize: number): Promise<number> {
   const [h, w, c] = model.inputShape;
   const size = h * w * c;
   if (!(n >= 1) || images.length < n * size) throw new Error(`deadLatentFraction: need ${n} >= 1 images of ${h}x${w}x${c}, got ${images.length} values`);
   const fired = new Uint8Array(model.latentDim); // 1 once a unit was non-zero on some image
   for (let from = 0; from < n; from += batchSize) {
     const m = Math.min(batchSize, n - from);
-    const peak = tf.tidy(() => {
+    const peak = await readTidy(() => {
       const out = model.forward(tf.tensor4d(images.subarray(from * size, (from + m) * size), [m, h, w, c]), { training: false });
-      return tf.max(tf.abs(out.latent), 0).dataSync(); // [D]
+      return tf.max(tf.abs(out.latent), 0); // [D]
     });
     for (let k = 0; k < peak.length; k++) if (peak[k] > 0) fired[k] = 1;
   }

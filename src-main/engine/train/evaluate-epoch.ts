@@ -11,17 +11,18 @@ import type { RunConfig } from '../../shared/run-config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { ClassifierModel } from '../models/model.js';
 import { tf } from '../tf.js';
+import { readTidy } from '../read.js';
 import { latentDivergence } from '../analysis/rdiv.js';
 import { deadLatentFraction } from './collapse.js';
 
 /** Inference-mode accuracy on the first n test samples. */
-function naturalAccuracy(model: ClassifierModel, dataset: Dataset, n: number, batchSize: number): number {
+async function naturalAccuracy(model: ClassifierModel, dataset: Dataset, n: number, batchSize: number): Promise<number> {
   const [h, w, c] = model.inputShape;
   const d = h * w * c;
   let correct = 0;
   for (let from = 0; from < n; from += batchSize) {
     const m = Math.min(batchSize, n - from);
-    const pred = tf.tidy(() => tf.argMax(model.forward(tf.tensor4d(dataset.test.images.subarray(from * d, (from + m) * d), [m, h, w, c]), { training: false }).logits, 1).dataSync());
+    const pred = await readTidy(() => tf.argMax(model.forward(tf.tensor4d(dataset.test.images.subarray(from * d, (from + m) * d), [m, h, w, c]), { training: false }).logits, 1));
     for (let i = 0; i < m; i++) correct += pred[i] === dataset.test.labels[from + i] ? 1 : 0;
   }
   return n ? correct / n : 0;
@@ -40,18 +41,18 @@ export interface EpochEvaluation {
   deadLatentFraction: number;
 }
 
-export function evaluateEpoch(model: ClassifierModel, dataset: Dataset, config: RunConfig, budget: { eps: number; stepSize: number }, epoch: number): EpochEvaluation {
+export async function evaluateEpoch(model: ClassifierModel, dataset: Dataset, config: RunConfig, budget: { eps: number; stepSize: number }, epoch: number): Promise<EpochEvaluation> {
   const n = Math.min(config.evalSubset, dataset.test.count);
-  const dead = deadLatentFraction(model, dataset.test.images, n, config.batchSize);
+  const dead = await deadLatentFraction(model, dataset.test.images, n, config.batchSize);
   if (!(budget.eps > 0)) {
-    const nat = naturalAccuracy(model, dataset, n, config.batchSize);
+    const nat = await naturalAccuracy(model, dataset, n, config.batchSize);
     return { natAccuracy: nat, pgdAccuracy: nat, rdiv: null, dPlus: null, dMinus: null, n, deadLatentFraction: dead };
   }
   const size = dataset.height * dataset.width * dataset.channels;
   // A seed of its own per epoch: the evaluation never draws from the training Rng, so changing
   // evalSubset does not change the training run.
   const seed = (config.seed * 7919 + epoch * 104729) % 2147483647;
-  const p = latentDivergence(model, dataset.test.images.subarray(0, n * size), dataset.test.labels.subarray(0, n), {
+  const p = await latentDivergence(model, dataset.test.images.subarray(0, n * size), dataset.test.labels.subarray(0, n), {
     eps: budget.eps, stepSize: budget.stepSize, steps: config.pgdSteps, seed, n, batchSize: config.batchSize,
   });
   return { natAccuracy: p.cleanAccuracy, pgdAccuracy: p.robustAccuracy, rdiv: p.rdiv, dPlus: p.dPlus, dMinus: p.dMinus, n, deadLatentFraction: dead };

@@ -19,7 +19,7 @@ export interface TrainOptimizer {
   readonly iterations: number;
   /** One update with the gradients of a step (keyed by variable name; missing = no gradient). */
   apply(grads: Record<string, tf.Tensor>, learningRate: number): void;
-  exportState(): OptimizerState;
+  exportState(): Promise<OptimizerState>;
   importState(state: OptimizerState): void;
   dispose(): void;
 }
@@ -72,10 +72,10 @@ export function createOptimizer(name: OptimizerName, variables: tf.Variable[], o
     name,
     get iterations() { return iterations; },
     apply,
-    exportState(): OptimizerState {
+    async exportState(): Promise<OptimizerState> {
       const out: NamedArrays = {};
       for (const { variable, buffers } of slots) {
-        for (const [b, v] of Object.entries(buffers)) out[key(variable, b)] = { shape: [...v.shape], data: new Float32Array(v.dataSync() as Float32Array) };
+        for (const [b, v] of Object.entries(buffers)) out[key(variable, b)] = { shape: [...v.shape], data: new Float32Array((await v.data()) as Float32Array) };
       }
       return { name, iterations, slots: out };
     },

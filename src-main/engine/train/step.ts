@@ -25,7 +25,8 @@ export interface StepCall {
   step: number;
   learningRate: number;
   augment?: ObjectiveContext['augment'];
-  onSelectionMasks?: ObjectiveContext['onSelectionMasks'];
+  /** Receives the selection masks [2B, 2B] (row-major 0/1) of the step's contrastive term, read with the loss. */
+  onSelectionMasks?: (positive: Float32Array, negative: Float32Array, n: number) => void;
 }
 
 export interface StepResult { loss: number; terms: Terms }
@@ -37,20 +38,31 @@ export class NonFiniteLossError extends Error {
 
 /**
  * Returns step(x [B,H,W,C], y [B] int32, call) -> loss and recorded terms as plain numbers.
- * x and y stay owned by the caller; everything the step creates is released before it returns.
+ * x and y stay owned by the caller; everything the step creates is released before it resolves.
+ * The step reads the device once: the loss, every term and (when asked) the selection masks in
+ * one `data()` after the tape, before the optimiser's update.
  */
-export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1D, call: StepCall) => StepResult {
+export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1D, call: StepCall) => Promise<StepResult> {
   const variables = s.model.trainableVariables();
-  return (x, y, call) => {
+  return async (x, y, call) => {
+    let masks: { positive: tf.Tensor2D; negative: tf.Tensor2D } | null = null;
     const ctx: ObjectiveContext = {
       model: s.model, config: s.config, eps: s.eps, stepSize: s.stepSize, rng: s.rng,
-      epoch: call.epoch, step: call.step, augment: call.augment, onSelectionMasks: call.onSelectionMasks,
+      epoch: call.epoch, step: call.step, augment: call.augment,
+      onSelectionMasks: call.onSelectionMasks ? (positive, negative) => {
+        if (masks) {
+          tf.dispose([positive, negative]);
+          throw new Error(`${s.objective.name}.loss: selection masks handed over twice in one step`);
+        }
+        masks = { positive, negative };
+      } : undefined,
     };
     const prepared = s.objective.prepare(ctx, x, y);
     const names: string[] = [];
     const kept: tf.Scalar[] = [];
     let grads: tf.NamedTensorMap = {};
     let value: tf.Scalar | null = null;
+    let packed: tf.Tensor1D | null = null;
     try {
       const record = (name: string, v: tf.Scalar): void => {
         if (names.includes(name)) throw new Error(`${s.objective.name}.loss: term ${JSON.stringify(name)} recorded twice in one step`);
@@ -67,8 +79,17 @@ export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1
       }, variables);
       grads = r.grads;
       value = r.value;
-      // One read for the loss and every term.
-      const values = tf.tidy(() => tf.stack([value as tf.Scalar, ...kept]).dataSync());
+      // One read for the loss, every term and the masks: [1 + T (+ 2 n^2)].
+      const m = masks as { positive: tf.Tensor2D; negative: tf.Tensor2D } | null;
+      packed = tf.tidy(() => {
+        const scalars = tf.stack([value as tf.Scalar, ...kept]) as tf.Tensor1D;
+        return m ? tf.concat([scalars, tf.reshape(m.positive, [-1]), tf.reshape(m.negative, [-1])]) as tf.Tensor1D : scalars;
+      });
+      const values = (await packed.data()) as Float32Array;
+      if (m && call.onSelectionMasks) {
+        const n = m.positive.shape[0], from = 1 + kept.length;
+        call.onSelectionMasks(values.subarray(from, from + n * n), values.subarray(from + n * n, from + 2 * n * n), n);
+      }
       const loss = values[0];
       const terms: Terms = {};
       names.forEach((n, k) => { terms[n] = values[k + 1]; });
@@ -82,6 +103,9 @@ export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1
       tf.dispose(Object.values(grads));
       if (value) value.dispose();
       tf.dispose(kept);
+      if (packed) packed.dispose();
+      const m = masks as { positive: tf.Tensor2D; negative: tf.Tensor2D } | null;
+      if (m) tf.dispose([m.positive, m.negative]);
       if (prepared.xAdv && prepared.xAdv !== x) prepared.xAdv.dispose();
     }
   };

@@ -12,7 +12,7 @@ import { tf } from '../tf.js';
 import { attackBudget, ConfigError, type RunConfig } from '../../shared/run-config.js';
 import type { BackendName } from '../../shared/options.js';
 import type { Dataset } from '../data/dataset.js';
-import { batches, numBatches } from '../data/batches.js';
+import { batches, numBatches, type Batch } from '../data/batches.js';
 import { augmentBatch, type AugmentOptions } from '../data/augment.js';
 import { createModel, getNamedWeights, setNamedWeights } from '../models/index.js';
 import { getObjective } from '../objectives/index.js';
@@ -89,13 +89,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const augment: AugmentOptions | null = config.augmentFlip || config.augmentShift > 0 ? { flip: config.augmentFlip, shiftFraction: config.augmentShift, shiftMode } : null;
     // The scl objective's second view: a fresh draw of the paper's augmentation (flip + 10% shift).
     const secondView: AugmentOptions = { flip: true, shiftFraction: config.augmentShift > 0 ? config.augmentShift : 0.1, shiftMode };
-    const augmentView = (x: tf.Tensor4D): tf.Tensor4D =>
-      tf.tensor4d(augmentBatch(x.dataSync() as Float32Array, x.shape[0], shape, rng, secondView), x.shape, 'float32');
+    // The second view of the batch whose host pixels are given (no read of x from the backend).
+    const augmentViewOf = (batch: Batch) => (x: tf.Tensor4D): tf.Tensor4D => {
+      if (x !== batch.x) throw new Error('train: augment() was asked for a tensor other than the batch it was made for');
+      return tf.tensor4d(augmentBatch(batch.pixels, x.shape[0], shape, rng, secondView), x.shape, 'float32');
+    };
     const anchors = new Set(queryAnchorIndices(config.queryAnchors, nTrain));
     const recordEpochs = selectionEpochs(config.selectionEpochs, config.epochs);
 
-    const checkpoint = (epoch: number): TrainCheckpoint => ({
-      epoch, globalStep, weights: getNamedWeights(model), optimizer: optimizer.exportState(), rngState: rng.state, config, backend: o.backend,
+    const checkpoint = async (epoch: number): Promise<TrainCheckpoint> => ({
+      epoch, globalStep, weights: await getNamedWeights(model), optimizer: await optimizer.exportState(), rngState: rng.state, config, backend: o.backend,
     });
 
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
@@ -111,9 +114,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         const size = batch.indices.length;
         let r;
         try {
-          const labels = wantMasks ? (batch.y.dataSync() as Int32Array) : null;
-          r = step(batch.x, batch.y, {
-            epoch, step: globalStep, learningRate, augment: augmentView,
+          const labels = wantMasks ? Int32Array.from(batch.indices, (i) => dataset.train.labels[i]) : null;
+          r = await step(batch.x, batch.y, {
+            epoch, step: globalStep, learningRate, augment: augmentViewOf(batch),
             onSelectionMasks: labels ? (pos, neg, n) => { snapshots.push(...snapshotsFromMasks(epoch, anchors, batch.indices, labels, pos, neg, n)); } : undefined,
           });
         } finally {
@@ -132,7 +135,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         stepInEpoch++;
         if (hooks.shouldStop?.()) return { status: 'cancelled', epochs: epoch - 1 };
       }
-      const ev = evaluateEpoch(model, dataset, config, budget, epoch);
+      const ev = await evaluateEpoch(model, dataset, config, budget, epoch);
       const terms: Terms = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(steps, 1)]));
       // R-DIV needs at least one mini-batch with two samples of a class; left out when undefined.
       if (ev.rdiv !== null && Number.isFinite(ev.rdiv)) Object.assign(terms, { rdiv: ev.rdiv, d_plus: ev.dPlus, d_minus: ev.dMinus });
@@ -141,7 +144,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         epoch, terms, trainAccuracy: seen ? correct / seen : 0, natAccuracy: ev.natAccuracy, pgdAccuracy: ev.pgdAccuracy,
         learningRate, seconds: (performance.now() - started) / 1000, deadLatentFraction: ev.deadLatentFraction, collapseWarning: warning,
       });
-      if (hooks.onCheckpoint && (epoch % config.checkpointEvery === 0 || epoch === config.epochs)) await hooks.onCheckpoint(checkpoint(epoch));
+      if (hooks.onCheckpoint && (epoch % config.checkpointEvery === 0 || epoch === config.epochs)) await hooks.onCheckpoint(await checkpoint(epoch));
       if (hooks.shouldStop?.()) return { status: epoch === config.epochs ? 'completed' : 'cancelled', epochs: epoch };
     }
     return { status: 'completed', epochs: config.epochs };
