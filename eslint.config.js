@@ -1,6 +1,7 @@
 // ESLint (flat config), run by `npm test` through `npm run lint`: typescript-eslint's recommended rules
 // (@eslint/js is not installed, so ESLint's own recommended set is not included),
-// Svelte components, no import cycles, the layer boundaries below, and no `.only` left in a test.
+// Svelte components, no import cycles, the layer boundaries below, no `.only` left in a test, and no
+// synchronous tensor read in the engine outside the backend's kernels.
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
@@ -28,6 +29,18 @@ const boundaries = [
 /** `it.only`, `describe.only`, `test.only` would silently skip the rest of a suite. */
 const noOnly = ['it', 'describe', 'test', 'suite'].map((object) => ({ object, property: 'only', message: 'remove .only before committing' }));
 
+/**
+ * The engine reads tensors with `await data()` / `await array()`: a backend without synchronous reads
+ * (webgpu in Node) throws on `dataSync` / `arraySync` / `bufferSync`. The kernels under
+ * engine/backend/kernels run inside the wasm backend and read their inputs synchronously by design.
+ * A read inside a gradient tape (tf.grad, tf.variableGrads, tf.customGrad run synchronously) cannot
+ * await: each such site carries an eslint-disable comment with its reason, and
+ * test/lint/boundaries.test.ts lists them (SYNC_READ_ALLOWED).
+ */
+const noSyncRead = ['dataSync', 'arraySync', 'bufferSync'].map((property) => ({
+  property, message: `the engine reads tensors asynchronously: await t.${property === 'arraySync' ? 'array' : property === 'bufferSync' ? 'buffer' : 'data'}() (batched into one read per step or iteration)`,
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-artifacts/**', 'src-main/engine/backend/kernels/assembly/**', '.ascl/**'] },
   ...tseslint.configs.recommended,
@@ -53,6 +66,11 @@ export default tseslint.config(
       'no-restricted-properties': ['error', ...noOnly],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
+  },
+  {
+    files: ['src-main/engine/**/*.ts'],
+    ignores: ['src-main/engine/backend/kernels/**'],
+    rules: { 'no-restricted-properties': ['error', ...noOnly, ...noSyncRead] },
   },
   {
     files: ['src-renderer/**/*.{ts,svelte}'],

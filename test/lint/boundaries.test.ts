@@ -1,9 +1,10 @@
 /**
  * The lint rules of eslint.config.js fire: layer boundaries (import-x/no-restricted-paths), import cycles
- * (import-x/no-cycle) and `.only` (no-restricted-properties), on small sources linted as if they lived in
- * the repository (lintText with a file path; the cycle case writes two files, removed afterwards).
+ * (import-x/no-cycle), `.only` and the engine's synchronous tensor reads (no-restricted-properties), on
+ * small sources linted as if they lived in the repository (lintText with a file path; the cycle case
+ * writes two files, removed afterwards).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,5 +63,59 @@ describe('eslint.config.js cycles and .only', () => {
     const code = `import { describe, it, test } from 'vitest';\n${only('describe')}('d', () => { ${only('it')}('a', () => {}); ${only('test')}('b', () => {}); it.skipIf(true)('c', () => {}); });\n`;
     const rules = await rulesFor('test/x.test.ts', code);
     expect(rules.filter((r) => r === 'no-restricted-properties').length).toBe(3);
+  });
+});
+
+/**
+ * The engine's synchronous reads that remain, each inside a gradient tape (tfjs runs tf.grad,
+ * tf.variableGrads and tf.customGrad synchronously, so no read there can await): file -> sites, reason.
+ */
+const SYNC_READ_ALLOWED: Record<string, { sites: number; reason: string }> = {
+  'src-main/engine/selection/pairs.ts': { sites: 1, reason: 'selection masks from the argmax predictions of the forward pass inside tf.variableGrads' },
+  'src-main/engine/objectives/supervised-contrastive.ts': { sites: 2, reason: 'l1 / linf distances: the forward and the gradient of a tf.customGrad' },
+  'src-main/engine/attacks/losses.ts': { sites: 1, reason: "targeted DLR's rank masks from the logits inside tf.grad" },
+};
+
+function engineSources(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) return rel === 'src-main/engine/backend/kernels' ? [] : engineSources(rel);
+    return e.name.endsWith('.ts') ? [rel] : [];
+  });
+}
+
+describe('eslint.config.js: the engine reads tensors asynchronously', () => {
+  // Assembled, so this file holds no such call for a text search to find.
+  const sync = (t: string, m: string): string => `${t}.${m}Sync()`;
+  const code = `import { tf } from '../tf.js';\nconst t = tf.scalar(1);\nexport const a = ${sync('t', 'data')};\nexport const b = ${sync('t', 'array')};\nexport const c = ${sync('t', 'buffer')};\n`;
+
+  it.each([
+    ['src-main/engine/train/x.ts', 3],
+    ['src-main/engine/x.ts', 3],
+    ['src-main/engine/backend/kernels/x.ts', 0],
+    ['test/x.test.ts', 0],
+  ] as const)('dataSync / arraySync / bufferSync in %s: %i no-restricted-properties reports', async (file, n) => {
+    const rules = await rulesFor(file, code);
+    expect(rules.filter((r) => r.startsWith('fatal'))).toEqual([]);
+    expect(rules.filter((r) => r === 'no-restricted-properties').length).toBe(n);
+  });
+
+  it('.only is still an error in an engine file (the engine block keeps the rule\'s .only entries)', async () => {
+    const rules = await rulesFor('src-main/engine/x.ts', `import { it } from 'vitest';\n${'it'}.${'only'}('a', () => {});\n`);
+    expect(rules).toContain('no-restricted-properties');
+  });
+
+  it('the only disabled sync reads of src-main/engine (kernels aside) are the in-tape sites of SYNC_READ_ALLOWED, each with a reason', () => {
+    const found: Record<string, number> = {};
+    for (const file of engineSources('src-main/engine')) {
+      const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (!/eslint-disable.*no-restricted-properties/.test(line)) return;
+        expect(line, `${file}:${i + 1} gives no reason`).toMatch(/no-restricted-properties -- in-tape: \S/);
+        expect(lines[i + 1], `${file}:${i + 2}`).toMatch(/\.(data|array)Sync\(/);
+        found[file] = (found[file] ?? 0) + 1;
+      });
+    }
+    expect(found).toEqual(Object.fromEntries(Object.entries(SYNC_READ_ALLOWED).map(([f, v]) => [f, v.sites])));
   });
 });
