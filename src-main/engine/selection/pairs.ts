@@ -31,8 +31,12 @@ export function readSelectionInput(where: string, { labels, preds, adversarialAn
   if (labels.dtype !== 'int32' || preds.dtype !== 'int32') {
     throw new Error(`${where}: labels and preds must be int32, got ${labels.dtype} and ${preds.dtype}`);
   }
+  // One read for both: [labels; preds] [4B] int32.
+  const both = tf.concat([labels, preds]);
   // eslint-disable-next-line no-restricted-properties -- in-tape: selection masks are built inside the loss, in the tf.variableGrads tape (synchronous), from the argmax predictions of that same forward pass
-  return { labels: labels.dataSync() as Int32Array, preds: preds.dataSync() as Int32Array, n, b: n / 2 };
+  const v = both.dataSync() as Int32Array;
+  both.dispose();
+  return { labels: v.subarray(0, n), preds: v.subarray(n, 2 * n), n, b: n / 2 };
 }
 
 /**

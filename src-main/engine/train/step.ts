@@ -39,8 +39,9 @@ export class NonFiniteLossError extends Error {
 /**
  * Returns step(x [B,H,W,C], y [B] int32, call) -> loss and recorded terms as plain numbers.
  * x and y stay owned by the caller; everything the step creates is released before it resolves.
- * The step reads the device once: the loss, every term and (when asked) the selection masks in
- * one `data()` after the tape, before the optimiser's update.
+ * One asynchronous read per step: the loss, every term and (when asked) the selection masks in one
+ * `data()` after the tape, before the optimiser's update. Contrastive objectives also read their 2B
+ * labels and predictions once inside the tape (selection/pairs.ts), where tfjs cannot await.
  */
 export function makeTrainStep(s: TrainStepSetup): (x: tf.Tensor4D, y: tf.Tensor1D, call: StepCall) => Promise<StepResult> {
   const variables = s.model.trainableVariables();
