@@ -95,6 +95,8 @@ export interface EvalOutcome extends EvalFigures {
   protocol: EvaluationProtocol;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example).  [n] */
   outcomes: Uint8Array;
+  /** Per sample: 1 = the clean image is classified correctly.  [n] */
+  cleanCorrect?: Uint8Array;
 }
 
 /** The latent-space analyses of one run, as the worker reports them. */

@@ -44,4 +44,24 @@ describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
     expect(bad.error).toMatch(new RegExp(`run ${id} was deleted before its fgsm evaluation \\(task ${second.taskId}\\) finished; nothing was stored`));
     expect(service.store.getTask(second.taskId)).toMatchObject({ status: 'failed', error: bad.error });
   }, 120_000);
+
+  it('epsGrid [0, "4/255", "8/255"] with fgsm on 16 images: one task, three stored rows sharing protocol.grid (rule independent); the task result is the first row; a decreasing or out-of-range grid is a bad request', async () => {
+    const s = service!;
+    const { id } = await s['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16 } });
+    expect(await s.waitForRun(id)).toBe('completed');
+    await expect(s['evals:start']({ runId: id, attack: 'fgsm', epsGrid: ['8/255', '4/255'] })).rejects.toThrow(/strictly increasing \("8\/255" then "4\/255"\)/);
+    await expect(s['evals:start']({ runId: id, attack: 'fgsm', epsGrid: [0, 2] })).rejects.toThrow(/epsGrid value 2 is not a number in \[0, 1\]/);
+    const taskDone = new Promise<ApiEvents['task:done']>((resolve) => { s.on('task:done', (e) => { if (e.runId === id) resolve(e); }); });
+    const job = await s['evals:start']({ runId: id, attack: 'fgsm', n: 16, epsGrid: [0, '4/255', '8/255'] });
+    expect(await taskDone).toMatchObject({ taskId: job.taskId, ok: true });
+    const rows = await s['evals:list']({ runId: id });
+    expect(rows.map((r) => r.eps)).toEqual([0, 4 / 255, 8 / 255]);
+    expect(s.store.getTask(job.taskId)).toMatchObject({ status: 'completed', resultId: rows[0].id });
+    const gridId = rows[0].protocol!.grid!.id;
+    rows.forEach((r, j) => {
+      expect(r.protocol!.grid).toEqual({ id: gridId, eps: [0, 4 / 255, 8 / 255], index: j, rule: 'independent' });
+      expect(r.cleanAccuracy).toBe(rows[0].cleanAccuracy);
+    });
+    expect(rows[0].robustAccuracy).toBe(rows[0].cleanAccuracy);
+  }, 120_000);
 });
