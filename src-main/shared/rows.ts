@@ -97,6 +97,10 @@ export interface EvalOutcome extends EvalFigures {
   outcomes: Uint8Array;
   /** Per sample: 1 = the clean image is classified correctly.  [n] */
   cleanCorrect?: Uint8Array;
+  /** Per sample: the true label.  [n] */
+  labels?: Int32Array;
+  /** Eps-grid points only, per sample: the smallest grid eps that breaks it, NaN when none does.  [n] */
+  breakingEps?: Float64Array;
 }
 
 /** The latent-space analyses of one run, as the worker reports them. */

@@ -52,6 +52,37 @@ describe('ascl eval --eps-grid (synthetic small-cnn, 1 epoch, 48 images)', () =>
     } finally { s.close(); }
   }, 120_000);
 
+  it('export RUN --examples FILE.csv: one row per (evaluation, image) equal to the stored outcomes, clean correctness and labels; smallestBreakingEps equals a brute-force scan of the per-eps outcomes', async () => {
+    const file = path.join(dir, 'examples.csv');
+    const r = await runCli(['export', runId, '--db', db, '--examples', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+    expect(header).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps');
+    const s = new Store(db);
+    try {
+      const rows = s.evaluations(runId);
+      expect(lines.length).toBe(rows.reduce((a, e) => a + e.n, 0));
+      const perEps = rows.map((e) => s.evaluationOutcomes(e.id)!);
+      let k = 0;
+      rows.forEach((e, j) => {
+        const x = s.evaluationExamples(e.id)!;
+        for (let i = 0; i < e.n; i++, k++) {
+          const c = lines[k].split(',');
+          expect(c.slice(0, 6)).toEqual([runId, String(e.id), 'pgd', String(e.eps), e.protocol!.grid!.id, String(i)]);
+          expect(Number(c[6])).toBe(x.labels![i]);
+          expect(Number(c[7])).toBe(x.cleanCorrect![i]);
+          expect(Number(c[8])).toBe(perEps[j][i]);
+          // Brute force: the first grid value whose stored outcome for image i is 0.
+          let first: number | null = null;
+          for (let t = 0; t < perEps.length; t++) if (perEps[t][i] === 0) { first = VALUES[t]; break; }
+          expect(c[9] === '' ? null : Number(c[9]), `image ${i}`).toBe(first);
+        }
+        // eps 0 is no attack: robust there is clean-correct.
+        if (j === 0) expect(Array.from(perEps[0])).toEqual(Array.from(x.cleanCorrect!));
+      });
+    } finally { s.close(); }
+  }, 60_000);
+
   it.each([
     ['0x10', /--eps-grid value "0x10" is not a number/],
     ['0,-1/255', /--eps-grid value "-1\/255" .*must be in \[0, 1\]/],

@@ -34,6 +34,12 @@ describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
     expect(ev.row.testSetSize).toBeGreaterThan(16);
     expect(ev.row.robustStdErr).toBeCloseTo(Math.sqrt(ev.row.robustAccuracy * (1 - ev.row.robustAccuracy) / 16), 12);
     expect(await service['evals:list']({ runId: id })).toEqual([ev.row]);
+    const x = service.store.evaluationExamples(ev.row.id)!;
+    expect(x.cleanCorrect!.length).toBe(16);
+    expect(x.cleanCorrect!.reduce((a, b) => a + b, 0) / 16).toBeCloseTo(ev.row.cleanAccuracy, 12);
+    x.outcomes!.forEach((o, i) => { if (o === 1) expect(x.cleanCorrect![i]).toBe(1); });
+    expect(x.labels!.length).toBe(16);
+    expect(x.breakingEps).toBeNull();
 
     // The run is deleted while its second evaluation is pending: the task fails naming the run.
     const failed = new Promise<ApiEvents['task:done']>((resolve) => { service!.on('task:done', (e) => { if (e.ok === false) resolve(e); }); });

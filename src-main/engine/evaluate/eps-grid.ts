@@ -135,7 +135,8 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
     for (const f of robust[j]) r += f;
     const robustAccuracy = r / n;
     return { attack: p.attack, eps: p.eps, stepSize: p.stepSize, steps: p.steps, n, cleanAccuracy, robustAccuracy,
-      cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n), protocol: p, perSample: robust[j], seconds: seconds[j] };
+      cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n), protocol: p, perSample: robust[j], cleanCorrect,
+      seconds: seconds[j] };
   });
   return { points, cleanCorrect, cumulative };
 }

@@ -36,7 +36,8 @@ export function gridEvaluator(ctx: ServiceContext): EvaluateGrid {
     try {
       for (const o of outcomes) {
         ids.push(store.addEvaluation({ runId, attack: o.attack, eps: o.eps, steps: o.steps, stepSize: o.stepSize, n: o.n, seed: job.seed, checkpointEpoch,
-          cleanAccuracy: o.cleanAccuracy, robustAccuracy: o.robustAccuracy, seconds: o.seconds, protocol: o.protocol, outcomes: o.outcomes }));
+          cleanAccuracy: o.cleanAccuracy, robustAccuracy: o.robustAccuracy, seconds: o.seconds, protocol: o.protocol, outcomes: o.outcomes,
+          cleanCorrect: o.cleanCorrect, labels: o.labels, breakingEps: o.breakingEps }));
       }
     } catch (err) {
       if (!store.getRun(runId)) throw deletedRun('evaluateGrid', runId, null, what);
