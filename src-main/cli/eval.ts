@@ -17,10 +17,11 @@ import type { EvalOutcome } from '../shared/rows.js';
 import { runEvalJob, type EvalProgress } from '../service/eval-job.js';
 import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine, parseRequest } from './common.js';
 import { taskProgress } from './progress.js';
+import { epsGridFlag } from './eps-grid-flag.js';
 
 interface EvalFlags {
   run?: string; model?: string; dataset?: DatasetName; dataDir?: string; attack: AttackName; eps?: number; steps?: number; stepSize?: number;
-  n?: number; batchSize: number; seed: number; json?: boolean; db?: string; backend: BackendChoice;
+  epsGrid?: number[]; n?: number; batchSize: number; seed: number; json?: boolean; db?: string; backend: BackendChoice;
 }
 
 export function evalCommand(): Command {
@@ -32,6 +33,7 @@ export function evalCommand(): Command {
     .option('--data-dir <dir>', 'folder with the dataset files')
     .addOption(new Option('--attack <attack>', 'the attack').choices(ATTACKS).makeOptionMandatory())
     .option('--eps <eps>', 'L-infinity budget, e.g. 8/255 (default: the dataset\'s)', fractionFlag('--eps', 0))
+    .option('--eps-grid <list>', 'evaluate every eps of a strictly increasing list in one job, e.g. 0,1/255,2/255,4/255,8/255 (with --run); one stored evaluation per value', epsGridFlag)
     .option('--steps <k>', 'attack iterations (default: the attack\'s; PGD and mPGD 250)', intFlag('--steps'))
     .option('--step-size <s>', 'PGD / mPGD step size (default: the dataset\'s, 2/255 CIFAR-10, 0.001 CIFAR-100, 0.01 MNIST)', fractionFlag('--step-size', Number.MIN_VALUE))
     .option('--n <n>', 'evaluate the first n test images only (default: PGD, mPGD, FGSM the full test set; AutoAttack and its parts 1000)', intFlag('--n'))
@@ -44,6 +46,8 @@ export function evalCommand(): Command {
       if ((o.run === undefined) === (o.model === undefined)) throw new UsageError('ascl eval: give exactly one of --run RUN or --model PATH/model.json');
       if (o.eps !== undefined && o.eps > 1) throw new UsageError(`--eps must be at most 1 for images in [0, 1] (got ${o.eps})`);
       if (o.eps !== undefined && !(o.eps > 0)) throw new UsageError(`--eps must be positive for an attack (got ${o.eps})`);
+      if (o.epsGrid !== undefined && o.eps !== undefined) throw new UsageError('ascl eval: give --eps or --eps-grid, not both');
+      if (o.epsGrid !== undefined && o.run === undefined) throw new UsageError('ascl eval: --eps-grid needs --run RUN');
       let modelFile: string | null = null;
       if (o.model !== undefined) {
         if (!o.dataset) throw new UsageError('ascl eval: --model needs --dataset');
@@ -68,6 +72,13 @@ export function evalCommand(): Command {
           const job: EvalJob = { kind: 'eval', source: { kind: 'checkpoint', file: service.store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
             dataset: config.dataset, dataDir: o.dataDir ?? config.dataDir, attack: o.attack, eps: o.eps ?? attackBudget(config).eps,
             steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+          const grid = o.epsGrid;
+          if (grid !== undefined) {
+            const gridJob = { ...job, epsGrid: grid };
+            const g = await withProgress(gridJob, o.json === true, (p) => service.evaluateGrid(gridJob, run.id, ckpt.epoch, p));
+            reportGrid(g.outcomes, g.ids, g.gridId, o.run, ckpt.epoch, o.json === true);
+            return;
+          }
           r = await withProgress(job, o.json === true, (p) => service.evaluate(job, run.id, ckpt.epoch, p));
         } finally {
           await service.close();
@@ -96,8 +107,26 @@ export function evalCommand(): Command {
     });
 }
 
+/** The result of an eps grid: the last JSON line carries `grid`, one { eps, robustAccuracy, robustStdErr } per value in order. */
+function reportGrid(outcomes: EvalOutcome[], ids: Array<number | null>, gridId: string, runId: string, checkpointEpoch: number, json: boolean): void {
+  const first = outcomes[0];
+  const p = first.protocol;
+  const grid = outcomes.map((o, i) => ({ eps: o.eps, robustAccuracy: o.robustAccuracy, robustStdErr: standardError(o.robustAccuracy, o.n), evaluationId: ids[i] }));
+  const rule = p.grid?.rule ?? 'independent';
+  if (json) {
+    jsonLine({ attack: first.attack, steps: first.steps, stepSize: first.stepSize, restarts: p.restarts, n: first.n, testSetSize: p.testSetSize,
+      cleanAccuracy: first.cleanAccuracy, cleanAccuracyStdErr: standardError(first.cleanAccuracy, first.n), rule, gridId, grid,
+      seconds: outcomes.reduce((a, o) => a + o.seconds, 0), runId, checkpointEpoch, evaluationIds: ids });
+    return;
+  }
+  const pc = (v: number): string => `${(v * 100).toFixed(2)}%`;
+  process.stdout.write(`${first.attack} (${first.steps} steps) eps grid on ${subsetLabel(first.n, p.testSetSize)} images, clean ${pc(first.cleanAccuracy)}, rule ${rule}:\n`);
+  for (const g of grid) process.stdout.write(`  eps ${g.eps.toFixed(5)}: robust ${pc(g.robustAccuracy)} ± ${(g.robustStdErr * 100).toFixed(2)} (evaluation ${g.evaluationId})\n`);
+}
+
 async function withProgress<T>(job: EvalJob, json: boolean, f: (p: (x: EvalProgress) => void) => Promise<T>): Promise<T> {
-  const progress = taskProgress(`${job.attack} eps ${job.eps.toFixed(5)}`, json);
+  const label = job.epsGrid ? `${job.attack} eps grid (${job.epsGrid.length} values)` : `${job.attack} eps ${job.eps.toFixed(5)}`;
+  const progress = taskProgress(label, json);
   try {
     return await f(progress.update);
   } finally {

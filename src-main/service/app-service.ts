@@ -13,6 +13,7 @@ import { reconcile, toApiError, type ServiceContext } from './context.js';
 import { EventHub } from './events.js';
 import { analysisAttack, analysisHandlers, analyzer, type Analyze, type AnalyzeRequest } from './features/analysis.js';
 import { evalHandlers, evaluator, type Evaluate } from './features/evaluations.js';
+import { gridEvaluator, type EvaluateGrid } from './features/eval-grid.js';
 import { exportHandlers } from './features/export.js';
 import { infoHandlers } from './features/info.js';
 import { metricHandlers } from './features/metrics.js';
@@ -46,6 +47,8 @@ export interface AppService extends ApiService {
   waitForRun(id: string): Promise<RunStatus>;
   /** Runs an evaluation on a worker; stores it when `runId` is given. */
   evaluate: Evaluate;
+  /** Runs an eps-grid evaluation on one worker; stores one evaluation per grid value when `runId` is given. */
+  evaluateGrid: EvaluateGrid;
   /** Latent-space analyses of a run (R-DIV over its stored checkpoints and over eps, t-SNE), stored for the UI. */
   analyze: Analyze;
   close(): Promise<void>;
@@ -73,9 +76,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   reconcile(ctx);
 
   const evaluate = evaluator(ctx);
+  const evaluateGrid = gridEvaluator(ctx);
   const analyze = analyzer(ctx);
   const handlers = withApiErrors({
-    ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate),
+    ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate, evaluateGrid),
     ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx),
   });
 
@@ -94,6 +98,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       });
     },
     evaluate,
+    evaluateGrid,
     analyze,
 
     async close() {

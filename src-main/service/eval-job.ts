@@ -15,11 +15,16 @@ export function runEvalJob(job: EvalJob, onProgress?: (p: EvalProgress) => void)
   return runJob<EvalOutcome>(job, 'eval-result', onProgress);
 }
 
+/** An eps-grid evaluation (job.epsGrid set): one outcome per grid value, in order. */
+export function runEvalGridJob(job: EvalJob, onProgress?: (p: EvalProgress) => void): WorkerTask<EvalOutcome[]> {
+  return runJob<EvalOutcome[]>(job, 'eval-grid-result', onProgress);
+}
+
 export function runAnalyzeJob(job: AnalyzeJob, onProgress?: (p: EvalProgress) => void): WorkerTask<AnalysisOutcome> {
   return runJob<AnalysisOutcome>(job, 'analysis-result', onProgress);
 }
 
-function runJob<T>(job: EvalJob | AnalyzeJob, resultKind: 'eval-result' | 'analysis-result', onProgress: (p: EvalProgress) => void = () => {}): WorkerTask<T> {
+function runJob<T>(job: EvalJob | AnalyzeJob, resultKind: 'eval-result' | 'eval-grid-result' | 'analysis-result', onProgress: (p: EvalProgress) => void = () => {}): WorkerTask<T> {
   const worker = spawnEngineWorker(engineWorkerUrl('./eval-worker', import.meta.url), { workerData: { job }, stdout: true });
   // Engine chatter (tfjs banners) must not mix with the CLI's JSON lines on stdout.
   worker.stdout.pipe(process.stderr);
@@ -30,6 +35,7 @@ function runJob<T>(job: EvalJob | AnalyzeJob, resultKind: 'eval-result' | 'analy
       switch (m.kind) {
         case 'eval-progress': onProgress({ done: m.done, total: m.total, etaSeconds: m.etaSeconds }); break;
         case 'eval-result':
+        case 'eval-grid-result':
         case 'analysis-result':
           if (m.kind === resultKind) result = m.result as T;
           else failure = `eval-job: expected ${resultKind}, got ${m.kind}`;

@@ -9,6 +9,7 @@ import { initBackend } from '../engine/backend/index.js';
 import type { RunConfig } from '../shared/run-config.js';
 import { loadDataset, type Dataset } from '../engine/data/index.js';
 import { evaluateRobustness, inferenceLogits } from '../engine/evaluate/evaluate.js';
+import { evaluateEpsGrid, smallestBreakingIndex } from '../engine/evaluate/eps-grid.js';
 import { createModel, setNamedWeights } from '../engine/models/index.js';
 import type { ClassifierModel, LogitsFn } from '../engine/models/model.js';
 import { latentDivergence, rdivSweep } from '../engine/analysis/rdiv.js';
@@ -51,18 +52,30 @@ async function evaluate(j: EvalJob): Promise<void> {
     // An explicit n larger than the test split means "all of it" (as before); null is the attack's default.
     const n = j.n === null ? undefined : Math.min(j.n, data.test.count);
     let last = 0;
-    const r = await evaluateRobustness({
+    const common = {
       logits, images: data.test.images, labels: data.test.labels, attack: j.attack, dataset: j.dataset,
-      eps: j.eps, stepSize: j.stepSize ?? undefined, steps: j.steps ?? undefined, n, batchSize: j.batchSize, seed: j.seed,
-      numClasses: data.numClasses, shape: [data.height, data.width, data.channels],
-      onProgress: (done, total, etaSeconds) => {
+      stepSize: j.stepSize ?? undefined, steps: j.steps ?? undefined, n, batchSize: j.batchSize, seed: j.seed,
+      numClasses: data.numClasses, shape: [data.height, data.width, data.channels] as [number, number, number],
+      onProgress: (done: number, total: number, etaSeconds: number) => {
         if (Date.now() - last < 200 && done < total) return;
         last = Date.now();
         post({ kind: 'eval-progress', done, total, etaSeconds });
       },
-    });
+    };
+    if (j.epsGrid) {
+      const g = await evaluateEpsGrid({ ...common, epsGrid: j.epsGrid });
+      const grid = j.epsGrid;
+      const breakingEps = Float64Array.from(smallestBreakingIndex(g.points.map((r) => r.perSample)), (k) => (k === null ? Number.NaN : grid[k]));
+      const labels = Int32Array.from(data.test.labels.subarray(0, g.cleanCorrect.length));
+      post({ kind: 'eval-grid-result', result: g.points.map((r) => ({ attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
+        cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, outcomes: r.perSample, cleanCorrect: g.cleanCorrect, labels, breakingEps,
+        protocol: { ...r.protocol, grid: { id: '', eps: [...j.epsGrid!], index: g.points.indexOf(r), rule: g.cumulative ? 'cumulative' : 'independent' } } })) });
+      return;
+    }
+    const r = await evaluateRobustness({ ...common, eps: j.eps });
     post({ kind: 'eval-result', result: { attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
-      cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, protocol: r.protocol, outcomes: r.perSample } });
+      cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, protocol: r.protocol, outcomes: r.perSample,
+      cleanCorrect: r.cleanCorrect, labels: Int32Array.from(data.test.labels.subarray(0, r.n)) } });
   } finally {
     dispose();
   }

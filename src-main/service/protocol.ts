@@ -40,6 +40,8 @@ export interface EvalJob {
   batchSize: number;
   seed: number;
   backend: BackendChoice;
+  /** Set: evaluate every eps of this strictly increasing grid in one job (`eps` is then unused); the result is an eval-grid-result. */
+  epsGrid?: number[];
   engineModules?: Partial<EngineModules>;
 }
 
@@ -84,6 +86,8 @@ export type FromWorker =
   | { kind: 'selection'; s: SelectionSnapshot }
   | { kind: 'eval-progress'; done: number; total: number; etaSeconds: number | null }
   | { kind: 'eval-result'; result: EvalOutcome }
+  /** One outcome per eps of the job's grid, in order; the clean pass is shared. */
+  | { kind: 'eval-grid-result'; result: EvalOutcome[] }
   | { kind: 'analysis-result'; result: AnalysisOutcome }
   | { kind: 'done'; status: 'completed' | 'cancelled'; epochs: number }
   | { kind: 'error'; message: string };

@@ -151,6 +151,7 @@ export class TrainJobHandle {
         break;
       case 'eval-progress':
       case 'eval-result':
+      case 'eval-grid-result':
       case 'analysis-result':
         throw new Error(`unexpected ${m.kind} message from a training worker`);
       default:

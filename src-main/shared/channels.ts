@@ -71,6 +71,8 @@ export const ApiRequests = {
     eps: z.union([z.number(), z.string().max(30)]).optional(),
     steps: z.number().int().min(1).max(10_000).optional(),
     n: z.number().int().min(1).max(100_000).optional(),
+    /** Evaluate every eps of this strictly increasing grid (numbers or fractions like 8/255, 0 allowed) in one task; one evaluation row per value. */
+    epsGrid: z.array(z.union([z.number(), z.string().max(30)])).min(1).max(32).optional(),
   }).strict(),
   'analysis:rdiv': z.object({ runId }).strict(),
   'analysis:tsne': z.object({ runId }).strict(),

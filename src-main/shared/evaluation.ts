@@ -53,6 +53,12 @@ export const EvaluationProtocolSchema = z.object({
   seed: z.number().int(),
   /** A composite's attacks in the order they ran (AutoAttack), else null. */
   parts: z.array(z.enum(ATTACKS)).nullable(),
+  /**
+   * Set when the evaluation is one point of an eps grid run in one job (engine/evaluate/eps-grid.ts):
+   * the grid's id (shared by its points), its values, this point's index, and whether a point broken
+   * at a smaller eps counts broken here ("cumulative" worst case) or each eps was attacked afresh.
+   */
+  grid: z.object({ id: z.string(), eps: z.array(z.number()), index: z.number().int(), rule: z.enum(['cumulative', 'independent']) }).optional(),
 });
 export type EvaluationProtocol = z.infer<typeof EvaluationProtocolSchema>;
 

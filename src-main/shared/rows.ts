@@ -95,6 +95,12 @@ export interface EvalOutcome extends EvalFigures {
   protocol: EvaluationProtocol;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example).  [n] */
   outcomes: Uint8Array;
+  /** Per sample: 1 = the clean image is classified correctly.  [n] */
+  cleanCorrect?: Uint8Array;
+  /** Per sample: the true label.  [n] */
+  labels?: Int32Array;
+  /** Eps-grid points only, per sample: the smallest grid eps that breaks it, NaN when none does.  [n] */
+  breakingEps?: Float64Array;
 }
 
 /** The latent-space analyses of one run, as the worker reports them. */

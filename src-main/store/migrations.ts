@@ -156,6 +156,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE evaluations ADD COLUMN protocol TEXT;              -- JSON EvaluationProtocol (shared/evaluation.ts)
   `,
+  // v6: per-example data beside the per-sample outcomes (NULL for older rows): the clean prediction's
+  // correctness, the true labels of the n images, and for a point of an eps grid the smallest grid
+  // eps that breaks each image (NaN: robust at every eps of the grid).
+  `
+  ALTER TABLE evaluations ADD COLUMN clean_correct BLOB;         -- Uint8 [n], 1 = correct on the clean image
+  ALTER TABLE evaluations ADD COLUMN labels BLOB;                -- Int32 little-endian [n]
+  ALTER TABLE evaluations ADD COLUMN breaking_eps BLOB;          -- Float64 little-endian [n], NaN = never broken on the grid
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,7 +6,14 @@ import type { EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, TsnePoint } 
 import { EvaluationProtocolSchema, standardError, type EvaluationProtocol } from '../shared/evaluation.js';
 import { StoreBase } from './base.js';
 import { StoreError } from './errors.js';
-import type { EvaluationInput } from './rows.js';
+import type { EvaluationExamples, EvaluationInput } from './rows.js';
+
+/** A per-sample array as a BLOB of its bytes (platform order: little-endian on every supported machine); it must hold one value per image. */
+function blob(a: Uint8Array | Int32Array | Float64Array | null | undefined, n: number, what: string): Buffer | null {
+  if (!a) return null;
+  if (a.length !== n) throw new Error(`addEvaluation: ${what} holds ${a.length} values for n = ${n} images`);
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -24,9 +31,10 @@ export class ResultTables extends StoreBase {
 
   addEvaluation(e: EvaluationInput): number {
     const res = this.write(`addEvaluation(run ${e.runId})`, () => this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
-      robust_accuracy, seconds, outcomes, protocol, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId, e.attack, e.eps, e.steps,
-      e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null,
-      e.protocol ? JSON.stringify(EvaluationProtocolSchema.parse(e.protocol)) : null, nowIso()));
+      robust_accuracy, seconds, outcomes, protocol, created_at, clean_correct, labels, breaking_eps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId,
+      e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null,
+      e.protocol ? JSON.stringify(EvaluationProtocolSchema.parse(e.protocol)) : null, nowIso(), blob(e.cleanCorrect, e.n, 'cleanCorrect'),
+      blob(e.labels, e.n, 'labels'), blob(e.breakingEps, e.n, 'breakingEps')));
     return Number(res.lastInsertRowid);
   }
 
@@ -68,6 +76,21 @@ export class ResultTables extends StoreBase {
       last.values[r.term] = r.value;
     }
     return out;
+  }
+
+  /** Per-example data of evaluation `id` (null when there is no such evaluation). */
+  evaluationExamples(id: number): EvaluationExamples | null {
+    const r = this.db.prepare('SELECT outcomes, clean_correct, labels, breaking_eps FROM evaluations WHERE id = ?').get(id) as {
+      outcomes: Buffer | null; clean_correct: Buffer | null; labels: Buffer | null; breaking_eps: Buffer | null } | undefined;
+    if (!r) return null;
+    // Copies: a Buffer's bytes may sit at an offset of a shared pool, unaligned for Int32 / Float64 views.
+    const bytes = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer;
+    return {
+      outcomes: r.outcomes ? new Uint8Array(r.outcomes) : null,
+      cleanCorrect: r.clean_correct ? new Uint8Array(r.clean_correct) : null,
+      labels: r.labels ? new Int32Array(bytes(r.labels)) : null,
+      breakingEps: r.breaking_eps ? Array.from(new Float64Array(bytes(r.breaking_eps)), (v) => (Number.isNaN(v) ? null : v)) : null,
+    };
   }
 
   evaluationOutcomes(id: number): Uint8Array | null {

@@ -49,7 +49,7 @@ export interface CheckpointRecord {
 }
 
 /** An evaluation to store: the worker's outcome, the run it belongs to and how it was drawn. */
-export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol'> {
+export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps'> {
   runId: string;
   /** The resolved protocol; null only for evaluations recorded without one (tests, imports). */
   protocol: EvaluationProtocol | null;
@@ -57,4 +57,19 @@ export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protoco
   checkpointEpoch: number | null;
   /** Per sample: 1 = robust (correct on the clean image and on its adversarial example). */
   outcomes: Uint8Array | null;
+  /** Per sample: 1 = correct on the clean image (absent: not recorded). */
+  cleanCorrect?: Uint8Array | null;
+  /** Per sample: the true label. */
+  labels?: Int32Array | null;
+  /** Eps-grid points only, per sample: the smallest grid eps that breaks it, NaN when none does. */
+  breakingEps?: Float64Array | null;
+}
+
+/** The per-example data of one stored evaluation (null: not recorded for this row). */
+export interface EvaluationExamples {
+  outcomes: Uint8Array | null;
+  cleanCorrect: Uint8Array | null;
+  labels: Int32Array | null;
+  /** null per image: robust at every eps of the grid. */
+  breakingEps: Array<number | null> | null;
 }

@@ -34,6 +34,12 @@ describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
     expect(ev.row.testSetSize).toBeGreaterThan(16);
     expect(ev.row.robustStdErr).toBeCloseTo(Math.sqrt(ev.row.robustAccuracy * (1 - ev.row.robustAccuracy) / 16), 12);
     expect(await service['evals:list']({ runId: id })).toEqual([ev.row]);
+    const x = service.store.evaluationExamples(ev.row.id)!;
+    expect(x.cleanCorrect!.length).toBe(16);
+    expect(x.cleanCorrect!.reduce((a, b) => a + b, 0) / 16).toBeCloseTo(ev.row.cleanAccuracy, 12);
+    x.outcomes!.forEach((o, i) => { if (o === 1) expect(x.cleanCorrect![i]).toBe(1); });
+    expect(x.labels!.length).toBe(16);
+    expect(x.breakingEps).toBeNull();
 
     // The run is deleted while its second evaluation is pending: the task fails naming the run.
     const failed = new Promise<ApiEvents['task:done']>((resolve) => { service!.on('task:done', (e) => { if (e.ok === false) resolve(e); }); });
@@ -43,5 +49,25 @@ describe('evals:start (real engine, wasm, synthetic small-cnn 1 epoch)', () => {
     expect(bad).toMatchObject({ taskId: second.taskId, kind: 'eval', runId: id, ok: false });
     expect(bad.error).toMatch(new RegExp(`run ${id} was deleted before its fgsm evaluation \\(task ${second.taskId}\\) finished; nothing was stored`));
     expect(service.store.getTask(second.taskId)).toMatchObject({ status: 'failed', error: bad.error });
+  }, 120_000);
+
+  it('epsGrid [0, "4/255", "8/255"] with fgsm on 16 images: one task, three stored rows sharing protocol.grid (rule independent); the task result is the first row; a decreasing or out-of-range grid is a bad request', async () => {
+    const s = service!;
+    const { id } = await s['runs:start']({ config: { dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 16 } });
+    expect(await s.waitForRun(id)).toBe('completed');
+    await expect(s['evals:start']({ runId: id, attack: 'fgsm', epsGrid: ['8/255', '4/255'] })).rejects.toThrow(/strictly increasing \("8\/255" then "4\/255"\)/);
+    await expect(s['evals:start']({ runId: id, attack: 'fgsm', epsGrid: [0, 2] })).rejects.toThrow(/epsGrid value 2 is not a number in \[0, 1\]/);
+    const taskDone = new Promise<ApiEvents['task:done']>((resolve) => { s.on('task:done', (e) => { if (e.runId === id) resolve(e); }); });
+    const job = await s['evals:start']({ runId: id, attack: 'fgsm', n: 16, epsGrid: [0, '4/255', '8/255'] });
+    expect(await taskDone).toMatchObject({ taskId: job.taskId, ok: true });
+    const rows = await s['evals:list']({ runId: id });
+    expect(rows.map((r) => r.eps)).toEqual([0, 4 / 255, 8 / 255]);
+    expect(s.store.getTask(job.taskId)).toMatchObject({ status: 'completed', resultId: rows[0].id });
+    const gridId = rows[0].protocol!.grid!.id;
+    rows.forEach((r, j) => {
+      expect(r.protocol!.grid).toEqual({ id: gridId, eps: [0, 4 / 255, 8 / 255], index: j, rule: 'independent' });
+      expect(r.cleanAccuracy).toBe(rows[0].cleanAccuracy);
+    });
+    expect(rows[0].robustAccuracy).toBe(rows[0].cleanAccuracy);
   }, 120_000);
 });

@@ -44,6 +44,8 @@ export interface EvaluateResult {
   protocol: EvaluationProtocol;
   /** 1 = robust (correct on the clean image and on its adversarial example).  [n] */
   perSample: Uint8Array;
+  /** 1 = correct on the clean image.  [n] */
+  cleanCorrect: Uint8Array;
   /** Composites (AutoAttack): robust accuracy after each of its attacks, in order. */
   perAttack?: Record<string, number>;
   seconds: number;
@@ -77,6 +79,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     restarts: protocol.restarts, numClasses: v.numClasses, seed: protocol.seed,
   };
   const perSample = new Uint8Array(n);
+  const cleanCorrect = new Uint8Array(n);
   const robustAfter: Record<string, number> = Object.fromEntries((attack.parts ?? []).map((a) => [a, 0]));
   let clean = 0;
   const start = performance.now();
@@ -100,6 +103,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     for (let i = 0; i < m; i++) {
       const ok = cleanPred[i] === yArr[i];
       clean += ok ? 1 : 0;
+      cleanCorrect[from + i] = ok ? 1 : 0;
       perSample[from + i] = ok && advPred[i] === yArr[i] ? 1 : 0;
     }
     tf.dispose([x, y, adv]);
@@ -113,7 +117,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     attack: protocol.attack, eps: protocol.eps, stepSize: protocol.stepSize, steps: protocol.steps, n,
     cleanAccuracy, robustAccuracy,
     cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n),
-    protocol, perSample,
+    protocol, perSample, cleanCorrect,
     perAttack: attack.parts ? Object.fromEntries(attack.parts.map((a) => [a, robustAfter[a] / n])) : undefined,
     seconds: (performance.now() - start) / 1000,
   };

@@ -12,6 +12,7 @@ import { runEvalJob, type EvalProgress } from '../eval-job.js';
 import type { EvalJob } from '../protocol.js';
 import type { EvalOutcome } from '../../shared/rows.js';
 import { startTask } from '../tasks.js';
+import type { EvaluateGrid } from './eval-grid.js';
 
 type EvalHandlers = Pick<ApiHandlers, 'evals:list' | 'evals:start'>;
 export type Evaluate = (job: EvalJob, runId: string | null, checkpointEpoch: number | null, onProgress?: (p: EvalProgress) => void) => Promise<{ id: number | null; outcome: EvalOutcome }>;
@@ -30,7 +31,8 @@ export function evaluator(ctx: ServiceContext): Evaluate {
     try {
       id = store.addEvaluation({ runId, attack: outcome.attack, eps: outcome.eps, steps: outcome.steps, stepSize: outcome.stepSize, n: outcome.n,
         seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds,
-        protocol: outcome.protocol, outcomes: outcome.outcomes });
+        protocol: outcome.protocol, outcomes: outcome.outcomes,
+        cleanCorrect: outcome.cleanCorrect, labels: outcome.labels });
     } catch (err) {
       // Deleted between the check and the insert: the foreign key refuses the row.
       if (!store.getRun(runId)) throw deletedRun('evaluate', runId, null, `${outcome.attack} evaluation`);
@@ -42,7 +44,7 @@ export function evaluator(ctx: ServiceContext): Evaluate {
   };
 }
 
-export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate): EvalHandlers {
+export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate, evaluateGrid?: EvaluateGrid): EvalHandlers {
   const { store, backend } = ctx;
   return {
     async 'evals:list'(req) { requireRun(ctx, req.runId); return store.evaluations(req.runId); },
@@ -57,6 +59,17 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate): EvalHandl
       const ckpt = store.checkpoints(r.id)[0];
       if (!ckpt) throw new ApiError('conflict', `evals:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const budget = attackBudget(config);
+      const grid = req.epsGrid?.map((e) => {
+        const v = fractionNumber.safeParse(e);
+        if (!v.success || !(v.data >= 0 && v.data <= 1)) throw new ApiError('bad-request', `evals:start: epsGrid value ${JSON.stringify(e)} is not a number in [0, 1] or a fraction like 8/255`);
+        return v.data;
+      });
+      if (grid) {
+        for (let i = 1; i < grid.length; i++) {
+          if (!(grid[i] > grid[i - 1])) throw new ApiError('bad-request', `evals:start: epsGrid must be strictly increasing (${JSON.stringify(req.epsGrid![i - 1])} then ${JSON.stringify(req.epsGrid![i])})`);
+        }
+        if (!evaluateGrid) throw new ApiError('bad-request', 'evals:start: this service does not evaluate eps grids');
+      }
       const job: EvalJob = {
         kind: 'eval', source: { kind: 'checkpoint', file: store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
         dataset: config.dataset, dataDir: config.dataDir, attack: req.attack as AttackName, eps: eps?.success ? eps.data : budget.eps,
@@ -65,6 +78,7 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate): EvalHandl
       const taskId = startTask(ctx, 'eval', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
         try {
+          if (grid && evaluateGrid) return (await evaluateGrid({ ...job, epsGrid: grid }, r.id, ckpt.epoch)).ids[0];
           return (await evaluate(job, r.id, ckpt.epoch)).id;
         } catch (err) {
           if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
