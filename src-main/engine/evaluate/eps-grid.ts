@@ -18,10 +18,9 @@ import { tf } from '../tf.js';
 import type { AttackName } from '../../shared/options.js';
 import { standardError } from '../../shared/evaluation.js';
 import { attackCleanCorrect, getAttack } from '../attacks/index.js';
-import type { AttackParams } from '../attacks/attack.js';
-import type { LogitsFn } from '../models/model.js';
-import { EvaluateOptionsSchema, resolveProtocol } from './protocol.js';
-import type { EvaluateOptions, EvaluateResult } from './evaluate.js';
+import { predictLabels } from '../attacks/batch-ops.js';
+import { resolveProtocol } from './protocol.js';
+import { attackParamsOf, checkLabels, checkThreatModel, checkedInput, type EvaluateOptions, type EvaluateResult } from './evaluate.js';
 
 /** Attacks whose grid figures follow the cumulative worst-case rule above. */
 export const CUMULATIVE_ATTACKS: readonly AttackName[] = ['pgd', 'mpgd', 'apgd-ce', 'apgd-t', 'fab-t', 'square', 'aa'];
@@ -52,40 +51,12 @@ export function checkEpsGrid(grid: readonly number[], where: string): void {
   });
 }
 
-async function argmax(f: LogitsFn, x: tf.Tensor4D): Promise<Int32Array> {
-  const t = tf.tidy(() => tf.argMax(f(x), 1));
-  const v = await t.data();
-  t.dispose();
-  return Int32Array.from(v);
-}
-
-/** Throws when an example leaves the eps-ball (float tolerance 1e-6) or [0, 1].  x, adv: [m,H,W,C] */
-async function checkThreatModel(attack: string, x: tf.Tensor4D, adv: tf.Tensor4D, eps: number, offset: number): Promise<void> {
-  const [dist, lo, hi] = tf.tidy(() => [tf.max(tf.abs(tf.sub(adv, x)), [1, 2, 3]), tf.min(adv), tf.max(adv)]);
-  const [d, l, h] = await Promise.all([dist.data(), lo.data(), hi.data()]);
-  tf.dispose([dist, lo, hi]);
-  for (let i = 0; i < d.length; i++) {
-    if (!(d[i] <= eps + 1e-6)) throw new Error(`evaluateEpsGrid: ${attack} moved image ${offset + i} by ${d[i]} > eps ${eps}`);
-  }
-  if (l[0] < 0 || h[0] > 1) throw new Error(`evaluateEpsGrid: ${attack} produced pixel values in [${l[0]}, ${h[0]}], outside [0, 1]`);
-}
-
 export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult> {
   checkEpsGrid(o.epsGrid, 'evaluateEpsGrid');
-  const parsed = EvaluateOptionsSchema.safeParse({ ...o, eps: undefined });
-  if (!parsed.success) {
-    throw new Error(`evaluateEpsGrid: bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const v = parsed.data;
-  const [h, w, c] = v.shape;
-  const d = h * w * c;
-  const count = o.labels.length;
-  if (o.images.length !== count * d) throw new Error(`evaluateEpsGrid: images hold ${o.images.length} values, expected ${count} x ${h}x${w}x${c} = ${count * d}`);
+  const { v, h, w, c, d, count } = checkedInput({ ...o, eps: undefined }, 'evaluateEpsGrid');
   const protocols = o.epsGrid.map((eps) => resolveProtocol({ ...v, eps }, count));
   const n = protocols[0].n;
-  for (let i = 0; i < n; i++) {
-    if (!(o.labels[i] >= 0 && o.labels[i] < v.numClasses)) throw new Error(`evaluateEpsGrid: label ${o.labels[i]} at index ${i} is outside [0, ${v.numClasses})`);
-  }
+  checkLabels(o.labels, n, v.numClasses, 'evaluateEpsGrid');
   const attack = getAttack(v.attack);
   const cumulative = isCumulative(v.attack);
   const g = o.epsGrid.length;
@@ -99,7 +70,7 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
     const yArr = o.labels.subarray(from, from + m);
     const y = tf.tensor1d(yArr, 'int32');
     try {
-      const cleanPred = await argmax(o.logits, x);
+      const cleanPred = await predictLabels(o.logits, x);
       for (let i = 0; i < m; i++) cleanCorrect[from + i] = cleanPred[i] === yArr[i] ? 1 : 0;
       // Points still to attack, as predictions: -1 marks a point attackCleanCorrect must skip.
       const alive = Int32Array.from(cleanPred, (p, i) => (p === yArr[i] ? p : -1));
@@ -110,12 +81,11 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
         if (p.eps === 0) {
           for (let i = 0; i < m; i++) out[from + i] = cleanCorrect[from + i];
         } else {
-          const params: AttackParams = { eps: p.eps, stepSize: p.stepSize ?? p.eps, steps: p.steps, randomStart: true,
-            restarts: p.restarts, numClasses: v.numClasses, seed: p.seed + from };
+          const params = attackParamsOf(p, v.numClasses, p.seed + from);
           const adv = await attackCleanCorrect(attack, o.logits, x, y, cumulative ? alive : cleanPred, yArr, params);
           try {
-            await checkThreatModel(v.attack, x, adv, p.eps, from);
-            const advPred = await argmax(o.logits, adv);
+            await checkThreatModel('evaluateEpsGrid', v.attack, x, adv, p.eps, from);
+            const advPred = await predictLabels(o.logits, adv);
             for (let i = 0; i < m; i++) out[from + i] = (cumulative ? alive[i] >= 0 : cleanCorrect[from + i] === 1) && advPred[i] === yArr[i] ? 1 : 0;
           } finally { adv.dispose(); }
         }

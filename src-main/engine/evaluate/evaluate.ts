@@ -16,7 +16,7 @@ import { linfDistance, predictLabels } from '../attacks/batch-ops.js';
 import { readTidy } from '../read.js';
 import type { AttackParams } from '../attacks/attack.js';
 import { logitsFn } from '../models/logits.js';
-import { EvaluateOptionsSchema, resolveProtocol, type EvaluateInput } from './protocol.js';
+import { EvaluateOptionsSchema, resolveProtocol, type EvaluateInput, type ParsedEvaluateOptions } from './protocol.js';
 
 export { EvaluateOptionsSchema, resolveProtocol } from './protocol.js';
 
@@ -56,28 +56,41 @@ export function inferenceLogits(model: ClassifierModel): LogitsFn {
   return logitsFn(model, false);
 }
 
-export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateResult> {
+/** The validated options and image geometry of an evaluation; `where` names the caller in errors. */
+export function checkedInput(o: EvaluateOptions, where: string): { v: ParsedEvaluateOptions; h: number; w: number; c: number; d: number; count: number } {
   const parsed = EvaluateOptionsSchema.safeParse(o);
   if (!parsed.success) {
-    throw new Error(`evaluateRobustness: bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`${where}: bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const v = parsed.data;
   const [h, w, c] = v.shape;
   const d = h * w * c;
   const count = o.labels.length;
   if (o.images.length !== count * d) {
-    throw new Error(`evaluateRobustness: images hold ${o.images.length} values, expected ${count} x ${h}x${w}x${c} = ${count * d}`);
+    throw new Error(`${where}: images hold ${o.images.length} values, expected ${count} x ${h}x${w}x${c} = ${count * d}`);
   }
-  const protocol = resolveProtocol(v, count);
+  return { v, h, w, c, d, count };
+}
+
+/** Throws when one of the first n labels is outside [0, numClasses). */
+export function checkLabels(labels: Int32Array, n: number, numClasses: number, where: string): void {
+  for (let i = 0; i < n; i++) {
+    if (!(labels[i] >= 0 && labels[i] < numClasses)) throw new Error(`${where}: label ${labels[i]} at index ${i} is outside [0, ${numClasses})`);
+  }
+}
+
+/** The attack's parameters for one resolved protocol; `seed` is the protocol's seed plus the batch offset. */
+export function attackParamsOf(p: EvaluationProtocol, numClasses: number, seed: number): AttackParams {
+  return { eps: p.eps, stepSize: p.stepSize ?? p.eps, steps: p.steps, randomStart: true, restarts: p.restarts, numClasses, seed };
+}
+
+export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateResult> {
+  const { v, h, w, c, d } = checkedInput(o, 'evaluateRobustness');
+  const protocol = resolveProtocol(v, o.labels.length);
   const attack = getAttack(protocol.attack);
   const n = protocol.n;
-  for (let i = 0; i < n; i++) {
-    if (!(o.labels[i] >= 0 && o.labels[i] < v.numClasses)) throw new Error(`evaluateRobustness: label ${o.labels[i]} at index ${i} is outside [0, ${v.numClasses})`);
-  }
-  const params: AttackParams = {
-    eps: protocol.eps, stepSize: protocol.stepSize ?? protocol.eps, steps: protocol.steps, randomStart: true,
-    restarts: protocol.restarts, numClasses: v.numClasses, seed: protocol.seed,
-  };
+  checkLabels(o.labels, n, v.numClasses, 'evaluateRobustness');
+  const params = attackParamsOf(protocol, v.numClasses, protocol.seed);
   const perSample = new Uint8Array(n);
   const cleanCorrect = new Uint8Array(n);
   const robustAfter: Record<string, number> = Object.fromEntries((attack.parts ?? []).map((a) => [a, 0]));
@@ -98,7 +111,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
       onProgress: (fraction) => report(Math.round(from + m * fraction)),
       onPart: (name, robust) => { robustAfter[name] = (robustAfter[name] ?? 0) + robust; },
     });
-    await checkThreatModel(protocol.attack, x, adv, protocol.eps, from);
+    await checkThreatModel('evaluateRobustness', protocol.attack, x, adv, protocol.eps, from);
     const advPred = await predictLabels(o.logits, adv);
     for (let i = 0; i < m; i++) {
       const ok = cleanPred[i] === yArr[i];
@@ -123,12 +136,12 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
   };
 }
 
-/** Throws when an attack's example leaves the eps-ball (float tolerance 1e-6) or [0, 1]. */
-async function checkThreatModel(attack: string, x: tf.Tensor4D, adv: tf.Tensor4D, eps: number, offset: number): Promise<void> {
+/** Throws when an attack's example leaves the eps-ball (float tolerance 1e-6) or [0, 1].  x, adv: [m,H,W,C] */
+export async function checkThreatModel(where: string, attack: string, x: tf.Tensor4D, adv: tf.Tensor4D, eps: number, offset: number): Promise<void> {
   const dist = await linfDistance(x, adv);
   const range = await readTidy(() => tf.stack([tf.min(adv), tf.max(adv)]));
   for (let i = 0; i < dist.length; i++) {
-    if (!(dist[i] <= eps + 1e-6)) throw new Error(`evaluateRobustness: ${attack} moved image ${offset + i} by ${dist[i]} > eps ${eps}`);
+    if (!(dist[i] <= eps + 1e-6)) throw new Error(`${where}: ${attack} moved image ${offset + i} by ${dist[i]} > eps ${eps}`);
   }
-  if (range[0] < 0 || range[1] > 1) throw new Error(`evaluateRobustness: ${attack} produced pixel values in [${range[0]}, ${range[1]}], outside [0, 1]`);
+  if (range[0] < 0 || range[1] > 1) throw new Error(`${where}: ${attack} produced pixel values in [${range[0]}, ${range[1]}], outside [0, 1]`);
 }

@@ -30,7 +30,8 @@ export const EvaluateOptionsSchema = z.object({
   shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
 });
 export type EvaluateInput = z.input<typeof EvaluateOptionsSchema>;
-type Parsed = z.output<typeof EvaluateOptionsSchema>;
+export type ParsedEvaluateOptions = z.output<typeof EvaluateOptionsSchema>;
+type Parsed = ParsedEvaluateOptions;
 
 /** The protocol an evaluation with options `v` runs on a test split of `testSetSize` images. */
 export function resolveProtocol(v: Pick<Parsed, 'attack' | 'dataset' | 'eps' | 'stepSize' | 'steps' | 'restarts' | 'n' | 'seed' | 'numClasses'>,
