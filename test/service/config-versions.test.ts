@@ -13,20 +13,14 @@ import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import { createAppService, type AppService } from '../../src-main/service/app-service.js';
 import { Store, readCheckpointFile, writeCheckpointFile } from '../../src-main/store/index.js';
 import { fakeService, tempDir } from './helpers.js';
+import { peek, storedConfigColumn } from '../store/raw-db.js';
 
 let service: AppService | null = null;
 afterEach(async () => { await service?.close(); service = null; });
 
 /** Rewrites a stored run and its checkpoints to the v1 form: configs without their version key. */
-/** The raw runs.config text, read beside the store (the store exposes no database handle). */
-function storedConfigColumn(store: Store, runId: string): string {
-  const raw = new Database(store.dbPath, { readonly: true });
-  try { return (raw.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string }).config; } finally { raw.close(); }
-}
-
 function downgradeToV1(store: Store, runId: string): void {
-  const raw = new Database(store.dbPath);
-  try { downgradeRows(store, raw, runId); } finally { raw.close(); }
+  peek(store.dbPath, (raw) => downgradeRows(store, raw, runId));
 }
 
 function downgradeRows(store: Store, raw: Database.Database, runId: string): void {
@@ -57,7 +51,7 @@ describe('runs stored with version-1 configurations', () => {
     expect(store.checkpoints(id).map((c) => c.epoch)).toEqual([1]);
     const epoch1Steps = store.stepRows(id);
     expect(epoch1Steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
-    expect(JSON.parse(storedConfigColumn(store, id))).not.toHaveProperty(CONFIG_VERSION_KEY);
+    expect(JSON.parse(storedConfigColumn(store.dbPath, id))).not.toHaveProperty(CONFIG_VERSION_KEY);
 
     expect((await service['runs:get']({ id })).config).toEqual(config);
     await service['runs:resume']({ id });

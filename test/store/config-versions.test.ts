@@ -14,6 +14,7 @@ import {
 } from '../../src-main/shared/config-migrations.js';
 import { ConfigError, parseRunConfig, RunConfigSchema } from '../../src-main/shared/run-config.js';
 import { Store, readTrainCheckpoint, writeCheckpointFile, writeTrainCheckpoint } from '../../src-main/store/index.js';
+import { peek, storedConfigColumn } from './raw-db.js';
 
 const V1 = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'run-config-v1.json'), 'utf8')) as Record<string, unknown>;
 /**
@@ -33,17 +34,8 @@ afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 /** A run row as the code before versions wrote it: the config column is the bare RunConfig JSON. */
 function insertStoredRun(store: Store, id: string, storedConfig: unknown): void {
-  const raw = new Database(store.dbPath);
-  try {
-    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total)
-      VALUES (?, 'old', ?, 0, 'interrupted', 't', 't', 3)`).run(id, JSON.stringify(storedConfig));
-  } finally { raw.close(); }
-}
-
-/** The raw runs.config text, read beside the store (the store exposes no database handle). */
-function storedConfigColumn(store: Store, runId: string): string {
-  const raw = new Database(store.dbPath, { readonly: true });
-  try { return (raw.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string }).config; } finally { raw.close(); }
+  peek(store.dbPath, (raw) => raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total)
+    VALUES (?, 'old', ?, 0, 'interrupted', 't', 't', 3)`).run(id, JSON.stringify(storedConfig)));
 }
 
 describe('config versions: v1 (no configVersion) as stored today', () => {
@@ -65,7 +57,7 @@ describe('config versions: v1 (no configVersion) as stored today', () => {
 
     const store = new Store(path.join(dir, 'a.db'));
     const run = store.createRun({ name: 'new', group: null, config, seed: 0, epochsTotal: 3 });
-    const column = JSON.parse(storedConfigColumn(store, run.id)) as Record<string, unknown>;
+    const column = JSON.parse(storedConfigColumn(store.dbPath, run.id)) as Record<string, unknown>;
     expect(column[CONFIG_VERSION_KEY]).toBe(CONFIG_VERSION);
     expect(store.requireRun(run.id).config).toEqual(config);
     store.close();

@@ -2,9 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { storeAtVersion, userVersion } from './raw-db.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src-main/store/migrations.js';
 import { Store, SCHEMA_VERSION } from '../../src-main/store/index.js';
 import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import { examplesCsv } from '../../src-main/service/examples-export.js';
@@ -19,13 +18,11 @@ const base = { attack: 'pgd', steps: 10, stepSize: 2 / 255, seed: 0, checkpointE
 describe('evaluation per-example data (store migration v6)', () => {
   it('a version-5 store with an evaluation migrates to the current version; the old row keeps its outcomes and reads clean correct, labels and breaking eps as null', () => {
     const file = path.join(dir, 'v5.db');
-    const raw = new Database(file);
-    for (const m of MIGRATIONS.slice(0, 5)) raw.exec(m);
-    raw.pragma('user_version = 5');
-    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old', 'old', '{}', 0, 'completed', 't', 't', 1)`).run();
-    raw.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy, robust_accuracy, seconds, outcomes, created_at)
-      VALUES ('old', 'pgd', 0.03, 10, 0.008, 3, 0, 1, 1, 0.333, 1, ?, 't')`).run(Buffer.from([1, 0, 0]));
-    raw.close();
+    storeAtVersion(file, 5, (raw) => {
+      raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old', 'old', '{}', 0, 'completed', 't', 't', 1)`).run();
+      raw.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy, robust_accuracy, seconds, outcomes, created_at)
+        VALUES ('old', 'pgd', 0.03, 10, 0.008, 3, 0, 1, 1, 0.333, 1, ?, 't')`).run(Buffer.from([1, 0, 0]));
+    });
     const s = new Store(file);
     try {
       expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
@@ -33,9 +30,7 @@ describe('evaluation per-example data (store migration v6)', () => {
       expect(s.evaluationExamples(e.id)).toEqual({ outcomes: new Uint8Array([1, 0, 0]), cleanCorrect: null, labels: null, breakingEps: null });
       expect(examplesCsv(s, ['old']).csv.trim().split('\n').slice(1)).toEqual([`old,${e.id},pgd,0.03,,0,,,1,`, `old,${e.id},pgd,0.03,,1,,,0,`, `old,${e.id},pgd,0.03,,2,,,0,`]);
     } finally { s.close(); }
-    const after = new Database(file, { readonly: true });
-    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    after.close();
+    expect(userVersion(file)).toBe(SCHEMA_VERSION);
   });
 
   it('a new evaluation of 5 images keeps outcomes, clean correct, labels (Int32) and breaking eps (NaN = robust at every eps) through a reopen, and the CSV equals them', () => {

@@ -2,9 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { peek, storeAtVersion, userVersion } from './raw-db.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src-main/store/migrations.js';
 import { Store, SCHEMA_VERSION } from '../../src-main/store/index.js';
 import type { EvaluationProtocol } from '../../src-main/shared/evaluation.js';
 import { parseRunConfig } from '../../src-main/shared/run-config.js';
@@ -29,14 +28,11 @@ function withPgdEvaluation(s: Store, n: number): { run: { id: string }; id: numb
 describe('evaluations.protocol (store migration v5)', () => {
   it('a version-2 store with an evaluation migrates; the old row reads with protocol null, testSetSize null and standard errors from p and n', () => {
     const file = path.join(dir, 'v2.db');
-    const raw = new Database(file);
-    raw.exec(MIGRATIONS[0]);
-    raw.exec(MIGRATIONS[1]);
-    raw.pragma('user_version = 2');
-    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old', 'old', '{}', 0, 'completed', 't', 't', 1)`).run();
-    raw.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy, robust_accuracy, seconds, created_at)
-      VALUES ('old', 'pgd', 0.01, 250, 0.0025, 1000, 0, 1, 0.6, 0.3, 10, 't')`).run();
-    raw.close();
+    storeAtVersion(file, 2, (raw) => {
+      raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old', 'old', '{}', 0, 'completed', 't', 't', 1)`).run();
+      raw.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy, robust_accuracy, seconds, created_at)
+        VALUES ('old', 'pgd', 0.01, 250, 0.0025, 1000, 0, 1, 0.6, 0.3, 10, 't')`).run();
+    });
     const s = new Store(file);
     try {
       expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(5);
@@ -45,9 +41,7 @@ describe('evaluations.protocol (store migration v5)', () => {
       expect(e.robustStdErr).toBeCloseTo(Math.sqrt(0.3 * 0.7 / 1000), 12);
       expect(e.cleanStdErr).toBeCloseTo(Math.sqrt(0.6 * 0.4 / 1000), 12);
     } finally { s.close(); }
-    const after = new Database(file, { readonly: true });
-    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    after.close();
+    expect(userVersion(file)).toBe(SCHEMA_VERSION);
   });
 
   it('a new evaluation keeps its protocol (CIFAR-100 PGD step 0.001 on a subset of 1000 of 10000) through a reopen', () => {
@@ -69,9 +63,7 @@ describe('evaluations.protocol (store migration v5)', () => {
     const file = path.join(dir, 'b.db');
     const s = new Store(file);
     const { run, id } = withPgdEvaluation(s, 10);
-    const raw = new Database(file);
-    raw.prepare('UPDATE evaluations SET protocol = ? WHERE id = ?').run(JSON.stringify({ attack: 'pgd' }), id);
-    raw.close();
+    peek(file, (raw) => raw.prepare('UPDATE evaluations SET protocol = ? WHERE id = ?').run(JSON.stringify({ attack: 'pgd' }), id));
     try {
       expect(() => s.evaluations(run.id)).toThrow(new RegExp(`evaluations.protocol \\(evaluation ${id}\\)`));
     } finally { s.close(); }

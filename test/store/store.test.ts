@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { peek, storeAtVersion, userVersion } from './raw-db.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src-main/store/migrations.js';
 import { parseRunConfig } from '../../src-main/shared/run-config.js';
 import { BUSY_TIMEOUT_MS, Store, SCHEMA_VERSION, openDatabase, resolveDbPath, resolveInside, defaultHome, doctor } from '../../src-main/store/index.js';
 
@@ -11,11 +11,6 @@ let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-store-')); });
 afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
-/** A second connection to the file, as another process would open it (the store keeps its own handle private). */
-function peek<T>(file: string, f: (db: Database.Database) => T): T {
-  const db = new Database(file);
-  try { return f(db); } finally { db.close(); }
-}
 
 const epoch = (e: number) => ({ epoch: e, natAccuracy: 0.5, pgdAccuracy: 0.25, trainAccuracy: 0.6, learningRate: 1e-3, seconds: 1, terms: { loss: 1 / e } });
 const config = parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'adv', selection: 'global', seed: 3, epochs: 4 });
@@ -23,7 +18,7 @@ const config = parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defens
 describe('store schema and migrations', () => {
   it(`a fresh store is migrated to user_version ${SCHEMA_VERSION}, in WAL mode with a busy timeout`, () => {
     const s = new Store(path.join(dir, 'a.db'));
-    expect(peek(s.dbPath, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+    expect(userVersion(s.dbPath)).toBe(SCHEMA_VERSION);
     expect(peek(s.dbPath, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
     s.close();
     // busy_timeout is per connection: the store's own, through a query-free check of its constant.
@@ -37,19 +32,17 @@ describe('store schema and migrations', () => {
     s.close();
     const t = new Store(file);
     expect(t.requireRun(r.id).name).toBe('x');
-    expect(peek(file, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+    expect(userVersion(file)).toBe(SCHEMA_VERSION);
     t.close();
   });
 
   it('a version-1 store (runs without progress columns) migrates to the current version keeping its runs; progress defaults to 0', () => {
     const file = path.join(dir, 'v1.db');
-    const raw = new Database(file);
-    raw.exec(MIGRATIONS[0]);
-    raw.pragma('user_version = 1');
-    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'completed', 't', 't', 5)`).run();
-    raw.close();
+    storeAtVersion(file, 1, (raw) => {
+      raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'completed', 't', 't', 5)`).run();
+    });
     const s = new Store(file);
-    expect(peek(file, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+    expect(userVersion(file)).toBe(SCHEMA_VERSION);
     expect(s.requireRun('old-run')).toMatchObject({ name: 'old', status: 'completed', epochsTotal: 5, progress: 0, etaSeconds: null });
     s.heartbeat([{ id: 'old-run', progress: 0.25, etaSeconds: 12 }]);
     expect(s.requireRun('old-run')).toMatchObject({ progress: 0.25, etaSeconds: 12 });
@@ -58,22 +51,17 @@ describe('store schema and migrations', () => {
 
   it('a version-2 store with an epoch row migrates: the old row reads deadLatentFraction and collapseWarning null; new rows keep both', () => {
     const file = path.join(dir, 'v2.db');
-    const raw = new Database(file);
-    raw.exec(MIGRATIONS[0]);
-    raw.exec(MIGRATIONS[1]);
-    raw.pragma('user_version = 2');
-    raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'running', 't', 't', 5)`).run();
-    raw.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at)
-      VALUES ('old-run', 1, 0.5, 0.2, 0.4, 0.001, 3, '{"loss":1}', 't')`).run();
-    raw.close();
+    storeAtVersion(file, 2, (raw) => {
+      raw.prepare(`INSERT INTO runs (id, name, config, seed, status, created_at, updated_at, epochs_total) VALUES ('old-run', 'old', '{}', 0, 'running', 't', 't', 5)`).run();
+      raw.prepare(`INSERT INTO epoch_metrics (run_id, epoch, nat_accuracy, pgd_accuracy, train_accuracy, learning_rate, seconds, terms, created_at)
+        VALUES ('old-run', 1, 0.5, 0.2, 0.4, 0.001, 3, '{"loss":1}', 't')`).run();
+    });
     const s = new Store(file);
     s.appendMetrics('old-run', [], { ...epoch(2), deadLatentFraction: 0.875, collapseWarning: 'training may have collapsed: x' });
     expect(s.epochs('old-run').map((e) => [e.epoch, e.natAccuracy, e.deadLatentFraction, e.collapseWarning]))
       .toEqual([[1, 0.5, null, null], [2, epoch(2).natAccuracy, 0.875, 'training may have collapsed: x']]);
     s.close();
-    const after = new Database(file, { readonly: true });
-    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    after.close();
+    expect(userVersion(file)).toBe(SCHEMA_VERSION);
   });
 
   it('a database from a newer schema (user_version + 1) is refused with an error naming the file, and left untouched', () => {
