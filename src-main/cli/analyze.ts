@@ -1,7 +1,6 @@
 /** `ascl analyze --run RUN`: R-DIV over the run's stored checkpoints and over eps, and the t-SNE, stored for the UI. */
 import { Command } from 'commander';
 import { analysisAttack, createAppService } from '../service/app-service.js';
-import { parseRunConfig } from '../shared/run-config.js';
 import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine, parseRequest } from './common.js';
 import { taskProgress } from './progress.js';
 
@@ -37,7 +36,8 @@ export function analyzeCommand(): Command {
       try {
         const run = service.store.getRun(o.run);
         if (!run) throw new UsageError(`ascl analyze: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
-        const pgd = analysisAttack(parseRunConfig(run.config, `ascl analyze (run ${run.id})`), { steps: o.steps ?? null, stepSize: o.stepSize ?? null });
+        if (run.damage) throw new UsageError(`ascl analyze: ${run.damage}`);
+        const pgd = analysisAttack(run.config, { steps: o.steps ?? null, stepSize: o.stepSize ?? null });
         const progress = taskProgress(`analyze ${o.run}`, o.json === true);
         let out;
         try {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACKS, BACKENDS, DATASETS, type AttackName, type BackendChoice, type DatasetName } from '../shared/options.js';
-import { attackBudget, parseRunConfig } from '../shared/run-config.js';
+import { attackBudget } from '../shared/run-config.js';
 import { EVALUATION_DEFAULTS, standardError, subsetLabel } from '../shared/evaluation.js';
 import { createAppService } from '../service/app-service.js';
 import type { EvalJob } from '../service/protocol.js';
@@ -64,7 +64,7 @@ export function evalCommand(): Command {
           const run = service.store.getRun(o.run);
           if (!run) throw new UsageError(`ascl eval: no run ${JSON.stringify(o.run)} in ${service.store.dbPath}`);
           if (run.damage) throw new UsageError(`ascl eval: ${run.damage}`);
-          const config = parseRunConfig(run.config, `ascl eval (run ${run.id})`);
+          const config = run.config;
           if (o.dataset && o.dataset !== config.dataset) throw new UsageError(`ascl eval: run ${run.id} was trained on ${config.dataset}, not ${o.dataset}`);
           const ckpt = service.store.checkpoints(run.id)[0];
           if (!ckpt) throw new UsageError(`ascl eval: run ${run.id} has no checkpoint yet; train it for at least one epoch first`);

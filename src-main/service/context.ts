@@ -4,6 +4,7 @@
  * (a run or a not-found answer, store errors as API errors).
  */
 import type { BackendChoice } from '../shared/options.js';
+import type { RunConfig } from '../shared/run-config.js';
 import { ApiError } from '../api/dispatch.js';
 import { StoreError, type Store } from '../store/store.js';
 import type { Owner } from '../store/base.js';
@@ -28,7 +29,7 @@ export function requireRun(ctx: ServiceContext, id: string): RunRecord {
 }
 
 /** The run's stored configuration; a run whose config cannot be read is refused (never run with defaults in its place). */
-export function requireConfig(r: RunRecord, where: string): Record<string, unknown> {
+export function requireConfig(r: RunRecord, where: string): RunConfig {
   if (r.damage) throw new ApiError('conflict', `${where}: ${r.damage}`);
   return r.config;
 }

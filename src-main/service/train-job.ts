@@ -10,7 +10,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { EpochRow } from '../shared/rows.js';
-import { parseRunConfig } from '../shared/run-config.js';
 import type { BackendChoice, BackendName } from '../shared/options.js';
 import { RunConflictError, StoreError, type Store } from '../store/store.js';
 import type { StepRow } from '../store/rows.js';
@@ -60,7 +59,7 @@ export class TrainJobHandle {
     const { store, owner } = this.ctx;
     const run = store.requireRun(this.runId);
     if (run.damage) throw new StoreError(`train-job(${this.runId}): ${run.damage}`, 'corrupt-cell');
-    const config = parseRunConfig(run.config, `train-job(${this.runId})`);
+    const config = run.config; // migrated and validated by the store
     this.epochsTotal = config.epochs;
     const job: TrainJob = {
       kind: 'train', runId: this.runId, config, backend: this.ctx.backend, home: store.home,

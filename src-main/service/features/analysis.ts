@@ -5,7 +5,7 @@
  */
 import type { ApiHandlers } from '../../shared/channels.js';
 import { ApiError } from '../../api/dispatch.js';
-import { attackBudget, fractionNumber, parseRunConfig, type RunConfig } from '../../shared/run-config.js';
+import { attackBudget, fractionNumber, type RunConfig } from '../../shared/run-config.js';
 import { EVALUATION_DEFAULTS } from '../../shared/evaluation.js';
 import { requireConfig, requireRun, type ServiceContext } from '../context.js';
 import { runAnalyzeJob, type EvalProgress } from '../eval-job.js';
@@ -28,7 +28,7 @@ export function analyzer(ctx: ServiceContext): Analyze {
   const { store, backend } = ctx;
   return async (runId, o, onProgress) => {
     const r = requireRun(ctx, runId);
-    const config = parseRunConfig(requireConfig(r, 'analyze'), `analyze(${runId})`);
+    const config = requireConfig(r, 'analyze');
     const checkpoints = store.checkpoints(runId).reverse().map((c) => ({ epoch: c.epoch, file: store.resolveFile(c.file), sha256: c.sha256 }));
     if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
     const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
@@ -55,7 +55,7 @@ export function analysisHandlers(ctx: ServiceContext, analyze: Analyze): Analysi
         if (!e.success || e.data < 0 || e.data > 1) throw new ApiError('bad-request', `analysis:start: each epsSweep value must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(v)})`);
         return e.data;
       });
-      const config = parseRunConfig(requireConfig(r, 'analysis:start'), `analysis:start(${r.id})`);
+      const config = requireConfig(r, 'analysis:start');
       if (!store.checkpoints(r.id)[0]) throw new ApiError('conflict', `analysis:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const taskId = startTask(ctx, 'analysis', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('analysis:start', r.id, id, 'analysis');

@@ -6,7 +6,7 @@
 import type { ApiHandlers } from '../../shared/channels.js';
 import { ApiError } from '../../api/dispatch.js';
 import { ATTACKS, type AttackName } from '../../shared/options.js';
-import { attackBudget, fractionNumber, parseRunConfig } from '../../shared/run-config.js';
+import { attackBudget, fractionNumber } from '../../shared/run-config.js';
 import { requireConfig, requireRun, type ServiceContext } from '../context.js';
 import { runEvalJob, type EvalProgress } from '../eval-job.js';
 import type { EvalJob } from '../protocol.js';
@@ -55,7 +55,7 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate, evaluateGr
       }
       const eps = req.eps === undefined ? undefined : fractionNumber.safeParse(req.eps);
       if (eps && (!eps.success || eps.data < 0 || eps.data > 1)) throw new ApiError('bad-request', `evals:start: eps must be a number in [0, 1] or a fraction like 8/255 (got ${JSON.stringify(req.eps)})`);
-      const config = parseRunConfig(requireConfig(r, 'evals:start'), `evals:start(${r.id})`);
+      const config = requireConfig(r, 'evals:start');
       const ckpt = store.checkpoints(r.id)[0];
       if (!ckpt) throw new ApiError('conflict', `evals:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const budget = attackBudget(config);
