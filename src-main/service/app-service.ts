@@ -16,6 +16,7 @@ import { evalHandlers, evaluator, type Evaluate } from './features/evaluations.j
 import { gridEvaluator, type EvaluateGrid } from './features/eval-grid.js';
 import { exportHandlers } from './features/export.js';
 import { infoHandlers } from './features/info.js';
+import { matrixHandlers } from './features/matrix.js';
 import { metricHandlers } from './features/metrics.js';
 import { runHandlers } from './features/runs.js';
 import { RunQueue } from './run-queue.js';
@@ -81,6 +82,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const handlers = withApiErrors({
     ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate, evaluateGrid),
     ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx),
+    ...matrixHandlers(ctx),
   });
 
   return {

@@ -100,6 +100,17 @@ export const ApiRequests = {
     what: z.enum(['epochs', 'steps', 'evals', 'compare']),
     runIds: z.array(runId).min(1).max(500),
   }).strict(),
+  // --- Attack x defence matrix ---
+  /**
+   * Rows: runs, or groups (a run's group, else identical configurations except the seed); columns: clean and
+   * each attack stored for them at eps (default: each run's own budget), plus the worst case per example.
+   */
+  'evals:matrix': z.object({
+    runIds: z.array(runId).min(1).max(500),
+    rows: z.enum(['runs', 'groups']).default('runs'),
+    eps: z.union([z.number().min(0).max(1), z.string().max(30)]).optional(),
+  }).strict(),
+  // --- end attack x defence matrix ---
 } as const;
 
 export type ApiChannel = keyof typeof ApiRequests;
@@ -159,7 +170,63 @@ export interface ApiResponses {
   };
   /** problems: runs left out because a stored value of theirs cannot be read (each names the run, table and column). */
   'export:csv': { filename: string; csv: string; problems: string[] };
+  // --- Attack x defence matrix ---
+  'evals:matrix': AttackMatrix;
+  // --- end attack x defence matrix ---
 }
+
+// --- Attack x defence matrix (evals:matrix) ---
+/** The matrix's columns in order: clean accuracy, then the attacks (AutoAttack last); the worst case is a row field. */
+export const MATRIX_COLUMNS = ['clean', 'fgsm', 'pgd', 'mpgd', 'apgd-ce', 'apgd-t', 'fab-t', 'square', 'aa'] as const;
+export type MatrixColumn = (typeof MATRIX_COLUMNS)[number];
+
+/** One figure of a row: one run's evaluation, or the mean and sample std over a group's runs. */
+export interface MatrixCell {
+  mean: number;
+  std: number;
+  /** Runs whose figure this is. */
+  runs: number;
+  /** Standard error: sqrt(p (1 - p) / n) for one run, sqrt(sum se_i^2) / k for the mean of k runs. */
+  se: number;
+  /** The evaluation's budget, images, iterations, norm and image subset; null where the group's runs differ. */
+  eps: number | null;
+  n: number | null;
+  steps: number | null;
+  norm: string;
+  /** "<dataset> first n of <test split size>"; null where the group's runs differ. */
+  subset: string | null;
+  evalIds: number[];
+  /** Why the cell is not like-for-like with the rest of its row or column (empty when it is). */
+  marks: string[];
+}
+
+/** The fraction of images robust to every attack counted, per image (not the minimum of the columns). */
+export interface MatrixWorstCase {
+  mean: number;
+  std: number;
+  runs: number;
+  /** Images counted per run (the common first images of the evaluations counted); the smallest over a group. */
+  images: number;
+  /** The columns whose per-image outcomes were intersected. */
+  attacks: MatrixColumn[];
+  marks: string[];
+}
+
+export interface MatrixRow {
+  label: string;
+  runIds: string[];
+  /** The budget the row's attack columns were chosen at (null where a group's runs differ). */
+  eps: number | null;
+  cells: Partial<Record<MatrixColumn, MatrixCell>>;
+  worstCase: MatrixWorstCase | null;
+}
+
+export interface AttackMatrix {
+  /** The columns some row has a figure for, in MATRIX_COLUMNS order, with their labels (PGD-k names k where every row has the same). */
+  columns: Array<{ key: MatrixColumn; label: string }>;
+  rows: MatrixRow[];
+}
+// --- end attack x defence matrix ---
 
 /** Events pushed from the service to every connected UI. */
 export interface ApiEvents {

@@ -59,5 +59,6 @@ export function createFakeService(): FakeService {
     'selection:snapshots': async () => [],
     'compare:table': none,
     'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n`, problems: [] }),
+    'evals:matrix': async (req) => { seen('evals:matrix', req); return { columns: [], rows: [] }; },
   };
 }
