@@ -7,7 +7,7 @@
 import { parseRunConfig, type RunConfig } from '../../src-main/shared/run-config.js';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../src-main/api/dispatch.js';
-import type { ApiEvent, ApiEvents, ApiResponses, ApiService, RunSummary } from '../../src-main/shared/channels.js';
+import { MATRIX_COLUMNS, type ApiEvent, type ApiEvents, type ApiResponses, type ApiService, type RunSummary } from '../../src-main/shared/channels.js';
 import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
 import { standardError } from '../../src-main/shared/evaluation.js';
@@ -180,6 +180,13 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
           nat: ms(rs.map((r) => r.epochs.at(-1)?.natAccuracy ?? null)), pgd: ms(rs.map((r) => summaryValue(r, 'pgd'))), mpgd: ms(rs.map((r) => summaryValue(r, 'mpgd'))), aa: ms(rs.map((r) => summaryValue(r, 'aa'))),
         } })),
       };
+    },
+    // Demo evaluations hold no per-image outcomes: the matrix shows their columns and no worst case.
+    'evals:matrix': async (req) => {
+      const rows = req.runIds.map(get).map((r) => ({ label: r.s.name, runIds: [r.s.id], eps: 8 / 255, worstCase: null,
+        cells: Object.fromEntries(r.evals.filter((e) => (MATRIX_COLUMNS as readonly string[]).includes(e.attack)).map((e) => [e.attack, {
+          mean: e.robustAccuracy, std: 0, runs: 1, se: e.robustStdErr, eps: e.eps, n: e.n, steps: e.steps, norm: 'Linf', subset: `first ${e.n}`, evalIds: [e.id], marks: [] }])) }));
+      return { columns: MATRIX_COLUMNS.filter((c) => rows.some((r) => c in r.cells)).map((key) => ({ key, label: key })), rows };
     },
     'export:csv': async (req) => ({ filename: `${req.what}.csv`, csv: `run,epoch,nat_accuracy\r\n${req.runIds.flatMap((id) => get(id).epochs.map((e) => `${id},${e.epoch},${e.natAccuracy}`)).join('\r\n')}\r\n`, problems: [] }),
   };

@@ -21,6 +21,8 @@ export interface DrawOptions {
 }
 
 export const RAW_SUFFIX = ' (raw)';
+/** Label suffix of a band's edges (Series.band): hidden from the legend. */
+export const BAND_SUFFIX = ' (band)';
 
 export function drawnDatasets(series: readonly Series[], o: DrawOptions): { datasets: DrawnDataset[]; droppedForLog: number } {
   const datasets: DrawnDataset[] = [];
@@ -38,6 +40,12 @@ export function drawnDatasets(series: readonly Series[], o: DrawOptions): { data
     };
     if (smoothed) {
       datasets.push({ ...base, type: 'line', label: `${s.label}${RAW_SUFFIX}`, data: pts, borderColor: fade(s.color, 0.22), backgroundColor: fade(s.color, 0.22), borderWidth: 1, pointRadius: 0 });
+    }
+    if (s.band) {
+      // The upper edge fills down to the dataset pushed just before it (the lower edge).
+      datasets.push({ ...base, type: 'line', label: s.label, data: pts, borderColor: fade(s.color, 0.35), backgroundColor: fade(s.color, 0.16),
+        borderWidth: 1, pointRadius: 0, pointHoverRadius: 0, tension: 0, fill: s.band === 'upper' ? '-1' : false });
+      continue;
     }
     datasets.push({
       ...base, type: scatter ? 'scatter' : 'line', label: s.label,

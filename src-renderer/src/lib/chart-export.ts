@@ -1,6 +1,6 @@
 /** Chart exports: PNG of the canvas on white, SVG from the chart's own pixel geometry. */
 import type { Chart } from 'chart.js';
-import { RAW_SUFFIX } from './chart-datasets.js';
+import { BAND_SUFFIX, RAW_SUFFIX } from './chart-datasets.js';
 import type { Series } from './chart-setup.js';
 import type { XY } from './decimate.js';
 import { formatNumber } from './format.js';
@@ -24,14 +24,15 @@ export function chartSvg(chart: Chart<'line' | 'scatter'>, series: readonly Seri
     yTicks: y.ticks.map((t) => ({ px: y.getPixelForValue(t.value), label: String(t.label ?? formatNumber(t.value)) })),
     datasets: chart.data.datasets.map((d, i) => {
       const label = String(d.label);
-      const raw = label.endsWith(RAW_SUFFIX);
+      const raw = label.endsWith(RAW_SUFFIX) || label.endsWith(BAND_SUFFIX);
       const scale = chart.scales[(d as { yAxisID?: string }).yAxisID ?? 'y'] ?? y;
       const visible = chart.isDatasetVisible(i);
       return {
         label,
-        color: series.find((s) => s.label === label.replace(RAW_SUFFIX, ''))?.color ?? '#333333',
+        color: series.find((s) => s.label === label.replace(RAW_SUFFIX, '') || s.label === label)?.color ?? '#333333',
         opacity: raw ? 0.25 : visible ? 1 : 0,
         dashed: ((d as { borderDash?: number[] }).borderDash ?? []).length > 0,
+        ...((d as { fill?: unknown }).fill === '-1' ? { fillToPrevious: true } : {}),
         line: d.type !== 'scatter',
         points: visible ? (d.data as XY[]).map((p) => [x.getPixelForValue(p.x), scale.getPixelForValue(p.y)] as [number, number]) : [],
       };

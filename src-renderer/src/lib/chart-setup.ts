@@ -25,6 +25,8 @@ export interface Series {
   right?: boolean;
   /** Per-point colours (scatter coloured by class or entropy). */
   pointColors?: string[];
+  /** A band's edge: the 'lower' line is drawn faint, the 'upper' one filled down to the series just before it (the lower edge); both left out of the legend. */
+  band?: 'lower' | 'upper';
 }
 
 /** Colour with alpha from a #rrggbb colour. */

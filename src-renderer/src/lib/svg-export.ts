@@ -9,7 +9,8 @@ export interface SvgChart {
   xTicks: Array<{ px: number; label: string }>;
   yTicks: Array<{ px: number; label: string }>;
   xLabel?: string; yLabel?: string;
-  datasets: Array<{ label: string; color: string; opacity: number; dashed: boolean; points: Array<[number, number]>; line: boolean }>;
+  /** fillToPrevious: a band's upper edge, filled down to the previous dataset's line (its lower edge). */
+  datasets: Array<{ label: string; color: string; opacity: number; dashed: boolean; points: Array<[number, number]>; line: boolean; fillToPrevious?: boolean }>;
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -28,6 +29,12 @@ export function chartToSvg(c: SvgChart): string {
   if (c.xLabel) parts.push(`<text x="${(left + right) / 2}" y="${c.height - 4}" text-anchor="middle" fill="#323f4b">${esc(c.xLabel)}</text>`);
   if (c.yLabel) parts.push(`<text transform="translate(12 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#323f4b">${esc(c.yLabel)}</text>`);
   parts.push(`<clipPath id="plot"><rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}"/></clipPath><g clip-path="url(#plot)">`);
+  c.datasets.forEach((d, i) => {
+    const prev = c.datasets[i - 1];
+    if (!d.fillToPrevious || !prev || d.points.length === 0 || prev.points.length === 0) return;
+    const ring = [...d.points, ...[...prev.points].reverse()];
+    parts.push(`<path d="${ring.map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${r1(x)} ${r1(y)}`).join('')}Z" fill="${esc(d.color)}" fill-opacity="0.16" stroke="none"/>`);
+  });
   for (const d of c.datasets) {
     if (d.points.length === 0) continue;
     if (d.line) {
