@@ -8,6 +8,7 @@ import type { EpochRecord } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { dbPathOf, existingDbPath, jsonLine, printable } from './common.js';
 import { monitoringLabel, subsetLabel } from '../shared/evaluation.js';
+import { curveAuc, runCurves } from '../shared/robustness-curves.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -77,7 +78,9 @@ export function showCommand(): Command {
         const evaluations = service.store.evaluationsDetailed(runId);
         const checkpoints = service.store.checkpoints(runId).map(({ runId: _r, ...c }) => c);
         if (epochError) process.stderr.write(`ascl show: ${printable(epochError)}\n`);
-        if (opts.json) { jsonLine({ ...run, error: run.error ?? epochError, epochs, evaluations, checkpoints }); return; }
+        // Robustness curves: each (attack, k, n) curve with its normalised trapezoid AUC (null below two eps).
+        const curves = runCurves(runId, evaluations).map((c) => ({ ...c, auc: curveAuc(c.points) }));
+        if (opts.json) { jsonLine({ ...run, error: run.error ?? epochError, epochs, evaluations, checkpoints, curves }); return; }
         process.stdout.write(`run ${run.id} (${printable(run.name)}) ${run.status}, ${run.epochsDone}/${run.epochsTotal} epochs, backend ${run.backend ?? '-'}\n`);
         if (run.error) process.stdout.write(`error: ${printable(run.error)}\n`);
         process.stdout.write(`config: ${JSON.stringify(run.config)}\n`);
@@ -93,6 +96,10 @@ export function showCommand(): Command {
           process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)}${step} steps ${e.steps ?? '-'} n ${subsetLabel(e.n, e.testSetSize)}: ` +
             `clean ${pct(e.cleanAccuracy)} ± ${(e.cleanStdErr * 100).toFixed(2)} robust ${pct(e.robustAccuracy)} ± ${(e.robustStdErr * 100).toFixed(2)} ` +
             `(± standard error; ${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
+        }
+        for (const c of curves) {
+          if (c.auc) process.stdout.write(`curve ${c.attack} k ${c.steps ?? '-'} n ${c.n}: AUC ${pct(c.auc.auc)} over eps ${c.auc.epsMin.toFixed(5)}..${c.auc.epsMax.toFixed(5)} ` +
+            `(trapezoid over ${c.points.length} eps, divided by the eps range)\n`);
         }
       } finally {
         await service.close();
