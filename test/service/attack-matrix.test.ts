@@ -7,6 +7,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src-main/api/dispatch.js';
 import type { AppService } from '../../src-main/service/app-service.js';
 import { worstCasePerExample } from '../../src-main/service/matrix/worst-case.js';
 import type { EvaluationProtocol } from '../../src-main/shared/evaluation.js';
@@ -137,6 +138,13 @@ describe('evals:matrix on stored evaluations (fake-engine runs, synthetic)', () 
     expect(r.cells.pgd!.mean).toBe(0.5);
     expect(r.worstCase!.attacks).toEqual(['fgsm']);
     expect(r.worstCase!.marks).toEqual(['left out: pgd (no per-image outcomes stored)']);
+  });
+
+  it('through dispatch (as HTTP and IPC call it): rows defaults to one per run; an unknown run is not-found naming it; rows "seeds" is refused', async () => {
+    const m = await dispatch(service, 'evals:matrix', { runIds: [a, b] }) as { rows: Array<{ runIds: string[] }> };
+    expect(m.rows.map((r) => r.runIds)).toEqual([[a], [b]]);
+    await expect(dispatch(service, 'evals:matrix', { runIds: ['nope'] })).rejects.toThrow(/no run "nope"/);
+    await expect(dispatch(service, 'evals:matrix', { runIds: [a], rows: 'seeds' })).rejects.toThrow(/rows/);
   });
 
   it('bad eps is a bad request naming the value', async () => {
