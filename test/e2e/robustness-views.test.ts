@@ -4,7 +4,7 @@
  * one group and one natural run; PGD-5 and FGSM over an eps grid and Square at 8/255 on 64 images),
  * served to headless Chromium. The page's figures are checked against the stored evaluations (AUC
  * by an independent trapezoid sum, the worst case per example by intersecting the stored
- * outcomes), and `ascl show --json`'s curves; screenshots test-artifacts/robustness-curves.png and attack-matrix.png.
+ * outcomes), and `ascl show --json`'s curves; screenshots test-artifacts/robustness-curves.png, attack-matrix.png and attack-matrix-marked.png (at 4/255).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -150,6 +150,7 @@ describe.skipIf(NO_CHROMIUM)('robustness curves and attack x defence matrix in C
     const csv = await readFile((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toContain('Worst case (per example) %');
     expect(csv).toContain('left out: square (ε 8/255)');
+    await screenshot(page, 'attack-matrix-marked');
   }, 60_000);
 
   it('ascl show RUN --json: curves carry the same AUC (trapezoid over the 5 grid eps / the eps range) for PGD-5 and FGSM; Square at one eps has none', async () => {
