@@ -47,7 +47,7 @@ describe('evaluation per-example data (store migration v6)', () => {
     try {
       expect(s.evaluationExamples(id)).toEqual({ outcomes, cleanCorrect, labels, breakingEps: [null, 4 / 255, 0, null, 2 / 255] });
       const lines = examplesCsv(s, [run.id]).csv.trim().split('\n');
-      expect(lines[0]).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps');
+      expect(lines[0]).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps,breakingIteration');
       lines.slice(1).forEach((l, i) => {
         const c = l.split(',');
         expect(c[0]).toBe(run.id);

@@ -106,7 +106,7 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
     const robustAccuracy = r / n;
     return { attack: p.attack, eps: p.eps, stepSize: p.stepSize, steps: p.steps, n, cleanAccuracy, robustAccuracy,
       cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n), protocol: p, perSample: robust[j], cleanCorrect,
-      seconds: seconds[j] };
+      iterations: null, breakingIteration: null, seconds: seconds[j] };
   });
   return { points, cleanCorrect, cumulative };
 }
