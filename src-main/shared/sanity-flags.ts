@@ -131,7 +131,10 @@ function stillFalling(e: FlagEvaluation, peers: FlagEvaluation[], flag: (kind: S
   if (last) {
     const prev = pts.length >= 2 ? pts[pts.length - 2] : null;
     const before = prev ? prev.robustAccuracy : e.cleanAccuracy;
-    if (falls(before - last.robustAccuracy, e.n)) {
+    // A cumulative eps-grid point starts from the images robust at the previous eps, not from the clean ones.
+    const g = e.protocol?.grid;
+    const startNotClean = !prev && g?.rule === 'cumulative' && g.index > 0 && g.eps[g.index - 1] > 0;
+    if (!startNotClean && falls(before - last.robustAccuracy, e.n)) {
       flag('still-falling', e, [], `robust accuracy still fell by ${pc(before - last.robustAccuracy)} over the last checkpoint interval, ` +
         `${prev ? `from ${pc(before)} at iteration ${prev.total}` : `from the clean ${pc(before)}`} to ${pc(last.robustAccuracy)} at iteration ${last.total} ` +
         `(threshold ${pc(STILL_FALLING_DROP)}): more iterations would likely lower it further`);

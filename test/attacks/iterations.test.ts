@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/engine/backend/index.js';
 import { evaluateRobustness, type EvaluateOptions } from '../../src-main/engine/evaluate/evaluate.js';
+import { evaluateEpsGrid } from '../../src-main/engine/evaluate/eps-grid.js';
 import { IterationRecorder } from '../../src-main/engine/attacks/iteration-trace.js';
 import { iterationCheckpoints } from '../../src-main/shared/iterations.js';
 import type { AttackName } from '../../src-main/shared/options.js';
@@ -94,4 +95,22 @@ describe('brute force: PGD-k (same seed) for every checkpoint k of PGD-50, 30 im
       expect(full.breakingIteration![i], `image ${i}`).toBe(expected);
     }
   }, 180_000);
+});
+
+describe('eps grid 0, 0.04, 0.08 with PGD-10 (cumulative rule), 30 images', () => {
+  it('each attacked point keeps a record ending at its robust accuracy; eps 0 has none; at 0.08 images broken at 0.04 have breaking iteration 0', async () => {
+    const { eps: _e, ...rest } = opts('pgd', { steps: 10 });
+    const g = await evaluateEpsGrid({ ...rest, epsGrid: [0, 0.04, 0.08] });
+    expect(g.points[0].iterations).toBeNull();
+    for (const j of [1, 2]) {
+      const q = g.points[j];
+      expect(q.iterations!.map((x) => x.iteration)).toEqual([1, 2, 5, 10]);
+      expect(q.iterations!.at(-1)!.robustAccuracy).toBe(q.robustAccuracy);
+    }
+    const [, a, b] = g.points;
+    for (let i = 0; i < N; i++) if (a.perSample[i] === 0) expect(b.breakingIteration![i], `image ${i}`).toBe(0);
+    // Without the record the grid's figures are the same.
+    const off = await evaluateEpsGrid({ ...rest, epsGrid: [0, 0.04, 0.08], recordIterations: false });
+    expect(off.points.map((q) => Array.from(q.perSample))).toEqual(g.points.map((q) => Array.from(q.perSample)));
+  }, 120_000);
 });
