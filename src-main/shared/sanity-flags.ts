@@ -66,6 +66,10 @@ const sameEps = (a: FlagEvaluation, b: FlagEvaluation): boolean => Math.abs(a.ep
 const restartsOf = (e: FlagEvaluation): number => e.protocol?.restarts ?? 1;
 const label = (e: FlagEvaluation): string => `${e.attack}${e.steps !== null ? `-${e.steps}` : ''}${restartsOf(e) > 1 ? ` x${restartsOf(e)} restarts` : ''} (evaluation ${e.id})`;
 
+/** The step size tied to eps (FGSM: step = eps) on both, or the same fixed step (PGD), or none (APGD, Square). */
+const tiedToEps = (e: FlagEvaluation): boolean => e.stepSize !== null && Math.abs(e.stepSize - e.eps) <= 1e-12;
+const sameStepRule = (a: FlagEvaluation, b: FlagEvaluation): boolean => (tiedToEps(a) && tiedToEps(b)) || a.stepSize === b.stepSize;
+
 /** Same images of the same model: dataset, checkpoint, n and test split size. */
 function sameImages(a: FlagEvaluation, b: FlagEvaluation): boolean {
   return a.n === b.n && a.checkpointEpoch === b.checkpointEpoch && a.protocol?.dataset === b.protocol?.dataset
@@ -96,7 +100,7 @@ export function sanityFlags(evals: readonly FlagEvaluation[]): SanityFlag[] {
     }
     let worst: { o: FlagEvaluation; rise: number; margin: number } | null = null;
     for (const o of peers) {
-      if (o.attack !== e.attack || !(o.eps < e.eps - 1e-9) || o.steps !== e.steps || o.stepSize !== e.stepSize || restartsOf(o) !== restartsOf(e)) continue;
+      if (o.attack !== e.attack || !(o.eps < e.eps - 1e-9) || o.steps !== e.steps || !sameStepRule(o, e) || restartsOf(o) !== restartsOf(e)) continue;
       const rise = e.robustAccuracy - o.robustAccuracy;
       const margin = 2 * Math.sqrt((e.robustAccuracy * (1 - e.robustAccuracy) + o.robustAccuracy * (1 - o.robustAccuracy)) / e.n);
       if (rise > margin && rise * e.n >= 1 - 1e-9 && (!worst || rise > worst.rise)) worst = { o, rise, margin };

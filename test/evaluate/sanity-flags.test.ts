@@ -51,16 +51,21 @@ describe('black-box-stronger (Square vs an iterative white-box attack, same imag
 
 describe('not-decreasing-in-eps (same attack and budget, larger eps; > 2 standard errors of the difference and >= 1 image)', () => {
   it('FGSM 30 % robust at 4/255 then 50 % at 8/255: fires on the 8/255 one; 30 % then 35 % (within 2 se = 13.2 %): silent', () => {
-    const a = ev('fgsm', { eps: 4 / 255, robust: range(0, 30), steps: 1, stepSize: null });
-    const b = ev('fgsm', { eps: 8 / 255, robust: range(0, 50), steps: 1, stepSize: null });
+    // FGSM's step is its eps (stored as stepSize), so the two differ in step but not in step rule.
+    const a = ev('fgsm', { eps: 4 / 255, robust: range(0, 30), steps: 1, stepSize: 4 / 255 });
+    const b = ev('fgsm', { eps: 8 / 255, robust: range(0, 50), steps: 1, stepSize: 8 / 255 });
     const flags = sanityFlags([a, b]);
     expect(flags.map((f) => [f.kind, f.evaluationId, f.relatedIds])).toEqual([['not-decreasing-in-eps', b.id, [a.id]]]);
     expect(flags[0].reason).toMatch(/50\.00% at eps 0\.03137 is above 30\.00% at the smaller eps 0\.01569 .* by 20\.00%, more than two standard errors \(13\.56%\)/);
-    expect(kinds([ev('fgsm', { eps: 4 / 255, robust: range(0, 30), steps: 1, stepSize: null }), ev('fgsm', { eps: 8 / 255, robust: range(0, 35), steps: 1, stepSize: null })])).toEqual([]);
+    expect(kinds([ev('fgsm', { eps: 4 / 255, robust: range(0, 30), steps: 1, stepSize: 4 / 255 }), ev('fgsm', { eps: 8 / 255, robust: range(0, 35), steps: 1, stepSize: 8 / 255 })])).toEqual([]);
   });
-  it('a rise between different step counts is not compared', () => {
+  it('a rise between different step counts, or between PGD step sizes, is not compared; the same PGD step at two eps is', () => {
     expect(kinds([ev('pgd', { eps: 4 / 255, robust: range(0, 30), steps: 10 }), ev('pgd', { eps: 8 / 255, robust: range(0, 60), steps: 20 })])
       .filter(([k]) => k === 'not-decreasing-in-eps')).toEqual([]);
+    expect(kinds([ev('pgd', { eps: 4 / 255, robust: range(0, 30), stepSize: 1 / 255 }), ev('pgd', { eps: 8 / 255, robust: range(0, 60), stepSize: 2 / 255 })])
+      .filter(([k]) => k === 'not-decreasing-in-eps')).toEqual([]);
+    expect(kinds([ev('pgd', { eps: 4 / 255, robust: range(0, 30) }), ev('pgd', { eps: 8 / 255, robust: range(0, 60) })])
+      .filter(([k]) => k === 'not-decreasing-in-eps').length).toBe(1);
   });
 });
 
