@@ -17,8 +17,8 @@
  * - fgsm-stronger: FGSM leaves fewer images robust than PGD, mPGD or APGD-CE at the same eps.
  * - still-falling: robust accuracy fell by at least STILL_FALLING_DROP (1 %, and at least one image)
  *   over the last checkpoint interval of the per-iteration record (from the clean accuracy when there
- *   is one checkpoint), over the last restart, or compared with the same attack run with more
- *   iterations or restarts.
+ *   is one checkpoint; not for FGSM, one step by definition), over the last restart, or compared with
+ *   the same attack run with more iterations or restarts.
  */
 import type { EvaluationProtocol } from './evaluation.js';
 import type { DatasetName } from './options.js';
@@ -130,7 +130,8 @@ export function sanityFlags(evals: readonly FlagEvaluation[]): SanityFlag[] {
 }
 
 function stillFalling(e: FlagEvaluation, peers: FlagEvaluation[], flag: (kind: SanityFlagKind, e: FlagEvaluation, related: number[], reason: string) => void): void {
-  const pts = e.iterations ?? [];
+  // FGSM is one step by definition: its record has nothing to converge (fgsm-stronger judges it instead).
+  const pts = e.attack === 'fgsm' ? [] : e.iterations ?? [];
   const last = pts.at(-1);
   if (last) {
     const prev = pts.length >= 2 ? pts[pts.length - 2] : null;

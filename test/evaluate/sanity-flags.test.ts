@@ -102,10 +102,11 @@ describe('still-falling (a fall of >= 1 % and >= 1 image at the end of the recor
     expect(flags[0].reason).toMatch(/still fell by 2\.00% over the last checkpoint interval, from 43\.00% at iteration 10 to 41\.00% at iteration 20 \(threshold 1\.00%\)/);
     expect(kinds([ev('pgd', { n: 200, robust: range(0, 82), iterations: pts([0.6, 0.5, 0.45, 0.415, 0.41]) })])).toEqual([]);
   });
-  it('PGD-1 (one checkpoint): the fall from the clean 80 % to 30 % fires', () => {
+  it('PGD-1 (one checkpoint): the fall from the clean 80 % to 30 % fires; the same record of FGSM (one step by definition) does not', () => {
     const flags = sanityFlags([ev('pgd', { steps: 1, robust: range(0, 30), iterations: pts([0.3], 1) })]);
     expect(flags.map((f) => f.kind)).toEqual(['still-falling']);
     expect(flags[0].reason).toMatch(/from the clean 80\.00% to 30\.00% at iteration 1/);
+    expect(kinds([ev('fgsm', { steps: 1, stepSize: 8 / 255, robust: range(0, 30), iterations: pts([0.3], 1) })])).toEqual([]);
   });
   it('PGD-20 x 2 restarts: the second restart lowering 42 % to 40 % fires; 40.5 % to 40 % on 200 images does not', () => {
     const iterations = [...pts([0.6, 0.5, 0.45, 0.42, 0.42]), ...pts([0.41, 0.40, 0.40, 0.40, 0.40], 20, 1)];
