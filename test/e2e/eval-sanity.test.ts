@@ -2,8 +2,9 @@
  * End-to-end: evaluation sanity flags and the per-iteration chart on the run page, on the real service
  * (SQLite store, worker threads, the engine) through the built UI in headless Chromium. A tiny ADV run
  * (synthetic, small-cnn, 2 epochs of 256 images) is evaluated from its page with PGD-1 and PGD-20 on
- * 64 images; PGD-1 shows the still-falling flag with its reason and reference, PGD-20 its chart over
- * iterations 1, 2, 5, 10, 20. Screenshot: test-artifacts/eval-sanity-flags.png.
+ * 64 images, then FGSM; PGD-1 shows the still-falling flag (and fgsm-stronger where FGSM leaves fewer
+ * robust) with reasons and references, PGD-20 its chart over iterations 1, 2, 5, 10, 20.
+ * Screenshot: test-artifacts/eval-sanity-flags.png.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,9 +42,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function evaluateFromPage(steps: number, rows: number): Promise<void> {
-  await page.getByTestId('eval-attack').selectOption('pgd');
-  await page.getByTestId('eval-steps').fill(String(steps));
+async function evaluateFromPage(attack: 'pgd' | 'fgsm', steps: number | null, rows: number): Promise<void> {
+  await page.getByTestId('eval-attack').selectOption(attack);
+  await page.getByTestId('eval-steps').fill(steps === null ? '' : String(steps));
   await page.getByTestId('eval-n').fill('64');
   await page.getByTestId('eval-start').click();
   await expect.poll(() => page.locator('[data-testid=evals-table] tbody tr.eval-row').count(), { timeout: 150_000, interval: 1000 }).toBe(rows);
@@ -56,11 +57,15 @@ describe.skipIf(NO_CHROMIUM)('run page: sanity flags and per-iteration chart (re
     expect(await service.waitForRun(id)).toBe('completed');
     await page.goto(`${base}/#/run/${id}`);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 20_000 }).toBe('completed');
-    await evaluateFromPage(1, 1);
-    await evaluateFromPage(20, 2);
-    const [one, twenty] = await service['evals:list']({ runId: id });
-    expect([one.steps, twenty.steps]).toEqual([1, 20]);
+    await evaluateFromPage('pgd', 1, 1);
+    await evaluateFromPage('pgd', 20, 2);
+    await evaluateFromPage('fgsm', null, 3);
+    const [one, twenty, fgsm] = await service['evals:list']({ runId: id });
+    expect([one.steps, twenty.steps, fgsm.attack]).toEqual([1, 20, 'fgsm']);
     expect(one.robustAccuracy).toBeGreaterThan(twenty.robustAccuracy);
+    // FGSM (one step of eps) against PGD-1 (one step of eps/4 from a random start): flagged exactly when FGSM leaves fewer robust.
+    expect(one.flags.some((f) => f.kind === 'fgsm-stronger' && f.relatedIds.includes(fgsm.id))).toBe(fgsm.robustAccuracy < one.robustAccuracy);
+    await expect.poll(() => page.getByTestId(`eval-extra-${one.id}`).locator('[data-testid=eval-flag]').count()).toBe(one.flags.length);
     const extraOne = page.getByTestId(`eval-extra-${one.id}`);
     await expect.poll(() => extraOne.locator('[data-testid=eval-flag][data-kind=still-falling]').count()).toBe(one.flags.filter((f) => f.kind === 'still-falling').length);
     expect(one.flags.some((f) => f.kind === 'still-falling' && f.relatedIds.includes(twenty.id))).toBe(true);
