@@ -13,7 +13,9 @@ import { attackBudget } from '../shared/run-config.js';
 import { EVALUATION_DEFAULTS, standardError, subsetLabel } from '../shared/evaluation.js';
 import { createAppService } from '../service/app-service.js';
 import type { EvalJob } from '../service/protocol.js';
-import type { EvalOutcome } from '../shared/rows.js';
+import type { EvalOutcome, SanityFlag } from '../shared/rows.js';
+import { sanityFlags } from '../shared/sanity-flags.js';
+import { flagLines, iterationLine } from './sanity-lines.js';
 import { runEvalJob, type EvalProgress } from '../service/eval-job.js';
 import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine, parseRequest } from './common.js';
 import { taskProgress } from './progress.js';
@@ -57,6 +59,7 @@ export function evalCommand(): Command {
       }
       let r: { id: number | null; outcome: EvalOutcome };
       let checkpointEpoch: number | null = null;
+      let flags: SanityFlag[] = [];
       if (o.run !== undefined) {
         parseRequest('runs:get', { id: o.run }, 'ascl eval --run');
         const service = await createAppService({ dbPath: existingDbPath(o), createFolder: false, workers: 1, backend: o.backend, log: () => {} });
@@ -76,10 +79,15 @@ export function evalCommand(): Command {
           if (grid !== undefined) {
             const gridJob = { ...job, epsGrid: grid };
             const g = await withProgress(gridJob, o.json === true, (p) => service.evaluateGrid(gridJob, run.id, ckpt.epoch, p));
-            reportGrid(g.outcomes, g.ids, g.gridId, o.run, ckpt.epoch, o.json === true);
+            const stored = service.store.evaluations(run.id);
+            const gridFlags = g.ids.map((id) => stored.find((e) => e.id === id)?.flags ?? []);
+            reportGrid(g.outcomes, g.ids, gridFlags, g.gridId, o.run, ckpt.epoch, o.json === true);
             return;
           }
           r = await withProgress(job, o.json === true, (p) => service.evaluate(job, run.id, ckpt.epoch, p));
+          // The stored row's flags compare it with every evaluation of the run.
+          const id = r.id;
+          flags = service.store.evaluations(run.id).find((e) => e.id === id)?.flags ?? [];
         } finally {
           await service.close();
         }
@@ -89,13 +97,17 @@ export function evalCommand(): Command {
           attack: o.attack, eps: o.eps ?? EVALUATION_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null,
           batchSize: o.batchSize, seed: o.seed, backend: o.backend };
         r = await withProgress(job, o.json === true, async (p) => ({ id: null, outcome: await runEvalJob(job, p).done }));
+        // Nothing to compare with: only the flags of this evaluation alone (its iteration record, its eps).
+        const out = r.outcome;
+        flags = sanityFlags([{ ...out, id: 0, checkpointEpoch: null, outcomes: out.outcomes, iterations: out.iterations ?? null }]);
       }
       const p = r.outcome.protocol;
       const result = { attack: r.outcome.attack, eps: r.outcome.eps, steps: r.outcome.steps, stepSize: r.outcome.stepSize, restarts: p.restarts,
         n: r.outcome.n, testSetSize: p.testSetSize,
         cleanAccuracy: r.outcome.cleanAccuracy, cleanAccuracyStdErr: standardError(r.outcome.cleanAccuracy, r.outcome.n),
         robustAccuracy: r.outcome.robustAccuracy, robustAccuracyStdErr: standardError(r.outcome.robustAccuracy, r.outcome.n),
-        seconds: r.outcome.seconds, protocol: p, runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch };
+        seconds: r.outcome.seconds, protocol: p, runId: o.run ?? null, model: o.model ?? null, evaluationId: r.id, checkpointEpoch,
+        iterations: r.outcome.iterations ?? null, flags };
       if (o.json) jsonLine(result);
       else {
         const pm = (v: number, se: number): string => `${(v * 100).toFixed(2)}% ± ${(se * 100).toFixed(2)}`;
@@ -103,15 +115,18 @@ export function evalCommand(): Command {
         process.stdout.write(`${result.attack} eps ${result.eps.toFixed(5)} (${result.steps} steps${step}) on ${subsetLabel(result.n, result.testSetSize)} images: ` +
           `clean ${pm(result.cleanAccuracy, result.cleanAccuracyStdErr)}, robust ${pm(result.robustAccuracy, result.robustAccuracyStdErr)} (± standard error) ` +
           `in ${result.seconds.toFixed(1)} s${r.id !== null ? ` (stored as evaluation ${r.id} of run ${o.run})` : ''}\n`);
+        if (result.iterations) process.stdout.write(`${iterationLine(result.iterations)}\n`);
+        for (const line of flagLines(flags)) process.stdout.write(`${line}\n`);
       }
     });
 }
 
-/** The result of an eps grid: the last JSON line carries `grid`, one { eps, robustAccuracy, robustStdErr } per value in order. */
-function reportGrid(outcomes: EvalOutcome[], ids: Array<number | null>, gridId: string, runId: string, checkpointEpoch: number, json: boolean): void {
+/** The result of an eps grid: the last JSON line carries `grid`, one { eps, robustAccuracy, robustStdErr, evaluationId, flags } per value in order. */
+function reportGrid(outcomes: EvalOutcome[], ids: Array<number | null>, flags: SanityFlag[][], gridId: string, runId: string, checkpointEpoch: number, json: boolean): void {
   const first = outcomes[0];
   const p = first.protocol;
-  const grid = outcomes.map((o, i) => ({ eps: o.eps, robustAccuracy: o.robustAccuracy, robustStdErr: standardError(o.robustAccuracy, o.n), evaluationId: ids[i] }));
+  const grid = outcomes.map((o, i) => ({ eps: o.eps, robustAccuracy: o.robustAccuracy, robustStdErr: standardError(o.robustAccuracy, o.n), evaluationId: ids[i],
+    flags: flags[i] }));
   const rule = p.grid?.rule ?? 'independent';
   if (json) {
     jsonLine({ attack: first.attack, steps: first.steps, stepSize: first.stepSize, restarts: p.restarts, n: first.n, testSetSize: p.testSetSize,
@@ -121,7 +136,10 @@ function reportGrid(outcomes: EvalOutcome[], ids: Array<number | null>, gridId: 
   }
   const pc = (v: number): string => `${(v * 100).toFixed(2)}%`;
   process.stdout.write(`${first.attack} (${first.steps} steps) eps grid on ${subsetLabel(first.n, p.testSetSize)} images, clean ${pc(first.cleanAccuracy)}, rule ${rule}:\n`);
-  for (const g of grid) process.stdout.write(`  eps ${g.eps.toFixed(5)}: robust ${pc(g.robustAccuracy)} ± ${(g.robustStdErr * 100).toFixed(2)} (evaluation ${g.evaluationId})\n`);
+  for (const g of grid) {
+    process.stdout.write(`  eps ${g.eps.toFixed(5)}: robust ${pc(g.robustAccuracy)} ± ${(g.robustStdErr * 100).toFixed(2)} (evaluation ${g.evaluationId})\n`);
+    for (const line of flagLines(g.flags)) process.stdout.write(`    ${line}\n`);
+  }
 }
 
 async function withProgress<T>(job: EvalJob, json: boolean, f: (p: (x: EvalProgress) => void) => Promise<T>): Promise<T> {

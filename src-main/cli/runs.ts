@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { dbPathOf, existingDbPath, jsonLine, printable } from './common.js';
 import { monitoringLabel, subsetLabel } from '../shared/evaluation.js';
 import { curveAuc, runCurves } from '../shared/robustness-curves.js';
+import { flagLines, iterationLine } from './sanity-lines.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
 
@@ -96,6 +97,8 @@ export function showCommand(): Command {
           process.stdout.write(`eval ${e.id}: ${e.attack} eps ${e.eps.toFixed(5)}${step} steps ${e.steps ?? '-'} n ${subsetLabel(e.n, e.testSetSize)}: ` +
             `clean ${pct(e.cleanAccuracy)} ± ${(e.cleanStdErr * 100).toFixed(2)} robust ${pct(e.robustAccuracy)} ± ${(e.robustStdErr * 100).toFixed(2)} ` +
             `(± standard error; ${e.seconds.toFixed(1)} s, epoch ${e.checkpointEpoch ?? '-'})\n`);
+          if (e.iterations) process.stdout.write(`  ${iterationLine(e.iterations)}\n`);
+          for (const line of flagLines(e.flags)) process.stdout.write(`  ${line}\n`);
         }
         for (const c of curves) {
           if (c.auc) process.stdout.write(`curve ${c.attack} k ${c.steps ?? '-'} n ${c.n}: AUC ${pct(c.auc.auc)} over eps ${c.auc.epsMin.toFixed(5)}..${c.auc.epsMax.toFixed(5)} ` +

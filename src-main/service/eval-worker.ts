@@ -69,13 +69,15 @@ async function evaluate(j: EvalJob): Promise<void> {
       const labels = Int32Array.from(data.test.labels.subarray(0, g.cleanCorrect.length));
       post({ kind: 'eval-grid-result', result: g.points.map((r) => ({ attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
         cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, outcomes: r.perSample, cleanCorrect: g.cleanCorrect, labels, breakingEps,
+        ...(r.iterations && r.breakingIteration ? { iterations: r.iterations, breakingIteration: r.breakingIteration } : {}),
         protocol: { ...r.protocol, grid: { id: '', eps: [...j.epsGrid!], index: g.points.indexOf(r), rule: g.cumulative ? 'cumulative' : 'independent' } } })) });
       return;
     }
     const r = await evaluateRobustness({ ...common, eps: j.eps });
     post({ kind: 'eval-result', result: { attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
       cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, protocol: r.protocol, outcomes: r.perSample,
-      cleanCorrect: r.cleanCorrect, labels: Int32Array.from(data.test.labels.subarray(0, r.n)) } });
+      cleanCorrect: r.cleanCorrect, labels: Int32Array.from(data.test.labels.subarray(0, r.n)),
+      ...(r.iterations && r.breakingIteration ? { iterations: r.iterations, breakingIteration: r.breakingIteration } : {}) } });
   } finally {
     dispose();
   }

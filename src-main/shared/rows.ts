@@ -6,6 +6,8 @@
  */
 
 import type { EvaluationProtocol } from './evaluation.js';
+import type { IterationPointsSchema } from './iterations.js';
+import type { z } from 'zod';
 
 /** Named loss terms and counters of a step or an epoch (see ./terms.ts for the names). */
 export type TermValues = Record<string, number>;
@@ -87,6 +89,31 @@ export interface EvalRow extends EvalFigures {
   /** The resolved protocol (null for rows stored before it was). */
   protocol: EvaluationProtocol | null;
   createdAt: string;
+  // Evaluation sanity: the attack-iteration axis and the flags (shared/iterations.ts, shared/sanity-flags.ts).
+  /** Robust accuracy per attack-iteration checkpoint; null where not recorded (older rows, AutoAttack, eps-grid points). */
+  iterations: IterationPoint[] | null;
+  /** Warnings about this evaluation computed from the run's stored evaluations (shared/sanity-flags.ts); [] when none. */
+  flags: SanityFlag[];
+}
+
+/** Robust accuracy at one attack-iteration checkpoint (an axis of its own, beside training steps). */
+export type IterationPoint = z.infer<typeof IterationPointsSchema>[number];
+
+/** The kinds of evaluation sanity flag (Carlini et al. 2019; Athalye et al. 2018, Section 3.1). */
+export const SANITY_FLAG_KINDS = ['black-box-stronger', 'not-decreasing-in-eps', 'high-at-large-eps', 'fgsm-stronger', 'still-falling'] as const;
+export type SanityFlagKind = (typeof SANITY_FLAG_KINDS)[number];
+
+/** One warning beside an evaluation: what was seen (with the figures), and where the check comes from. */
+export interface SanityFlag {
+  kind: SanityFlagKind;
+  /** The evaluation the warning is about. */
+  evaluationId: number;
+  /** The other evaluations it compares with (e.g. the Square evaluation that broke more points). */
+  relatedIds: number[];
+  /** What was measured, with the figures and the threshold. */
+  reason: string;
+  /** The paper and the check it states. */
+  reference: string;
 }
 
 /** An evaluation's outcome as the worker reports it, before it is stored. */
@@ -101,6 +128,10 @@ export interface EvalOutcome extends EvalFigures {
   labels?: Int32Array;
   /** Eps-grid points only, per sample: the smallest grid eps that breaks it, NaN when none does.  [n] */
   breakingEps?: Float64Array;
+  /** Robust accuracy per attack-iteration checkpoint (absent: not recorded). */
+  iterations?: IterationPoint[];
+  /** Per sample: total attack iterations of the checkpoint from which it stays broken; 0 clean-misclassified, NaN robust.  [n] */
+  breakingIteration?: Float64Array;
 }
 
 /** The latent-space analyses of one run, as the worker reports them. */

@@ -164,6 +164,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN labels BLOB;                -- Int32 little-endian [n]
   ALTER TABLE evaluations ADD COLUMN breaking_eps BLOB;          -- Float64 little-endian [n], NaN = never broken on the grid
   `,
+  // v7: the attack-iteration axis of an evaluation (shared/iterations.ts): robust accuracy per iteration
+  // checkpoint, and per image the checkpoint (total iterations) from which it stays broken; NULL where not recorded.
+  `
+  ALTER TABLE evaluations ADD COLUMN iterations TEXT;            -- JSON IterationPoint[] (shared/iterations.ts)
+  ALTER TABLE evaluations ADD COLUMN breaking_iteration BLOB;    -- Float64 little-endian [n], 0 = clean-misclassified, NaN = never broken
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,9 @@ import { EvaluationProtocolSchema, standardError, type EvaluationProtocol } from
 import { StoreBase } from './base.js';
 import { StoreError } from './errors.js';
 import type { EvaluationExamples, EvaluationInput } from './rows.js';
+import { IterationPointsSchema } from '../shared/iterations.js';
+import { sanityFlags } from '../shared/sanity-flags.js';
+import type { IterationPoint } from '../shared/rows.js';
 
 /** A per-sample array as a BLOB of its bytes (platform order: little-endian on every supported machine); it must hold one value per image. */
 function blob(a: Uint8Array | Int32Array | Float64Array | null | undefined, n: number, what: string): Buffer | null {
@@ -31,19 +34,23 @@ export class ResultTables extends StoreBase {
 
   addEvaluation(e: EvaluationInput): number {
     const res = this.write(`addEvaluation(run ${e.runId})`, () => this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
-      robust_accuracy, seconds, outcomes, protocol, created_at, clean_correct, labels, breaking_eps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId,
+      robust_accuracy, seconds, outcomes, protocol, created_at, clean_correct, labels, breaking_eps, iterations, breaking_iteration)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId,
       e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null,
       e.protocol ? JSON.stringify(EvaluationProtocolSchema.parse(e.protocol)) : null, nowIso(), blob(e.cleanCorrect, e.n, 'cleanCorrect'),
-      blob(e.labels, e.n, 'labels'), blob(e.breakingEps, e.n, 'breakingEps')));
+      blob(e.labels, e.n, 'labels'), blob(e.breakingEps, e.n, 'breakingEps'),
+      e.iterations ? JSON.stringify(IterationPointsSchema.parse(e.iterations)) : null, blob(e.breakingIteration, e.n, 'breakingIteration')));
     return Number(res.lastInsertRowid);
   }
 
+  /** The run's evaluations with their sanity flags (shared/sanity-flags.ts), computed from every stored evaluation of the run. */
   evaluations(runId: string): EvalRow[] {
     const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as Array<{
       id: number; run_id: string; attack: string; eps: number; steps: number | null; step_size: number | null; n: number; clean_accuracy: number;
-      robust_accuracy: number; seconds: number; protocol: string | null; created_at: string;
+      robust_accuracy: number; seconds: number; protocol: string | null; created_at: string; checkpoint_epoch: number | null; outcomes: Buffer | null;
+      iterations: string | null;
     }>;
-    return rows.map((r) => {
+    const out = rows.map((r): EvalRow => {
       const protocol = r.protocol === null ? null : this.parseProtocol(r.protocol, runId, r.id);
       return {
         id: r.id, runId: r.run_id, attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.step_size, n: r.n,
@@ -51,8 +58,23 @@ export class ResultTables extends StoreBase {
         cleanAccuracy: r.clean_accuracy, robustAccuracy: r.robust_accuracy,
         cleanStdErr: standardError(r.clean_accuracy, r.n), robustStdErr: standardError(r.robust_accuracy, r.n),
         protocol, seconds: r.seconds, createdAt: r.created_at,
+        iterations: r.iterations === null ? null : this.parseIterations(r.iterations, runId, r.id), flags: [],
       };
     });
+    const flags = sanityFlags(out.map((e, i) => ({ ...e, checkpointEpoch: rows[i].checkpoint_epoch,
+      outcomes: rows[i].outcomes ? new Uint8Array(rows[i].outcomes!) : null })));
+    return out.map((e) => ({ ...e, flags: flags.filter((f) => f.evaluationId === e.id) }));
+  }
+
+  /** A stored iterations cell; one that does not parse names the run, the evaluation and the problem. */
+  private parseIterations(text: string, runId: string, id: number): IterationPoint[] {
+    const value = this.parseCell<unknown>(text, { runId, table: 'evaluations', column: 'iterations', row: `evaluation ${id}` });
+    const r = IterationPointsSchema.safeParse(value);
+    if (!r.success) {
+      throw new StoreError(`run ${runId}: the stored evaluations.iterations (evaluation ${id}) is not a per-iteration record: ` +
+        `${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; \`ascl doctor --db ${this.dbPath}\` lists every damaged value`, 'corrupt-cell');
+    }
+    return r.data;
   }
 
   /** Evaluations with the parameters the API's EvalRow leaves out. */
@@ -80,16 +102,18 @@ export class ResultTables extends StoreBase {
 
   /** Per-example data of evaluation `id` (null when there is no such evaluation). */
   evaluationExamples(id: number): EvaluationExamples | null {
-    const r = this.db.prepare('SELECT outcomes, clean_correct, labels, breaking_eps FROM evaluations WHERE id = ?').get(id) as {
-      outcomes: Buffer | null; clean_correct: Buffer | null; labels: Buffer | null; breaking_eps: Buffer | null } | undefined;
+    const r = this.db.prepare('SELECT outcomes, clean_correct, labels, breaking_eps, breaking_iteration FROM evaluations WHERE id = ?').get(id) as {
+      outcomes: Buffer | null; clean_correct: Buffer | null; labels: Buffer | null; breaking_eps: Buffer | null; breaking_iteration: Buffer | null } | undefined;
     if (!r) return null;
     // Copies: a Buffer's bytes may sit at an offset of a shared pool, unaligned for Int32 / Float64 views.
     const bytes = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer;
+    const nullable = (b: Buffer): Array<number | null> => Array.from(new Float64Array(bytes(b)), (v) => (Number.isNaN(v) ? null : v));
     return {
       outcomes: r.outcomes ? new Uint8Array(r.outcomes) : null,
       cleanCorrect: r.clean_correct ? new Uint8Array(r.clean_correct) : null,
       labels: r.labels ? new Int32Array(bytes(r.labels)) : null,
-      breakingEps: r.breaking_eps ? Array.from(new Float64Array(bytes(r.breaking_eps)), (v) => (Number.isNaN(v) ? null : v)) : null,
+      breakingEps: r.breaking_eps ? nullable(r.breaking_eps) : null,
+      breakingIteration: r.breaking_iteration ? nullable(r.breaking_iteration) : null,
     };
   }
 

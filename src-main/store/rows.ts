@@ -4,7 +4,7 @@
  */
 import type { RunSummary } from '../shared/channels.js';
 import type { EvaluationProtocol } from '../shared/evaluation.js';
-import type { EpochRow, EvalOutcome } from '../shared/rows.js';
+import type { EpochRow, EvalOutcome, IterationPoint } from '../shared/rows.js';
 import type { RunConfig } from '../shared/run-config.js';
 
 /**
@@ -49,7 +49,7 @@ export interface CheckpointRecord {
 }
 
 /** An evaluation to store: the worker's outcome, the run it belongs to and how it was drawn. */
-export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps'> {
+export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps' | 'iterations' | 'breakingIteration'> {
   runId: string;
   /** The resolved protocol; null only for evaluations recorded without one (tests, imports). */
   protocol: EvaluationProtocol | null;
@@ -63,6 +63,10 @@ export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protoco
   labels?: Int32Array | null;
   /** Eps-grid points only, per sample: the smallest grid eps that breaks it, NaN when none does. */
   breakingEps?: Float64Array | null;
+  /** Robust accuracy per attack-iteration checkpoint (absent: not recorded). */
+  iterations?: IterationPoint[] | null;
+  /** Per sample: total iterations of the checkpoint from which it stays broken, 0 clean-misclassified, NaN never broken. */
+  breakingIteration?: Float64Array | null;
 }
 
 /** The per-example data of one stored evaluation (null: not recorded for this row). */
@@ -72,4 +76,6 @@ export interface EvaluationExamples {
   labels: Int32Array | null;
   /** null per image: robust at every eps of the grid. */
   breakingEps: Array<number | null> | null;
+  /** Total attack iterations of the checkpoint from which the image stays broken (0: clean-misclassified); null per image: never broken. */
+  breakingIteration: Array<number | null> | null;
 }

@@ -57,7 +57,7 @@ describe('ascl eval --eps-grid (synthetic small-cnn, 1 epoch, 48 images)', () =>
     const r = await runCli(['export', runId, '--db', db, '--examples', file]);
     expect(r.code, r.stderr).toBe(0);
     const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
-    expect(header).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps');
+    expect(header).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps,breakingIteration');
     const s = new Store(db);
     try {
       const rows = s.evaluations(runId);

@@ -87,6 +87,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       const stepSize = attack === 'aa' ? null : 2 / 255;
       r.evals.push({ id: r.evals.length + 1, runId: r.s.id, attack, eps: 8 / 255, steps, stepSize, n, testSetSize: 10_000, cleanAccuracy: clean,
         robustAccuracy: robust, cleanStdErr: standardError(clean, n), robustStdErr: standardError(robust, n), seconds: 40, createdAt: r.s.updatedAt,
+        iterations: null, flags: [],
         protocol: { attack, dataset: 'cifar10', eps: 8 / 255, stepSize, steps, restarts: 1, n, testSetSize: 10_000, subset: 'first-n', seed: 0,
           parts: attack === 'aa' ? ['apgd-ce', 'apgd-t', 'fab-t', 'square'] : null } });
     }

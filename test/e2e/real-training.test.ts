@@ -93,7 +93,7 @@ describe.skipIf(NO_CHROMIUM)('served UI on the real service with real training (
       await page.getByTestId('eval-steps').fill('3');
       await page.getByTestId('eval-n').fill('64');
       await page.getByTestId('eval-start').click();
-      await expect.poll(() => page.locator('[data-testid=evals-table] tbody tr td:first-child').allTextContents(), { timeout: 110_000, interval: 1000 }).toEqual(['pgd']);
+      await expect.poll(() => page.locator('[data-testid=evals-table] tbody tr.eval-row td:first-child').allTextContents(), { timeout: 110_000, interval: 1000 }).toEqual(['pgd']);
       const stored = await service['evals:list']({ runId: id });
       expect(stored.map((e) => [e.attack, e.n, e.steps])).toEqual([['pgd', 64, 3]]);
     }

@@ -47,8 +47,9 @@ describe('evaluateRobustness (5-class linear model, 4x4x1, eps 0.05)', () => {
     const rows: number[] = [];
     const counting = (x: tf.Tensor4D) => { rows.push(x.shape[0]); return p.f(x); };
     const r = await evaluateRobustness(opts({ labels, attack: 'fgsm', batchSize: N, logits: counting }));
-    // One clean prediction of 40 rows, FGSM's gradient on the 37 correct ones, the final prediction of 40.
-    expect(rows).toEqual([N, N - 3, N]);
+    // One clean prediction of 40 rows, FGSM's gradient on the 37 correct ones, the per-iteration record's
+    // prediction of the 37 iterates (attacks/iteration-trace.ts), the final prediction of 40.
+    expect(rows).toEqual([N, N - 3, N - 3, N]);
     // FGSM is deterministic: attacking every point gives the same per-sample outcome.
     const { getAttack } = await import('../../src-main/engine/attacks/index.js');
     const x = tf.tensor4d(p.images.subarray(0, N * 16), [N, 4, 4, 1]);

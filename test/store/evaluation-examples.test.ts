@@ -27,8 +27,8 @@ describe('evaluation per-example data (store migration v6)', () => {
     try {
       expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
       const [e] = s.evaluations('old');
-      expect(s.evaluationExamples(e.id)).toEqual({ outcomes: new Uint8Array([1, 0, 0]), cleanCorrect: null, labels: null, breakingEps: null });
-      expect(examplesCsv(s, ['old']).csv.trim().split('\n').slice(1)).toEqual([`old,${e.id},pgd,0.03,,0,,,1,`, `old,${e.id},pgd,0.03,,1,,,0,`, `old,${e.id},pgd,0.03,,2,,,0,`]);
+      expect(s.evaluationExamples(e.id)).toEqual({ outcomes: new Uint8Array([1, 0, 0]), cleanCorrect: null, labels: null, breakingEps: null, breakingIteration: null });
+      expect(examplesCsv(s, ['old']).csv.trim().split('\n').slice(1)).toEqual([`old,${e.id},pgd,0.03,,0,,,1,,`, `old,${e.id},pgd,0.03,,1,,,0,,`, `old,${e.id},pgd,0.03,,2,,,0,,`]);
     } finally { s.close(); }
     expect(userVersion(file)).toBe(SCHEMA_VERSION);
   });
@@ -45,9 +45,9 @@ describe('evaluation per-example data (store migration v6)', () => {
     s.close();
     s = new Store(file);
     try {
-      expect(s.evaluationExamples(id)).toEqual({ outcomes, cleanCorrect, labels, breakingEps: [null, 4 / 255, 0, null, 2 / 255] });
+      expect(s.evaluationExamples(id)).toEqual({ outcomes, cleanCorrect, labels, breakingEps: [null, 4 / 255, 0, null, 2 / 255], breakingIteration: null });
       const lines = examplesCsv(s, [run.id]).csv.trim().split('\n');
-      expect(lines[0]).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps');
+      expect(lines[0]).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps,breakingIteration');
       lines.slice(1).forEach((l, i) => {
         const c = l.split(',');
         expect(c[0]).toBe(run.id);

@@ -5,7 +5,8 @@
  * targets are recomputed from the clean logits of those points (autopgd_base.py L655-668).
  */
 import { tf } from '../tf.js';
-import type { Attack, AttackParams } from './attack.js';
+import type { Attack, AttackHooks, AttackParams } from './attack.js';
+import { passTrace } from './iteration-trace.js';
 import type { LogitsFn } from '../models/model.js';
 import { apgdSingleRun } from './apgd.js';
 import { targetedDlr } from './losses.js';
@@ -25,16 +26,16 @@ export async function rankedClass(f: LogitsFn, x: tf.Tensor4D, c: number): Promi
 }
 
 export async function apgdTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
-  nIter: number = APGD_STANDARD.nIter, nTargets: number = APGD_STANDARD.targets): Promise<tf.Tensor4D> {
+  nIter: number = APGD_STANDARD.nIter, nTargets: number = APGD_STANDARD.targets, hooks: AttackHooks = {}): Promise<tf.Tensor4D> {
   const targets = Math.min(nTargets, p.numClasses - 1);
   const restarts = Math.max(1, p.restarts);
   const rng = new Rng(p.seed);
-  return untilBroken(f, x, y, targets * restarts, async (xs, ys, run) => {
+  return untilBroken(f, x, y, targets * restarts, async (xs, ys, run, idx) => {
     const c = 2 + Math.floor(run / restarts);
     const t = tf.tensor1d(await rankedClass(f, xs, c), 'int32');
     try {
       const { xBestAdv } = await apgdSingleRun(f, xs, await labelsOf(ys), (z) => targetedDlr(z, ys, t),
-        { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed() });
+        { eps: p.eps, nIter, rho: APGD_STANDARD.rho, seed: rng.seed(), trace: passTrace(hooks.iterations, run, idx) });
       return xBestAdv;
     } finally {
       t.dispose();
@@ -48,5 +49,5 @@ export const apgdTAttack: Attack = {
   capabilities: { minClasses: 4, targets: APGD_STANDARD.targets, step: 'own', configurableSteps: true },
   defaults: autoAttackPartDefaults(APGD_STANDARD.nIter),
   // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
-  async run(f, x, y, params) { return apgdTargeted(f, x, y, params, params.steps); },
+  async run(f, x, y, params, hooks) { return apgdTargeted(f, x, y, params, params.steps, APGD_STANDARD.targets, hooks); },
 };

@@ -17,6 +17,8 @@ import type { LogitsFn } from '../models/model.js';
 import { projectLinf } from './pgd-core.js';
 import { lossAndGrad, selectRows } from './batch-ops.js';
 import { readTidy } from '../read.js';
+import { iterationCheckpoints } from '../../shared/iterations.js';
+import type { PassTrace } from './iteration-trace.js';
 
 export interface ApgdOptions {
   eps: number;
@@ -24,6 +26,8 @@ export interface ApgdOptions {
   /** rho of condition 1 (0.75). */
   rho: number;
   seed: number;
+  /** Per-iteration record: 1 - fooled at the checkpoints of iterationCheckpoints(nIter) (read anyway, nothing changes). */
+  trace?: PassTrace;
 }
 
 export type PerSampleLoss = (z: tf.Tensor2D) => tf.Tensor1D;
@@ -78,6 +82,7 @@ export async function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, 
   const lossSteps = Array.from({ length: o.nIter }, () => new Float32Array(b));
   let lossBestLastCheck = Float32Array.from(lossBest);
   let reducedLastCheck = new Uint8Array(b).fill(1);
+  const traceAt = new Set(o.trace ? iterationCheckpoints(o.nIter) : []);
 
   for (let i = 0; i < o.nIter; i++) {
     const a = i > 0 ? 0.75 : 1.0;
@@ -104,6 +109,7 @@ export async function apgdSingleRun(f: LogitsFn, x: tf.Tensor4D, y: Int32Array, 
     xBest = swap(xBest, selectRows(better, xAdv, xBest));
     gradBest = swap(gradBest, selectRows(better, grad, gradBest));
     tf.dispose([r.logits, r.loss]);
+    if (o.trace && traceAt.has(i + 1)) o.trace(i + 1, fooled.map((v) => 1 - v));
 
     const k = checkpoints.get(i);
     if (k !== undefined) {

@@ -1,6 +1,7 @@
 import type { tf } from '../tf.js';
 import type { AttackName, DatasetName } from '../../shared/options.js';
 import type { LogitsFn } from '../models/model.js';
+import type { IterationSink } from './iteration-trace.js';
 
 /** L-infinity threat model, inputs in [0, 1]. */
 export interface AttackParams {
@@ -44,6 +45,11 @@ export interface AttackHooks {
   onProgress?(fraction: number): void;
   /** Composites: the number of points of this batch still robust after each part. */
   onPart?(name: AttackName, robust: number): void;
+  /**
+   * Per-iteration record (./iteration-trace.ts): single attacks report, at the checkpoints of
+   * iterationCheckpoints(steps) of each pass, which rows of x are still robust. Composites do not.
+   */
+  iterations?: IterationSink;
 }
 
 /**

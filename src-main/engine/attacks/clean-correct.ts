@@ -9,6 +9,7 @@
 import { tf } from '../tf.js';
 import type { LogitsFn } from '../models/model.js';
 import type { Attack, AttackHooks, AttackParams } from './attack.js';
+import { mappedSink } from './iteration-trace.js';
 
 /** Throws when the problem does not fit the attack (e.g. APGD-T's targeted DLR on fewer than 4 classes). */
 export function checkCapabilities(attack: Attack, numClasses: number): void {
@@ -33,7 +34,9 @@ export async function attackCleanCorrect(attack: Attack, f: LogitsFn, x: tf.Tens
   const idx = tf.tensor1d(correct, 'int32');
   const xs = tf.gather(x, idx) as tf.Tensor4D;   // [k, H, W, C]
   const ys = tf.gather(y, idx) as tf.Tensor1D;   // [k]
-  const advSub = await attack.run(f, xs, ys, params, hooks);
+  // The attack reports rows of xs: row j is batch row correct[j].
+  const subHooks = hooks?.iterations ? { ...hooks, iterations: mappedSink(hooks.iterations, correct) } : hooks;
+  const advSub = await attack.run(f, xs, ys, params, subHooks);
   // Row i of the result: row slot[i] of [advSub; x], i.e. its adversarial example if attacked.
   const slot = new Int32Array(m);
   for (let i = 0; i < m; i++) slot[i] = correct.length + i;

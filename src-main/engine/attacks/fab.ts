@@ -11,7 +11,9 @@
  * within eps (fab_base.py perturb); otherwise the clean point is returned.
  */
 import { tf } from '../tf.js';
-import type { Attack, AttackParams } from './attack.js';
+import type { Attack, AttackHooks, AttackParams } from './attack.js';
+import { passTrace, type PassTrace } from './iteration-trace.js';
+import { iterationCheckpoints } from '../../shared/iterations.js';
 import type { LogitsFn } from '../models/model.js';
 import { targetedLogitGap } from './losses.js';
 import { untilBroken } from './until-broken.js';
@@ -23,7 +25,7 @@ import { autoAttackPartDefaults } from './defaults.js';
 export const FAB_STANDARD = { nIter: 100, alphaMax: 0.1, eta: 1.05, beta: 0.9, targets: 9 } as const;
 
 /** One FAB-T run towards target rank c on all rows of x0 (all correctly classified). */
-export async function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1D, c: number, eps: number, nIter: number): Promise<tf.Tensor4D> {
+export async function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1D, c: number, eps: number, nIter: number, trace?: PassTrace): Promise<tf.Tensor4D> {
   const [b, h, w, ch] = x0.shape;
   const d = h * w * ch;
   const labels = await labelsOf(y);
@@ -34,6 +36,8 @@ export async function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1
   const best = new Float64Array(b).fill(1e10);
   const d1 = new Float32Array(d);
   const d2 = new Float32Array(d);
+  // Per-iteration record: robust until an example within eps was found (the success rule below).
+  const traceAt = new Set(trace ? iterationCheckpoints(nIter) : []);
   try {
   for (let iter = 0; iter < nIter; iter++) {
     const x1t = tf.tensor4d(x1, x0.shape);
@@ -73,6 +77,7 @@ export async function fabTargetedRun(f: LogitsFn, x0: tf.Tensor4D, y: tf.Tensor1
       if (dist < best[i]) { best[i] = dist; adv.set(x1.subarray(o, o + d), o); }
       for (let j = 0; j < d; j++) x1[o + j] = im[o + j] + (x1[o + j] - im[o + j]) * FAB_STANDARD.beta;
     }
+    if (trace && traceAt.has(iter + 1)) trace(iter + 1, Array.from(best, (v) => (v > eps ? 1 : 0)));
   }
   } finally {
     t.dispose();
@@ -89,9 +94,9 @@ function maxAbs(a: Float32Array): number {
 }
 
 export async function fabTargeted(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
-  nIter: number = FAB_STANDARD.nIter, nTargets: number = FAB_STANDARD.targets): Promise<tf.Tensor4D> {
+  nIter: number = FAB_STANDARD.nIter, nTargets: number = FAB_STANDARD.targets, hooks: AttackHooks = {}): Promise<tf.Tensor4D> {
   const targets = Math.min(nTargets, p.numClasses - 1);
-  return untilBroken(f, x, y, targets, (xs, ys, run) => fabTargetedRun(f, xs, ys, 2 + run, p.eps, nIter));
+  return untilBroken(f, x, y, targets, (xs, ys, run, idx) => fabTargetedRun(f, xs, ys, 2 + run, p.eps, nIter, passTrace(hooks.iterations, run, idx)));
 }
 
 export const fabTAttack: Attack = {
@@ -99,5 +104,5 @@ export const fabTAttack: Attack = {
   capabilities: { minClasses: 2, targets: FAB_STANDARD.targets, step: 'own', configurableSteps: true },
   defaults: autoAttackPartDefaults(FAB_STANDARD.nIter),
   // Alone, `steps` sets the iterations (100 in AutoAttack, which ignores it).
-  async run(f, x, y, params) { return fabTargeted(f, x, y, params, params.steps); },
+  async run(f, x, y, params, hooks) { return fabTargeted(f, x, y, params, params.steps, FAB_STANDARD.targets, hooks); },
 };

@@ -7,14 +7,15 @@
  * most points are broken by the first targets; all K - 1 targets are tried (x restarts).
  */
 import { tf } from '../tf.js';
-import type { Attack, AttackParams } from './attack.js';
+import type { Attack, AttackHooks, AttackParams } from './attack.js';
 import type { LogitsFn } from '../models/model.js';
-import { pgdLinf } from './pgd-core.js';
 import { targetedLogitGap } from './losses.js';
 import { untilBroken } from './until-broken.js';
 import { Rng } from '../rng.js';
 import { evaluationPgdDefaults } from './defaults.js';
 import { readTidy } from '../read.js';
+import { pgdTraced } from './pgd.js';
+import { passTrace } from './iteration-trace.js';
 
 /** For each row, the classes other than y ordered by decreasing clean logit.  [B][K-1] */
 function targetOrder(logits: Float32Array, labels: Int32Array, k: number): number[][] {
@@ -28,7 +29,7 @@ function targetOrder(logits: Float32Array, labels: Int32Array, k: number): numbe
   return out;
 }
 
-export async function multiTargetedPgd(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams): Promise<tf.Tensor4D> {
+export async function multiTargetedPgd(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams, hooks: AttackHooks = {}): Promise<tf.Tensor4D> {
   const k = p.numClasses;
   if (k < 2) throw new Error(`mpgd: needs at least 2 classes, got ${k}`);
   const rng = new Rng(p.seed);
@@ -39,9 +40,10 @@ export async function multiTargetedPgd(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor
     // run r attacks target number r mod (K-1) of each point in its own ranking.
     const t = tf.tensor1d(idx.map((i) => order[i][run % (k - 1)]), 'int32');
     const loss = (xa: tf.Tensor4D) => tf.sum(targetedLogitGap(f(xa), ys, t)) as tf.Scalar;
-    const adv = pgdLinf(loss, xs, { eps: p.eps, stepSize: p.stepSize, steps: p.steps, randomStart: true, seed: rng.seed() });
-    t.dispose();
-    return adv;
+    try {
+      return await pgdTraced(f, loss, xs, ys, { eps: p.eps, stepSize: p.stepSize, steps: p.steps, randomStart: true, seed: rng.seed() },
+        passTrace(hooks.iterations, run, idx));
+    } finally { t.dispose(); }
   });
 }
 
@@ -49,5 +51,5 @@ export const mpgd: Attack = {
   name: 'mpgd',
   capabilities: { minClasses: 2, targets: 'all', step: 'fixed', configurableSteps: true },
   defaults: evaluationPgdDefaults,
-  async run(f, x, y, params) { return multiTargetedPgd(f, x, y, params); },
+  async run(f, x, y, params, hooks) { return multiTargetedPgd(f, x, y, params, hooks); },
 };

@@ -12,7 +12,9 @@
  * last row and column keep their stripe values unless a window covers them from further up/left.
  */
 import { tf } from '../tf.js';
-import type { Attack, AttackParams } from './attack.js';
+import type { Attack, AttackHooks, AttackParams } from './attack.js';
+import { passTrace, type PassTrace } from './iteration-trace.js';
+import { iterationCheckpoints } from '../../shared/iterations.js';
 import type { LogitsFn } from '../models/model.js';
 import { marginFromLogits } from './losses.js';
 import { untilBroken } from './until-broken.js';
@@ -46,7 +48,7 @@ async function margins(f: LogitsFn, x: tf.Tensor4D, labels: Int32Array, k: numbe
 }
 
 /** One Square run on all rows of x; returns the best point per row. */
-export async function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: number, k: number, nQueries: number, pInit: number, rng: Rng): Promise<tf.Tensor4D> {
+export async function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps: number, k: number, nQueries: number, pInit: number, rng: Rng, trace?: PassTrace): Promise<tf.Tensor4D> {
   const [b, h, w, c] = x.shape;
   const d = h * w * c;
   const labels = await labelsOf(y);
@@ -65,6 +67,8 @@ export async function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps
   const marginMin = await margins(f, bestT, labels, k).finally(() => bestT.dispose());
   const lossMin = Float32Array.from(marginMin);
   const delta = new Float32Array(d);
+  // Per-iteration record: margin > 0 = still robust, at the checkpoints reached (the loop stops once every row is fooled).
+  const traceAt = new Set(trace ? iterationCheckpoints(nQueries) : []);
   for (let it = 0; it < nQueries; it++) {
     const active: number[] = [];
     for (let i = 0; i < b; i++) if (marginMin[i] > 0) active.push(i);
@@ -100,15 +104,16 @@ export async function squareRun(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, eps
         best.set(cand.subarray(a * d, (a + 1) * d), i * d);
       }
     }
+    if (trace && traceAt.has(it + 1)) trace(it + 1, Array.from(marginMin, (v) => (v > 0 ? 1 : 0)));
   }
   return tf.tensor4d(best, x.shape);
 }
 
 export async function squareAttack(f: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, p: AttackParams,
-  nQueries: number = SQUARE_STANDARD.nQueries): Promise<tf.Tensor4D> {
+  nQueries: number = SQUARE_STANDARD.nQueries, hooks: AttackHooks = {}): Promise<tf.Tensor4D> {
   const rng = new Rng(p.seed);
-  return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys) =>
-    squareRun(f, xs, ys, p.eps, p.numClasses, nQueries, SQUARE_STANDARD.pInit, rng));
+  return untilBroken(f, x, y, Math.max(1, p.restarts), (xs, ys, run, idx) =>
+    squareRun(f, xs, ys, p.eps, p.numClasses, nQueries, SQUARE_STANDARD.pInit, rng, passTrace(hooks.iterations, run, idx)));
 }
 
 export const squareAttackDef: Attack = {
@@ -116,5 +121,5 @@ export const squareAttackDef: Attack = {
   capabilities: { minClasses: 2, targets: null, step: 'own', configurableSteps: true },
   defaults: autoAttackPartDefaults(SQUARE_STANDARD.nQueries),
   // Alone, `steps` sets the queries (5000 in AutoAttack, which ignores it).
-  async run(f, x, y, params) { return squareAttack(f, x, y, params, params.steps); },
+  async run(f, x, y, params, hooks) { return squareAttack(f, x, y, params, params.steps, hooks); },
 };

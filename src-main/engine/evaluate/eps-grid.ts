@@ -13,6 +13,9 @@
  * show FGSM as it is, and a non-monotone FGSM curve is itself a sign of gradient masking
  * (Carlini et al. 2019), so each eps attacks every clean-correct image afresh.
  * eps = 0 is no attack: robust there means clean-correct.
+ * Each attacked grid point keeps its per-iteration record (attacks/iteration-trace.ts); under the
+ * cumulative rule it starts from the images robust at the previous grid eps, and a breaking iteration
+ * of 0 there means broken at a smaller eps or clean-misclassified.
  */
 import { tf } from '../tf.js';
 import type { AttackName } from '../../shared/options.js';
@@ -21,6 +24,7 @@ import { attackCleanCorrect, getAttack } from '../attacks/index.js';
 import { predictLabels } from '../attacks/batch-ops.js';
 import { resolveProtocol } from './protocol.js';
 import { attackParamsOf, checkLabels, checkThreatModel, checkedInput, type EvaluateOptions, type EvaluateResult } from './evaluate.js';
+import { IterationRecorder, mappedSink } from '../attacks/iteration-trace.js';
 
 /** Attacks whose grid figures follow the cumulative worst-case rule above. */
 export const CUMULATIVE_ATTACKS: readonly AttackName[] = ['pgd', 'mpgd', 'apgd-ce', 'apgd-t', 'fab-t', 'square', 'aa'];
@@ -63,6 +67,8 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
   const robust = o.epsGrid.map(() => new Uint8Array(n));
   const seconds = new Float64Array(g);
   const cleanCorrect = new Uint8Array(n);
+  // One per-iteration record per grid point (none at eps = 0, where nothing is attacked).
+  const recorders = o.epsGrid.map(() => (o.recordIterations === false ? null : new IterationRecorder(n)));
   const start = performance.now();
   for (let from = 0; from < n; from += v.batchSize) {
     const m = Math.min(v.batchSize, n - from);
@@ -82,7 +88,9 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
           for (let i = 0; i < m; i++) out[from + i] = cleanCorrect[from + i];
         } else {
           const params = attackParamsOf(p, v.numClasses, p.seed + from);
-          const adv = await attackCleanCorrect(attack, o.logits, x, y, cumulative ? alive : cleanPred, yArr, params);
+          const rec = recorders[j];
+          const hooks = rec ? { iterations: mappedSink(rec, Array.from({ length: m }, (_, i) => from + i)) } : undefined;
+          const adv = await attackCleanCorrect(attack, o.logits, x, y, cumulative ? alive : cleanPred, yArr, params, hooks);
           try {
             await checkThreatModel('evaluateEpsGrid', v.attack, x, adv, p.eps, from);
             const advPred = await predictLabels(o.logits, adv);
@@ -101,12 +109,14 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
   for (const f of cleanCorrect) clean += f;
   const cleanAccuracy = clean / n;
   const points = protocols.map((p, j): EvaluateResult => {
+    // The attack at eps_j starts from the images still robust: under the cumulative rule those of eps_{j-1}.
+    const record = recorders[j]?.finish(cumulative && j > 0 ? robust[j - 1] : cleanCorrect, robust[j], p.steps) ?? null;
     let r = 0;
     for (const f of robust[j]) r += f;
     const robustAccuracy = r / n;
     return { attack: p.attack, eps: p.eps, stepSize: p.stepSize, steps: p.steps, n, cleanAccuracy, robustAccuracy,
       cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n), protocol: p, perSample: robust[j], cleanCorrect,
-      seconds: seconds[j] };
+      iterations: record?.points ?? null, breakingIteration: record?.breakingIteration ?? null, seconds: seconds[j] };
   });
   return { points, cleanCorrect, cumulative };
 }

@@ -16,6 +16,8 @@ import { linfDistance, predictLabels } from '../attacks/batch-ops.js';
 import { readTidy } from '../read.js';
 import type { AttackParams } from '../attacks/attack.js';
 import { logitsFn } from '../models/logits.js';
+import { IterationRecorder, type IterationSink } from '../attacks/iteration-trace.js';
+import type { IterationPoint } from '../../shared/rows.js';
 import { EvaluateOptionsSchema, resolveProtocol, type EvaluateInput, type ParsedEvaluateOptions } from './protocol.js';
 
 export { EvaluateOptionsSchema, resolveProtocol } from './protocol.js';
@@ -26,6 +28,8 @@ export interface EvaluateOptions extends EvaluateInput {
   images: Float32Array;
   labels: Int32Array;
   onProgress?(done: number, total: number, etaSeconds: number): void;
+  /** Record robust accuracy per attack-iteration checkpoint (default true; attacks/iteration-trace.ts). */
+  recordIterations?: boolean;
 }
 
 export interface EvaluateResult {
@@ -48,6 +52,10 @@ export interface EvaluateResult {
   cleanCorrect: Uint8Array;
   /** Composites (AutoAttack): robust accuracy after each of its attacks, in order. */
   perAttack?: Record<string, number>;
+  /** Robust accuracy per attack-iteration checkpoint; null when not recorded (not asked, or a composite). */
+  iterations: IterationPoint[] | null;
+  /** Per image: total iterations of the checkpoint from which it stays broken, 0 clean-misclassified, NaN robust; null with iterations.  [n] */
+  breakingIteration: Float64Array | null;
   seconds: number;
 }
 
@@ -95,6 +103,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
   const cleanCorrect = new Uint8Array(n);
   const robustAfter: Record<string, number> = Object.fromEntries((attack.parts ?? []).map((a) => [a, 0]));
   let clean = 0;
+  const recorder = o.recordIterations === false ? null : new IterationRecorder(n);
   const start = performance.now();
   const report = (done: number): void => {
     const elapsed = (performance.now() - start) / 1000;
@@ -110,6 +119,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     const adv = await attackCleanCorrect(attack, o.logits, x, y, cleanPred, yArr, { ...params, seed: protocol.seed + from }, {
       onProgress: (fraction) => report(Math.round(from + m * fraction)),
       onPart: (name, robust) => { robustAfter[name] = (robustAfter[name] ?? 0) + robust; },
+      iterations: recorder ? offsetSink(recorder, from) : undefined,
     });
     await checkThreatModel('evaluateRobustness', protocol.attack, x, adv, protocol.eps, from);
     const advPred = await predictLabels(o.logits, adv);
@@ -126,14 +136,21 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
   for (const f of perSample) robust += f;
   const cleanAccuracy = clean / n;
   const robustAccuracy = robust / n;
+  const record = recorder?.finish(cleanCorrect, perSample, protocol.steps) ?? null;
   return {
     attack: protocol.attack, eps: protocol.eps, stepSize: protocol.stepSize, steps: protocol.steps, n,
     cleanAccuracy, robustAccuracy,
     cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n),
     protocol, perSample, cleanCorrect,
     perAttack: attack.parts ? Object.fromEntries(attack.parts.map((a) => [a, robustAfter[a] / n])) : undefined,
+    iterations: record?.points ?? null, breakingIteration: record?.breakingIteration ?? null,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+/** A batch's sink: batch row r is image from + r. */
+function offsetSink(sink: IterationSink, from: number): IterationSink {
+  return { record: (run, iteration, rows, robust) => sink.record(run, iteration, Array.from(rows, (r) => from + r), robust) };
 }
 
 /** Throws when an attack's example leaves the eps-ball (float tolerance 1e-6) or [0, 1].  x, adv: [m,H,W,C] */
