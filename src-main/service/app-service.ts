@@ -18,6 +18,7 @@ import { exportHandlers } from './features/export.js';
 import { infoHandlers } from './features/info.js';
 import { metricHandlers } from './features/metrics.js';
 import { runHandlers } from './features/runs.js';
+import { studyHandlers } from './features/studies.js';
 import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
 
@@ -81,6 +82,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const handlers = withApiErrors({
     ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate, evaluateGrid),
     ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx),
+    ...studyHandlers(ctx),
   });
 
   return {

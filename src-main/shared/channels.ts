@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { RunConfig, RunConfigInput } from './run-config.js';
 import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
+import type { StudyProgress, StudyReport, StudyStatus } from './study-report.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -100,6 +101,10 @@ export const ApiRequests = {
     what: z.enum(['epochs', 'steps', 'evals', 'compare']),
     runIds: z.array(runId).min(1).max(500),
   }).strict(),
+  // --- studies (shared/study.ts): stored by `ascl study run`; their runs and evaluations found by configuration ---
+  'studies:list': z.object({}).strict(),
+  /** One study's progress (per planned run) and its report as far as the store holds it. */
+  'studies:get': z.object({ name: z.string().min(1).max(100) }).strict(),
 } as const;
 
 export type ApiChannel = keyof typeof ApiRequests;
@@ -159,6 +164,10 @@ export interface ApiResponses {
   };
   /** problems: runs left out because a stored value of theirs cannot be read (each names the run, table and column). */
   'export:csv': { filename: string; csv: string; problems: string[] };
+  // --- studies ---
+  /** damage: the stored definition cannot be read (progress is then null). */
+  'studies:list': Array<{ name: string; description: string; updatedAt: string; progress: StudyProgress | null; damage: string | null }>;
+  'studies:get': { status: StudyStatus; report: StudyReport };
 }
 
 /** Events pushed from the service to every connected UI. */

@@ -164,6 +164,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN labels BLOB;                -- Int32 little-endian [n]
   ALTER TABLE evaluations ADD COLUMN breaking_eps BLOB;          -- Float64 little-endian [n], NaN = never broken on the grid
   `,
+  // v12: studies (shared/study.ts): each study's validated definition by name. Runs and evaluations
+  // are not linked to it: they are found by configuration, so the table holds nothing else.
+  `
+  CREATE TABLE studies (
+    name         TEXT PRIMARY KEY,
+    definition   TEXT NOT NULL,            -- JSON Study with its studyVersion
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

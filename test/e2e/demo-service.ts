@@ -11,6 +11,7 @@ import type { ApiEvent, ApiEvents, ApiResponses, ApiService, RunSummary } from '
 import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
 import { standardError } from '../../src-main/shared/evaluation.js';
+import { demoStudyHandlers } from './demo-studies.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];
 const FIELDS: ApiResponses['config:describe']['fields'] = [
@@ -182,5 +183,6 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       };
     },
     'export:csv': async (req) => ({ filename: `${req.what}.csv`, csv: `run,epoch,nat_accuracy\r\n${req.runIds.flatMap((id) => get(id).epochs.map((e) => `${id},${e.epoch},${e.natAccuracy}`)).join('\r\n')}\r\n`, problems: [] }),
+    ...demoStudyHandlers(),
   };
 }

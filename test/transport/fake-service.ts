@@ -59,5 +59,7 @@ export function createFakeService(): FakeService {
     'selection:snapshots': async () => [],
     'compare:table': none,
     'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n`, problems: [] }),
+    'studies:list': async () => [],
+    'studies:get': none,
   };
 }

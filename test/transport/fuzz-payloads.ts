@@ -35,6 +35,8 @@ export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string,
   'selection:snapshots': (runId) => ({ runId }),
   'compare:table': (runId) => ({ runIds: [runId], summary: { kind: 'last' } }),
   'export:csv': (runId) => ({ what: 'epochs', runIds: [runId] }),
+  'studies:list': () => ({}),
+  'studies:get': () => ({ name: 'fuzz-study' }),
 };
 
 /** Strings a hostile or careless client sends. */
