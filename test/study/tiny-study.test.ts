@@ -22,18 +22,18 @@ fs.writeFileSync(file, JSON.stringify({
   name: 'tiny', description: 'two methods x two seeds, one epoch, synthetic data',
   runs: { presets: ['table4/adv', 'table4/adv-ascl'], seeds: [0, 1],
     overrides: { dataset: 'synthetic', model: 'small-cnn', epochs: 1, limit: 192, batchSize: 16, evalSubset: 16, pgdSteps: 1, queryAnchors: 0, backend: 'wasm' } },
-  evaluation: { attacks: [{ attack: 'pgd', steps: 2 }], eps: '2/255', n: 16, seed: 0 },
+  evaluation: { attacks: [{ attack: 'pgd', steps: 2 }], eps: '2/255', n: 16, seed: 0, rdivEps: { eps: [0, '2/255'], steps: 2, n: 16 } },
   report: { differences: [{ of: 'ADV-ASCL', minus: 'ADV' }] },
 }));
 
 const RUN = ['study', 'run', file, '--db', db, '--json', '--backend', 'wasm'];
 
-function storeCounts(): { runs: number; evals: number; perRun: number[] } {
+function storeCounts(): { runs: number; evals: number; perRun: number[]; rdivEps: number } {
   const s = new Store(db, { readonly: true });
   try {
     const runs = s.listRuns();
     const perRun = runs.map((r) => s.evaluations(r.id).length);
-    return { runs: runs.length, evals: perRun.reduce((a, b) => a + b, 0), perRun };
+    return { runs: runs.length, evals: perRun.reduce((a, b) => a + b, 0), perRun, rdivEps: runs.filter((r) => s.rdiv(r.id).eps.length === 2).length };
   } finally { s.close(); }
 }
 
@@ -60,8 +60,9 @@ describe('tiny study: 2 methods x 2 seeds, 1 epoch, PGD-2 at eps 2/255 on 16 syn
     expect(events[0]).toMatchObject({ event: 'plan', runs: 4, evaluations: 4, evaluationsDone: 1 });
     expect(events.filter((e) => e.event === 'run' && e.action === 'start')).toHaveLength(4 - mid.runs);
     expect(events.filter((e) => e.event === 'eval' && e.action === 'done')).toHaveLength(3);
+    expect(events.filter((e) => e.event === 'analysis' && e.action === 'done')).toHaveLength(4 - mid.rdivEps);
     expect(lastJson(r2.stdout)).toMatchObject({ event: 'end', ok: true, failed: [] });
-    expect(storeCounts()).toEqual({ runs: 4, evals: 4, perRun: [1, 1, 1, 1] });
+    expect(storeCounts()).toEqual({ runs: 4, evals: 4, perRun: [1, 1, 1, 1], rdivEps: 4 });
 
     // 3. Complete: nothing to make.
     const r3 = await runCli(RUN, { timeoutMs: 120_000 });
@@ -74,20 +75,22 @@ describe('tiny study: 2 methods x 2 seeds, 1 epoch, PGD-2 at eps 2/255 on 16 syn
     expect(st.code, st.stderr).toBe(0);
     const status = lastJson(st.stdout) as unknown as StudyStatus;
     expect(status.progress).toMatchObject({ runsTotal: 4, runsDone: 4, evalsTotal: 4, evalsDone: 4, fraction: 1, etaSeconds: 0 });
+    expect(status.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
 
     // 4. The report against the store.
     const out = path.join(dir, 'report');
     const rep = await runCli(['study', 'report', 'tiny', '--db', db, '--out', out, '--json']);
     expect(rep.code, rep.stderr).toBe(0);
     const report = JSON.parse(rep.stdout.split('\n')[0]) as StudyReport;
-    for (const f of ['report.md', 'report.csv', 'table.svg']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    for (const f of ['report.md', 'report.csv', 'table.svg', 'selection.svg', 'eps.svg']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     const s = new Store(db, { readonly: true });
     try {
-      const byGroup = new Map<string, Array<{ seed: number; pgd: number; nat: number }>>();
+      const byGroup = new Map<string, Array<{ seed: number; pgd: number; nat: number; rdiv: number[] }>>();
       for (const r of s.listRuns()) {
         const e = s.evaluations(r.id)[0];
         const label = r.config.defense === 'adv' ? 'ADV' : 'ADV-ASCL';
-        byGroup.set(label, [...(byGroup.get(label) ?? []), { seed: r.config.seed, pgd: e.robustAccuracy, nat: e.cleanAccuracy }]);
+        const rdiv = s.rdiv(r.id).eps.sort((a, b) => a.eps - b.eps).map((x) => x.rdiv);
+        byGroup.set(label, [...(byGroup.get(label) ?? []), { seed: r.config.seed, pgd: e.robustAccuracy, nat: e.cleanAccuracy, rdiv }]);
       }
       // The comparisons below mean something only if the runs differ.
       const all = [...byGroup.values()].flat();
@@ -111,6 +114,13 @@ describe('tiny study: 2 methods x 2 seeds, 1 epoch, PGD-2 at eps 2/255 on 16 syn
       expect(d.seeds).toEqual([0, 1]);
       d.diffs.forEach((v, i) => expect(v).toBeCloseTo(ascl[i].pgd - adv[i].pgd, 12));
       expect(report.selection.map((x) => x.group)).toEqual(['ADV-ASCL']);
+      // Figure 4: the seeds' mean R-DIV at each eps of the grid.
+      for (const curve of report.epsCurves) {
+        const want = byGroup.get(curve.group)!;
+        expect(curve.eps).toEqual([0, 2 / 255]);
+        curve.rdiv.forEach((v, i) => expect(v).toBeCloseTo((want[0].rdiv[i] + want[1].rdiv[i]) / 2, 12));
+      }
+      expect(report.epsCurves.map((c) => c.group)).toEqual(['ADV', 'ADV-ASCL']);
       expect(report.compute.trainSeconds).toBeGreaterThan(0);
       expect(report.missing).toEqual([]);
       const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
