@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import { BACKENDS, type BackendChoice } from '../shared/options.js';
 import { parseStudy, StudyError, type Study } from '../shared/study.js';
 import { createAppService } from '../service/app-service.js';
-import { runStudy } from '../service/study/runner.js';
+import { runStudy, type StudyEvent } from '../service/study/runner.js';
 import { studyStatus } from '../service/study/status.js';
 import { studyReport } from '../service/study/report.js';
 import { reportCsv, reportMarkdown } from '../service/study/render.js';
@@ -35,9 +35,10 @@ export function readStudyFile(file: string, dataDir?: string): Study {
 /** STUDY: a file (read as `run` would, with the data folder) or the name of a stored study. */
 function resolveStudy(store: Store, arg: string, dataDir?: string): Study {
   if (arg.endsWith('.json') || fs.existsSync(arg)) {
-    const fromFile = readStudyFile(arg, dataDir);
-    // The stored definition (with the data folder `run` was given) is the one its runs match.
-    return store.getStudy(fromFile.name)?.study ?? fromFile;
+    const name = readStudyFile(arg).name;
+    // The file as it is now, with the data folder `run` was given (stored with the study) unless --data-dir names one.
+    const stored = store.getStudy(name)?.study?.runs.overrides.dataDir;
+    return readStudyFile(arg, dataDir ?? (typeof stored === 'string' ? stored : undefined));
   }
   const s = store.getStudy(arg);
   if (!s) throw new UsageError(`ascl study: no study ${JSON.stringify(arg)} in ${store.dbPath} (stored: ${store.listStudies().map((x) => x.name).join(', ') || 'none'}); \`ascl study run FILE\` stores it`);
@@ -89,7 +90,7 @@ function runCommand(): Command {
     });
 }
 
-function describeEvent(e: Parameters<NonNullable<Parameters<typeof runStudy>[2]['onEvent']>>[0]): string {
+function describeEvent(e: StudyEvent): string {
   switch (e.event) {
     case 'plan': return `study ${e.study}: ${e.runsDone}/${e.runs} runs and ${e.evaluationsDone}/${e.evaluations} evaluations already stored`;
     case 'run': return `${e.action} run ${e.runId} (${e.group}, seed ${e.seed}; was ${e.status})`;
