@@ -16,6 +16,7 @@ import { studyReport } from '../service/study/report.js';
 import { reportCsv, reportMarkdown } from '../service/study/render.js';
 import { epsSvg, selectionSvg, tableSvg } from '../service/study/render-svg.js';
 import { Store } from '../store/store.js';
+import { chromiumPath, svgToPng } from './svg-png.js';
 import { EXIT, UsageError, existingDbPath, formatDuration, intFlag, jsonLine, readJsonFile, storeOptionsOf } from './common.js';
 
 /** A study file: JSON, validated; a dataDir override is relative to the file. */
@@ -130,14 +131,24 @@ function reportCommand(): Command {
   return new Command('report').argument('<study>', 'a stored study\'s name, or its file')
     .description('the study\'s report: report.md, report.csv, table.svg, selection.svg, eps.svg in --out DIR (default: Markdown on stdout)')
     .option('--db <file>', 'the store database').option('--out <dir>', 'folder to write the files into')
+    .option('--png', 'with --out: PNG copies of the SVG figures, drawn by a headless Chromium (CHROME_PATH or /usr/bin/chromium)')
     .option('--json', 'the report as one JSON object on stdout')
-    .action((arg: string, o: { db?: string; out?: string; json?: boolean }) => withStore(o, (store) => {
+    .action((arg: string, o: { db?: string; out?: string; png?: boolean; json?: boolean }) => withStore(o, (store) => {
       const r = studyReport(store, resolveStudy(store, arg));
       if (o.json) jsonLine(r);
       if (o.out === undefined) { if (!o.json) process.stdout.write(reportMarkdown(r)); return; }
       fs.mkdirSync(o.out, { recursive: true });
       const files: Record<string, string> = { 'report.md': reportMarkdown(r), 'report.csv': reportCsv(r), 'table.svg': tableSvg(r), 'selection.svg': selectionSvg(r), 'eps.svg': epsSvg(r) };
       for (const [name, text] of Object.entries(files)) if (text) fs.writeFileSync(path.join(o.out, name), text);
+      if (o.png) {
+        const chromium = chromiumPath();
+        if (!chromium) throw new UsageError('ascl study report --png: no Chromium (set CHROME_PATH or install chromium); the SVG files are written');
+        for (const name of Object.keys(files).filter((k) => k.endsWith('.svg') && files[k])) {
+          const png = name.replace(/\.svg$/, '.png');
+          svgToPng(chromium, path.resolve(o.out, name), path.resolve(o.out, png), 760, 360);
+          files[png] = 'png';
+        }
+      }
       if (!o.json) process.stdout.write(`wrote ${Object.keys(files).filter((k) => files[k]).map((k) => path.join(o.out!, k)).join(', ')}\n`);
     }));
 }

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/store/index.js';
 import type { StudyReport, StudyStatus } from '../../src-main/shared/study-report.js';
 import { lastJson, runCli, startCli } from '../cli/cli-helpers.js';
+import { chromiumPath } from '../../src-main/cli/svg-png.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-study-'));
 const db = path.join(dir, 'ascl.db');
@@ -79,10 +80,13 @@ describe('tiny study: 2 methods x 2 seeds, 1 epoch, PGD-2 at eps 2/255 on 16 syn
 
     // 4. The report against the store.
     const out = path.join(dir, 'report');
-    const rep = await runCli(['study', 'report', 'tiny', '--db', db, '--out', out, '--json']);
+    const chromium = chromiumPath();
+    const rep = await runCli(['study', 'report', 'tiny', '--db', db, '--out', out, '--json', ...(chromium ? ['--png'] : [])]);
     expect(rep.code, rep.stderr).toBe(0);
     const report = JSON.parse(rep.stdout.split('\n')[0]) as StudyReport;
     for (const f of ['report.md', 'report.csv', 'table.svg', 'selection.svg', 'eps.svg']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    // PNG copies where a Chromium is installed: the PNG signature.
+    if (chromium) expect(fs.readFileSync(path.join(out, 'table.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
     const s = new Store(db, { readonly: true });
     try {
       const byGroup = new Map<string, Array<{ seed: number; pgd: number; nat: number; rdiv: number[] }>>();

@@ -11,7 +11,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 interface Series { label: string; xs: number[]; ys: number[]; dashed?: boolean; color: string }
 
 function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], formatX: (x: number) => string): string {
-  const W = 640; const H = 360; const m = { l: 60, r: 170, t: 36, b: 48 };
+  const W = 760; const H = 360; const m = { l: 60, r: 250, t: 36, b: 48 };
   const xs = series.flatMap((s) => s.xs); const ys = series.flatMap((s) => s.ys);
   if (xs.length === 0) return '';
   const [x0, x1] = [Math.min(...xs), Math.max(...xs) === Math.min(...xs) ? Math.min(...xs) + 1 : Math.max(...xs)];
@@ -31,6 +31,8 @@ function lineChart(title: string, xLabel: string, yLabel: string, series: Series
   series.forEach((s, i) => {
     const pts = s.xs.map((x, j) => `${X(x).toFixed(1)},${Y(s.ys[j]).toFixed(1)}`).join(' ');
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ''} points="${pts}"/>`);
+    // Markers: a series of one epoch is a point, not a line.
+    s.xs.forEach((x, j) => out.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(s.ys[j]).toFixed(1)}" r="3" fill="${s.dashed ? 'white' : s.color}" stroke="${s.color}"/>`));
     out.push(`<line x1="${W - m.r + 10}" y1="${m.t + 14 + i * 18}" x2="${W - m.r + 34}" y2="${m.t + 14 + i * 18}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
     out.push(`<text x="${W - m.r + 40}" y="${m.t + 18 + i * 18}">${esc(s.label)}</text>`);
   });
@@ -40,7 +42,7 @@ function lineChart(title: string, xLabel: string, yLabel: string, series: Series
 
 /** The table as grouped bars: one group per column, one bar per method, whiskers the 95% CI. */
 export function tableSvg(r: StudyReport): string {
-  const W = 640; const H = 360; const m = { l: 50, r: 170, t: 36, b: 40 };
+  const W = 760; const H = 360; const m = { l: 50, r: 250, t: 36, b: 40 };
   const cols = r.columns; const rows = r.rows;
   const gw = (W - m.l - m.r) / Math.max(1, cols.length); const bw = (gw * 0.8) / Math.max(1, rows.length);
   const Y = (v: number): number => H - m.b - v * (H - m.t - m.b);
