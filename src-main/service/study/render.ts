@@ -34,6 +34,13 @@ export function reportMarkdown(r: StudyReport): string {
       if (x) L.push(`| ${row.group} | ${studyColumnLabel(c)} | ${x.k} | ${x.images} | ${pct(x.mean)} | ${pct(x.std)} | ${ciText(x)} | ${pct(x.seOfMean)} |`);
     }
   }
+  L.push('', '## Runs', '', 'Each run at its summary epoch: value ± its binomial standard error sqrt(p (1 - p) / n), in %.', '',
+    `| method | seed | run | epoch | ${r.columns.map(studyColumnLabel).join(' | ')} |`, `|---|---|---|---|${r.columns.map(() => '---|').join('')}`);
+  for (const row of r.rows) {
+    for (const run of row.runs) {
+      L.push(`| ${row.group} | ${run.seed} | ${run.runId} | ${run.epoch} | ${r.columns.map((c) => (c in run.values ? `${pct(run.values[c])} ± ${pct(run.se[c])} (n ${run.images[c]})` : '–')).join(' | ')} |`);
+    }
+  }
   if (r.differences.length) {
     L.push('', '## Paired differences across seeds', '', '| difference | column | seeds | per seed | mean | 95% CI |', '|---|---|---|---|---|---|');
     for (const d of r.differences) {
