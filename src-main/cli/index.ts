@@ -14,6 +14,7 @@ import { presetsCommand } from './presets.js';
 import { resumeCommand } from './resume.js';
 import { runsCommand, showCommand } from './runs.js';
 import { serveCommand } from './serve.js';
+import { studyCommand } from './study.js';
 import { trainCommand } from './train.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -24,7 +25,8 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
   for (const c of [trainCommand(), presetsCommand(), runsCommand(), showCommand(), exportCommand(), resumeCommand(),
-    doctorCommand(), evalCommand(), analyzeCommand(), serveCommand()]) {
+    doctorCommand(), evalCommand(), analyzeCommand(), serveCommand(),
+    studyCommand()]) {
     program.addCommand(c);
   }
   // Throw instead of exiting, everywhere, so exit codes are ours (2 for usage errors).

@@ -19,6 +19,7 @@ import { infoHandlers } from './features/info.js';
 import { matrixHandlers } from './features/matrix.js';
 import { metricHandlers } from './features/metrics.js';
 import { runHandlers } from './features/runs.js';
+import { studyHandlers } from './features/studies.js';
 import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
 
@@ -83,6 +84,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate, evaluateGrid),
     ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx),
     ...matrixHandlers(ctx),
+    ...studyHandlers(ctx),
   });
 
   return {

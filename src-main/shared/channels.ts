@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { RunConfig, RunConfigInput } from './run-config.js';
 import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
+import type { StudyProgress, StudyReport, StudyStatus } from './study-report.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -111,6 +112,10 @@ export const ApiRequests = {
     eps: z.union([z.number().min(0).max(1), z.string().max(30)]).optional(),
   }).strict(),
   // --- end attack x defence matrix ---
+  // --- studies (shared/study.ts): stored by `ascl study run`; their runs and evaluations found by configuration ---
+  'studies:list': z.object({}).strict(),
+  /** One study's progress (per planned run) and its report as far as the store holds it. */
+  'studies:get': z.object({ name: z.string().min(1).max(100) }).strict(),
 } as const;
 
 export type ApiChannel = keyof typeof ApiRequests;
@@ -173,6 +178,10 @@ export interface ApiResponses {
   // --- Attack x defence matrix ---
   'evals:matrix': AttackMatrix;
   // --- end attack x defence matrix ---
+  // --- studies ---
+  /** damage: the stored definition cannot be read (progress is then null). */
+  'studies:list': Array<{ name: string; description: string; updatedAt: string; progress: StudyProgress | null; damage: string | null }>;
+  'studies:get': { status: StudyStatus; report: StudyReport };
 }
 
 // --- Attack x defence matrix (evals:matrix) ---

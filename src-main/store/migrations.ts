@@ -170,6 +170,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN iterations TEXT;            -- JSON IterationPoint[] (shared/iterations.ts)
   ALTER TABLE evaluations ADD COLUMN breaking_iteration BLOB;    -- Float64 little-endian [n], 0 = clean-misclassified, NaN = never broken
   `,
+  // v8: studies (shared/study.ts): each study's validated definition by name. Runs and evaluations
+  // are not linked to it: they are found by configuration, so the table holds nothing else.
+  `
+  CREATE TABLE studies (
+    name         TEXT PRIMARY KEY,
+    definition   TEXT NOT NULL,            -- JSON Study with its studyVersion
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,14 +10,15 @@ import { openStoreDatabase, type OpenOptions } from './db.js';
 import { RunConflictError, StoreError } from './errors.js';
 import { checkpointRelPath, resolveInside } from './paths.js';
 import type { CheckpointRecord, EpochRecord, StepRow } from './rows.js';
-import { RunTables, newRunId } from './runs.js';
+import { newRunId } from './runs.js';
+import { StudyTables } from './studies.js';
 
 export { StoreError, RunConflictError, newRunId };
 export type { OpenOptions };
 
 const nowIso = (): string => new Date().toISOString();
 
-export class Store extends RunTables {
+export class Store extends StudyTables {
   /** The folder holding the database and the checkpoint files. */
   readonly home: string;
 

@@ -11,6 +11,7 @@ import { MATRIX_COLUMNS, type ApiEvent, type ApiEvents, type ApiResponses, type 
 import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
 import { standardError } from '../../src-main/shared/evaluation.js';
+import { demoStudyHandlers } from './demo-studies.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];
 const FIELDS: ApiResponses['config:describe']['fields'] = [
@@ -190,5 +191,6 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       return { columns: MATRIX_COLUMNS.filter((c) => rows.some((r) => c in r.cells)).map((key) => ({ key, label: key })), rows };
     },
     'export:csv': async (req) => ({ filename: `${req.what}.csv`, csv: `run,epoch,nat_accuracy\r\n${req.runIds.flatMap((id) => get(id).epochs.map((e) => `${id},${e.epoch},${e.natAccuracy}`)).join('\r\n')}\r\n`, problems: [] }),
+    ...demoStudyHandlers(),
   };
 }

@@ -60,5 +60,7 @@ export function createFakeService(): FakeService {
     'compare:table': none,
     'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n`, problems: [] }),
     'evals:matrix': async (req) => { seen('evals:matrix', req); return { columns: [], rows: [] }; },
+    'studies:list': async () => [],
+    'studies:get': none,
   };
 }

@@ -36,6 +36,8 @@ export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string,
   'compare:table': (runId) => ({ runIds: [runId], summary: { kind: 'last' } }),
   'export:csv': (runId) => ({ what: 'epochs', runIds: [runId] }),
   'evals:matrix': (runId) => ({ runIds: [runId], rows: 'groups', eps: '8/255' }),
+  'studies:list': () => ({}),
+  'studies:get': () => ({ name: 'fuzz-study' }),
 };
 
 /** Strings a hostile or careless client sends. */
