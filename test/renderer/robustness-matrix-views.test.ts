@@ -15,7 +15,7 @@ import { chartToSvg } from '../../src-renderer/src/lib/svg-export.js';
 let nextId = 1;
 const grid = (runId: string, accs: number[], eps = [0, 2, 4, 8].map((k) => k / 255), attack = 'pgd', steps: number | null = 3): EvalRow[] =>
   accs.map((robustAccuracy, j) => ({ id: nextId++, runId, attack, eps: eps[j], steps, stepSize: null, n: 32, cleanAccuracy: accs[0], robustAccuracy,
-    seconds: 1, testSetSize: 500, cleanStdErr: 0, robustStdErr: 0, protocol: null, createdAt: '' }));
+    seconds: 1, testSetSize: 500, cleanStdErr: 0, robustStdErr: 0, protocol: null, createdAt: '', iterations: null, flags: [] }));
 
 const runsOf = (): CurveRun[] => [
   { id: 'a', label: 'seed 0', group: 'adv', evals: grid('a', [0.8, 0.6, 0.4, 0.1]) },

@@ -107,7 +107,7 @@ describe('bandStat and groupCurve', () => {
 describe('runCurves', () => {
   const row = (id: number, attack: string, eps: number, steps: number | null, n: number, robustAccuracy: number): EvalRow => ({
     id, runId: 'r', attack, eps, steps, stepSize: null, n, cleanAccuracy: 0.9, robustAccuracy, seconds: 1, testSetSize: 500,
-    cleanStdErr: 0, robustStdErr: 0, protocol: null, createdAt: '' });
+    cleanStdErr: 0, robustStdErr: 0, protocol: null, createdAt: '', iterations: null, flags: [] });
   it('one curve per (attack, k, n), points in increasing eps, the newest evaluation at a repeated eps', () => {
     const c = runCurves('r', [row(1, 'pgd', 8 / 255, 3, 32, 0.2), row(2, 'pgd', 0, 3, 32, 0.9), row(3, 'pgd', 8 / 255, 3, 32, 0.25),
       row(4, 'pgd', 8 / 255, 10, 32, 0.1), row(5, 'fgsm', 8 / 255, 1, 32, 0.4)]);
