@@ -49,7 +49,7 @@ export interface CheckpointRecord {
 }
 
 /** An evaluation to store: the worker's outcome, the run it belongs to and how it was drawn. */
-export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps'> {
+export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps' | 'cleanPred' | 'advPred' | 'batchSize'> {
   runId: string;
   /** The resolved protocol; null only for evaluations recorded without one (tests, imports). */
   protocol: EvaluationProtocol | null;
@@ -63,6 +63,11 @@ export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protoco
   labels?: Int32Array | null;
   /** Eps-grid points only, per sample: the smallest grid eps that breaks it, NaN when none does. */
   breakingEps?: Float64Array | null;
+  /** Per sample: the predicted class on the clean image and on the adversarial example that decides the outcome. */
+  cleanPred?: Int32Array | null;
+  advPred?: Int32Array | null;
+  /** Images per attack batch (the attack's seed is protocol.seed + the batch's first index). */
+  batchSize?: number | null;
 }
 
 /** The per-example data of one stored evaluation (null: not recorded for this row). */
@@ -72,4 +77,7 @@ export interface EvaluationExamples {
   labels: Int32Array | null;
   /** null per image: robust at every eps of the grid. */
   breakingEps: Array<number | null> | null;
+  cleanPred: Int32Array | null;
+  advPred: Int32Array | null;
+  batchSize: number | null;
 }

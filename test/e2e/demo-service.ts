@@ -182,5 +182,8 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       };
     },
     'export:csv': async (req) => ({ filename: `${req.what}.csv`, csv: `run,epoch,nat_accuracy\r\n${req.runIds.flatMap((id) => get(id).epochs.map((e) => `${id},${e.epoch},${e.natAccuracy}`)).join('\r\n')}\r\n`, problems: [] }),
+    'examples:list': async () => { throw new ApiError('conflict', 'demo: per-example outcomes are not simulated'); },
+    'examples:images': async () => { throw new ApiError('conflict', 'demo: images are not simulated'); },
+    'selection:images': async () => { throw new ApiError('conflict', 'demo: images are not simulated'); },
   };
 }

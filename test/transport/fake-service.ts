@@ -59,5 +59,8 @@ export function createFakeService(): FakeService {
     'selection:snapshots': async () => [],
     'compare:table': none,
     'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n`, problems: [] }),
+    'examples:list': none,
+    'examples:images': none,
+    'selection:images': none,
   };
 }

@@ -35,6 +35,10 @@ export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string,
   'selection:snapshots': (runId) => ({ runId }),
   'compare:table': (runId) => ({ runIds: [runId], summary: { kind: 'last' } }),
   'export:csv': (runId) => ({ what: 'epochs', runIds: [runId] }),
+  'examples:list': (runId) => ({ runId, evaluationId: 1, filter: 'broken', offset: 0, limit: 10 }),
+  'examples:images': (runId) => ({ runId, evaluationId: 1, indices: [0, 1] }),
+  // Index 16 is past the served run's 16 training images (SMALL.limit): refused before a worker starts.
+  'selection:images': (runId) => ({ runId, indices: [16], epoch: 1 }),
 };
 
 /** Strings a hostile or careless client sends. */
