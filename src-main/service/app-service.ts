@@ -15,6 +15,7 @@ import { analysisAttack, analysisHandlers, analyzer, type Analyze, type AnalyzeR
 import { evalHandlers, evaluator, type Evaluate } from './features/evaluations.js';
 import { gridEvaluator, type EvaluateGrid } from './features/eval-grid.js';
 import { exportHandlers } from './features/export.js';
+import { exampleHandlers } from './features/examples.js';
 import { infoHandlers } from './features/info.js';
 import { matrixHandlers } from './features/matrix.js';
 import { metricHandlers } from './features/metrics.js';
@@ -82,7 +83,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const analyze = analyzer(ctx);
   const handlers = withApiErrors({
     ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate, evaluateGrid),
-    ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx),
+    ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx), ...exampleHandlers(ctx),
     ...matrixHandlers(ctx),
     ...studyHandlers(ctx),
   });

@@ -2,8 +2,8 @@
  * One evaluation (an attack on a stored run's checkpoint or on an external LayersModel) on a
  * worker thread; progress is relayed and the result is returned as plain data.
  */
-import type { AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
-import type { AnalysisOutcome, EvalOutcome } from '../shared/rows.js';
+import type { AnalyzeJob, EvalJob, ExamplesJob, FromWorker } from './protocol.js';
+import type { AnalysisOutcome, EvalOutcome, ExamplesOutcome } from '../shared/rows.js';
 import { assertNever } from './protocol.js';
 import { engineWorkerUrl, spawnEngineWorker } from '../engine/backend/worker-spawn.js';
 
@@ -24,7 +24,12 @@ export function runAnalyzeJob(job: AnalyzeJob, onProgress?: (p: EvalProgress) =>
   return runJob<AnalysisOutcome>(job, 'analysis-result', onProgress);
 }
 
-function runJob<T>(job: EvalJob | AnalyzeJob, resultKind: 'eval-result' | 'eval-grid-result' | 'analysis-result', onProgress: (p: EvalProgress) => void = () => {}): WorkerTask<T> {
+/** Images of a few test or training examples with their adversarial views (service/features/examples.ts). */
+export function runExamplesJob(job: ExamplesJob): WorkerTask<ExamplesOutcome> {
+  return runJob<ExamplesOutcome>(job, 'examples-result');
+}
+
+function runJob<T>(job: EvalJob | AnalyzeJob | ExamplesJob, resultKind: 'eval-result' | 'eval-grid-result' | 'analysis-result' | 'examples-result', onProgress: (p: EvalProgress) => void = () => {}): WorkerTask<T> {
   const worker = spawnEngineWorker(engineWorkerUrl('./eval-worker', import.meta.url), { workerData: { job }, stdout: true });
   // Engine chatter (tfjs banners) must not mix with the CLI's JSON lines on stdout.
   worker.stdout.pipe(process.stderr);
@@ -37,6 +42,7 @@ function runJob<T>(job: EvalJob | AnalyzeJob, resultKind: 'eval-result' | 'eval-
         case 'eval-result':
         case 'eval-grid-result':
         case 'analysis-result':
+        case 'examples-result':
           if (m.kind === resultKind) result = m.result as T;
           else failure = `eval-job: expected ${resultKind}, got ${m.kind}`;
           break;

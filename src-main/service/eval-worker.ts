@@ -6,33 +6,22 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../engine/backend/index.js';
-import type { RunConfig } from '../shared/run-config.js';
-import { loadDataset, type Dataset } from '../engine/data/index.js';
+import { loadDataset } from '../engine/data/index.js';
 import { evaluateRobustness, inferenceLogits } from '../engine/evaluate/evaluate.js';
 import { evaluateEpsGrid, smallestBreakingIndex } from '../engine/evaluate/eps-grid.js';
-import { createModel, setNamedWeights } from '../engine/models/index.js';
-import type { ClassifierModel, LogitsFn } from '../engine/models/model.js';
+import type { LogitsFn } from '../engine/models/model.js';
+import { modelFromCheckpoint } from './checkpoint-model.js';
+import { examplesImages } from './examples-images.js';
 import { latentDivergence, rdivSweep } from '../engine/analysis/rdiv.js';
 import { latentTsne } from '../engine/analysis/tsne.js';
-import { readTrainCheckpoint } from '../store/train-checkpoint.js';
-import type { AnalyzeJob, EvalJob, FromWorker } from './protocol.js';
+import type { AnalyzeJob, EvalJob, ExamplesJob, FromWorker } from './protocol.js';
 import type { AnalysisOutcome } from '../shared/rows.js';
 import { loadExternalModel } from '../engine/models/external.js';
 
 const port = parentPort;
 if (!port) throw new Error('eval-worker: must run in a worker thread');
-const { job } = workerData as { job: EvalJob | AnalyzeJob };
+const { job } = workerData as { job: EvalJob | AnalyzeJob | ExamplesJob };
 const post = (m: FromWorker): void => port.postMessage(m);
-
-function modelFromCheckpoint(file: string, sha256: string, config: RunConfig, data: Dataset): ClassifierModel {
-  const c = readTrainCheckpoint(file, sha256);
-  const model = createModel(config.model, {
-    inputShape: [data.height, data.width, data.channels], numClasses: data.numClasses, projectionHead: config.projectionHead, seed: config.seed,
-    batchNorm: config.batchNorm, latent: config.latent, resnetSetting: config.resnetSetting,
-  });
-  setNamedWeights(model, c.weights);
-  return model;
-}
 
 async function evaluate(j: EvalJob): Promise<void> {
   const config = j.source.kind === 'checkpoint' ? j.source.config : null;
@@ -70,13 +59,14 @@ async function evaluate(j: EvalJob): Promise<void> {
       post({ kind: 'eval-grid-result', result: g.points.map((r) => ({ attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
         cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, outcomes: r.perSample, cleanCorrect: g.cleanCorrect, labels, breakingEps,
         ...(r.iterations && r.breakingIteration ? { iterations: r.iterations, breakingIteration: r.breakingIteration } : {}),
+        cleanPred: r.cleanPred, advPred: r.advPred, batchSize: j.batchSize,
         protocol: { ...r.protocol, grid: { id: '', eps: [...j.epsGrid!], index: g.points.indexOf(r), rule: g.cumulative ? 'cumulative' : 'independent' } } })) });
       return;
     }
     const r = await evaluateRobustness({ ...common, eps: j.eps });
     post({ kind: 'eval-result', result: { attack: r.attack, eps: r.eps, steps: r.steps, stepSize: r.stepSize, n: r.n,
       cleanAccuracy: r.cleanAccuracy, robustAccuracy: r.robustAccuracy, seconds: r.seconds, protocol: r.protocol, outcomes: r.perSample,
-      cleanCorrect: r.cleanCorrect, labels: Int32Array.from(data.test.labels.subarray(0, r.n)),
+      cleanCorrect: r.cleanCorrect, labels: Int32Array.from(data.test.labels.subarray(0, r.n)), cleanPred: r.cleanPred, advPred: r.advPred, batchSize: j.batchSize,
       ...(r.iterations && r.breakingIteration ? { iterations: r.iterations, breakingIteration: r.breakingIteration } : {}) } });
   } finally {
     dispose();
@@ -123,9 +113,11 @@ async function analyze(j: AnalyzeJob): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const choice = job.kind === 'eval' && job.source.kind === 'checkpoint' && job.source.config.backend !== 'auto' ? job.source.config.backend : job.backend;
+  const config = job.kind === 'examples' ? job.config : job.kind === 'eval' && job.source.kind === 'checkpoint' ? job.source.config : null;
+  const choice = config && config.backend !== 'auto' ? config.backend : job.backend;
   await initBackend(choice);
   if (job.kind === 'eval') await evaluate(job);
+  else if (job.kind === 'examples') post({ kind: 'examples-result', result: await examplesImages(job) });
   else await analyze(job);
 }
 

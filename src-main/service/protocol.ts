@@ -4,7 +4,8 @@
  * Both sides handle them with exhaustive switches (see `assertNever`).
  */
 import type { EpochMetrics, StepMetrics } from '../engine/train/types.js';
-import type { AnalysisOutcome, EvalOutcome, SelectionSnapshot } from '../shared/rows.js';
+import type { AnalysisOutcome, EvalOutcome, ExamplesOutcome, SelectionSnapshot } from '../shared/rows.js';
+import type { EvaluationProtocol } from '../shared/evaluation.js';
 import type { RunConfig } from '../shared/run-config.js';
 import type { AttackName, BackendChoice, BackendName } from '../shared/options.js';
 import type { EngineModules } from './engine.js';
@@ -70,7 +71,21 @@ export interface AnalyzeJob {
   engineModules?: Partial<EngineModules>;
 }
 
-export type WorkerJob = TrainJob | EvalJob | AnalyzeJob;
+/**
+ * Images for the examples view and the Figure 8 gallery, computed from a stored checkpoint:
+ * `evaluation`: test images with the evaluation's adversarial examples regenerated (its protocol and
+ * batch size replayed, engine/evaluate/regenerate.ts); `training`: training images with the run's
+ * training adversary's view (engine/objectives/training-views.ts).
+ */
+export interface ExamplesJob {
+  kind: 'examples';
+  config: RunConfig;
+  checkpoint: { file: string; sha256: string };
+  backend: BackendChoice;
+  target: { kind: 'evaluation'; protocol: EvaluationProtocol; batchSize: number; indices: number[] } | { kind: 'training'; indices: number[] };
+}
+
+export type WorkerJob = TrainJob | EvalJob | AnalyzeJob | ExamplesJob;
 
 /** main -> worker */
 export type ToWorker = { kind: 'stop' };
@@ -89,6 +104,7 @@ export type FromWorker =
   /** One outcome per eps of the job's grid, in order; the clean pass is shared. */
   | { kind: 'eval-grid-result'; result: EvalOutcome[] }
   | { kind: 'analysis-result'; result: AnalysisOutcome }
+  | { kind: 'examples-result'; result: ExamplesOutcome }
   | { kind: 'done'; status: 'completed' | 'cancelled'; epochs: number }
   | { kind: 'error'; message: string };
 

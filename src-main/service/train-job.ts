@@ -152,6 +152,7 @@ export class TrainJobHandle {
       case 'eval-result':
       case 'eval-grid-result':
       case 'analysis-result':
+      case 'examples-result':
         throw new Error(`unexpected ${m.kind} message from a training worker`);
       default:
         assertNever(m, `train-job(${this.runId})`);

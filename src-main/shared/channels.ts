@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { RunConfig, RunConfigInput } from './run-config.js';
 import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
 import type { StudyProgress, StudyReport, StudyStatus } from './study-report.js';
+import type { ExampleImage, ExampleOutcome, ExampleRow } from './rows.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -32,6 +33,17 @@ const NAME_FORBIDDEN = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 export const displayName = z.string()
   .max(MAX_NAME_LENGTH, `a name has at most ${MAX_NAME_LENGTH} characters`)
   .refine((s) => !NAME_FORBIDDEN.test(s), 'a name must not contain control characters (such as ESC, tab, newline) or bidirectional overrides');
+
+// Per-example outcomes and images: the filters of the examples view.
+/**
+ * Which images of an evaluation (A) to list: every one, by its outcome in A, or by its agreement with
+ * a compared evaluation (B) on the same test images: robust in A only, in B only, in both, in neither.
+ */
+export const EXAMPLE_FILTERS = ['all', 'clean-wrong', 'broken', 'robust', 'robust-a-only', 'robust-b-only', 'robust-both', 'robust-neither'] as const;
+export type ExampleFilter = (typeof EXAMPLE_FILTERS)[number];
+/** Most images whose adversarial examples one `examples:images` request regenerates. */
+export const MAX_EXAMPLE_IMAGES = 64;
+const evaluationId = z.number().int().min(1);
 
 /** Request schemas, one per channel. */
 export const ApiRequests = {
@@ -116,6 +128,22 @@ export const ApiRequests = {
   'studies:list': z.object({}).strict(),
   /** One study's progress (per planned run) and its report as far as the store holds it. */
   'studies:get': z.object({ name: z.string().min(1).max(100) }).strict(),
+  // Per-example outcomes and images (the examples view and the Figure 8 gallery).
+  /**
+   * The stored per-image outcomes of evaluation `evaluationId` of run `runId`, filtered, one page of them.
+   * vsRunId: compare with an evaluation of that run on the same test images (vsEvaluationId, or else its
+   * newest evaluation with the same attack, eps, steps and n).
+   */
+  'examples:list': z.object({
+    runId, evaluationId, vsRunId: runId.optional(), vsEvaluationId: evaluationId.optional(),
+    filter: z.enum(EXAMPLE_FILTERS).default('all'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(48),
+  }).strict(),
+  /** The listed test images with their adversarial examples regenerated from the evaluation's protocol on its checkpoint (a worker thread). */
+  'examples:images': z.object({ runId, evaluationId, indices: z.array(z.number().int().min(0)).min(1).max(MAX_EXAMPLE_IMAGES) }).strict(),
+  /** Training images by index (Figure 8's anchors and selected samples) with the run's training adversary's view, on the checkpoint of `epoch` (else the newest). */
+  'selection:images': z.object({ runId, indices: z.array(z.number().int().min(0)).min(1).max(2 * MAX_EXAMPLE_IMAGES), epoch: z.number().int().min(1).optional() }).strict(),
 } as const;
 
 export type ApiChannel = keyof typeof ApiRequests;
@@ -182,6 +210,26 @@ export interface ApiResponses {
   /** damage: the stored definition cannot be read (progress is then null). */
   'studies:list': Array<{ name: string; description: string; updatedAt: string; progress: StudyProgress | null; damage: string | null }>;
   'studies:get': { status: StudyStatus; report: StudyReport };
+  // Per-example outcomes and images.
+  /**
+   * n: images listed (with a compared evaluation: the images both evaluated); total: those matching the
+   * filter; counts: per filter (the agreement filters only with vs); notes: what the comparison assumes.
+   */
+  'examples:list': {
+    n: number; total: number; counts: Partial<Record<ExampleFilter, number>>; items: ExampleRow[];
+    vs: { runId: string; evaluationId: number } | null; notes: string[];
+  };
+  /**
+   * eps: the budget (the perturbation image is 0.5 + delta / (2 eps)); stored: each image's stored
+   * outcome, and whether the regenerated one equals it; batchSize: the attack batch replayed
+   * (batchSizeStored false: the evaluation did not record it and the run's batch size was assumed).
+   */
+  'examples:images': {
+    eps: number; classNames: string[]; checkpointEpoch: number; batchSize: number; batchSizeStored: boolean;
+    images: Array<ExampleImage & { stored: ExampleOutcome; matchesStored: boolean }>;
+  };
+  /** adversary: the run's training adversary that made the views, at eps on the checkpoint of checkpointEpoch. */
+  'selection:images': { eps: number; adversary: string; classNames: string[]; checkpointEpoch: number; images: ExampleImage[] };
 }
 
 // --- Attack x defence matrix (evals:matrix) ---

@@ -132,6 +132,12 @@ export interface EvalOutcome extends EvalFigures {
   iterations?: IterationPoint[];
   /** Per sample: total attack iterations of the checkpoint from which it stays broken; 0 clean-misclassified, NaN robust.  [n] */
   breakingIteration?: Float64Array;
+  // Per-example predictions and the attack batch (regenerating an image's adversarial example needs its batch).
+  /** Per sample: the predicted class of the clean image and of the adversarial example that decides the outcome.  [n] */
+  cleanPred?: Int32Array;
+  advPred?: Int32Array;
+  /** Images per attack batch: batch b was attacked with seed protocol.seed + b * batchSize. */
+  batchSize?: number;
 }
 
 /** The latent-space analyses of one run, as the worker reports them. */
@@ -139,4 +145,48 @@ export interface AnalysisOutcome {
   rdivEpochs: RdivEpochRow[];
   rdivEps: RdivEpsRow[];
   tsne: TsnePoint[] | null;
+}
+
+// Per-example outcomes and their images (the examples view and the Figure 8 gallery).
+
+/** An image's outcome in one evaluation: misclassified clean, broken by the attack, or robust. */
+export const EXAMPLE_OUTCOMES = ['clean-wrong', 'broken', 'robust'] as const;
+export type ExampleOutcome = (typeof EXAMPLE_OUTCOMES)[number];
+
+/** One evaluated image as stored (predictions null for evaluations stored before they were). */
+export interface ExampleRow {
+  /** Position in the test split (the evaluation used the first n). */
+  index: number;
+  label: number | null;
+  cleanPred: number | null;
+  advPred: number | null;
+  outcome: ExampleOutcome;
+  /** The same image in the compared evaluation (run B), or null without one. */
+  vsOutcome: ExampleOutcome | null;
+  /** Eps-grid points: the smallest grid eps that breaks the image (null: none does, or not a grid). */
+  breakingEps: number | null;
+}
+
+/** One image and its adversarial view as small PNG data URLs, with the predictions recomputed on them. */
+export interface ExampleImage {
+  index: number;
+  label: number;
+  clean: string;
+  adversarial: string;
+  /** 0.5 + (x_adv - x) / (2 eps) per channel: grey = unchanged, black / white = -eps / +eps. */
+  perturbation: string;
+  cleanPred: number;
+  advPred: number;
+  /** Correct on the clean and on the adversarial image, as recomputed. */
+  robust: boolean;
+  /** max |x_adv - x| over the pixels. */
+  linf: number;
+}
+
+/** What an examples worker job returns. */
+export interface ExamplesOutcome {
+  classNames: string[];
+  /** The budget of the shown adversarial examples (the perturbation's amplification is 1 / (2 eps)). */
+  eps: number;
+  images: ExampleImage[];
 }

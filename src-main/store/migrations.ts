@@ -180,6 +180,14 @@ export const MIGRATIONS: readonly string[] = [
     updated_at   TEXT NOT NULL
   );
   `,
+  // v9: per-example predictions and the attack batch size (NULL for older rows): the examples view
+  // shows the predicted labels without recomputing them, and regenerates an image's adversarial
+  // example by attacking its batch again with the stored seed (seed + the batch's first index).
+  `
+  ALTER TABLE evaluations ADD COLUMN clean_pred BLOB;            -- Int32 little-endian [n], class predicted on the clean image
+  ALTER TABLE evaluations ADD COLUMN adv_pred BLOB;              -- Int32 little-endian [n], class predicted on the deciding adversarial example
+  ALTER TABLE evaluations ADD COLUMN batch_size INTEGER;         -- images per attack batch
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -34,12 +34,13 @@ export class ResultTables extends StoreBase {
 
   addEvaluation(e: EvaluationInput): number {
     const res = this.write(`addEvaluation(run ${e.runId})`, () => this.db.prepare(`INSERT INTO evaluations (run_id, attack, eps, steps, step_size, n, seed, checkpoint_epoch, clean_accuracy,
-      robust_accuracy, seconds, outcomes, protocol, created_at, clean_correct, labels, breaking_eps, iterations, breaking_iteration)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId,
+      robust_accuracy, seconds, outcomes, protocol, created_at, clean_correct, labels, breaking_eps, iterations, breaking_iteration, clean_pred, adv_pred, batch_size)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.runId,
       e.attack, e.eps, e.steps, e.stepSize, e.n, e.seed, e.checkpointEpoch, e.cleanAccuracy, e.robustAccuracy, e.seconds, e.outcomes ? Buffer.from(e.outcomes) : null,
       e.protocol ? JSON.stringify(EvaluationProtocolSchema.parse(e.protocol)) : null, nowIso(), blob(e.cleanCorrect, e.n, 'cleanCorrect'),
       blob(e.labels, e.n, 'labels'), blob(e.breakingEps, e.n, 'breakingEps'),
-      e.iterations ? JSON.stringify(IterationPointsSchema.parse(e.iterations)) : null, blob(e.breakingIteration, e.n, 'breakingIteration')));
+      e.iterations ? JSON.stringify(IterationPointsSchema.parse(e.iterations)) : null, blob(e.breakingIteration, e.n, 'breakingIteration'),
+      blob(e.cleanPred, e.n, 'cleanPred'), blob(e.advPred, e.n, 'advPred'), e.batchSize ?? null));
     return Number(res.lastInsertRowid);
   }
 
@@ -102,8 +103,9 @@ export class ResultTables extends StoreBase {
 
   /** Per-example data of evaluation `id` (null when there is no such evaluation). */
   evaluationExamples(id: number): EvaluationExamples | null {
-    const r = this.db.prepare('SELECT outcomes, clean_correct, labels, breaking_eps, breaking_iteration FROM evaluations WHERE id = ?').get(id) as {
-      outcomes: Buffer | null; clean_correct: Buffer | null; labels: Buffer | null; breaking_eps: Buffer | null; breaking_iteration: Buffer | null } | undefined;
+    const r = this.db.prepare('SELECT outcomes, clean_correct, labels, breaking_eps, breaking_iteration, clean_pred, adv_pred, batch_size FROM evaluations WHERE id = ?').get(id) as {
+      outcomes: Buffer | null; clean_correct: Buffer | null; labels: Buffer | null; breaking_eps: Buffer | null; breaking_iteration: Buffer | null;
+      clean_pred: Buffer | null; adv_pred: Buffer | null; batch_size: number | null } | undefined;
     if (!r) return null;
     // Copies: a Buffer's bytes may sit at an offset of a shared pool, unaligned for Int32 / Float64 views.
     const bytes = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer;
@@ -114,6 +116,9 @@ export class ResultTables extends StoreBase {
       labels: r.labels ? new Int32Array(bytes(r.labels)) : null,
       breakingEps: r.breaking_eps ? nullable(r.breaking_eps) : null,
       breakingIteration: r.breaking_iteration ? nullable(r.breaking_iteration) : null,
+      cleanPred: r.clean_pred ? new Int32Array(bytes(r.clean_pred)) : null,
+      advPred: r.adv_pred ? new Int32Array(bytes(r.adv_pred)) : null,
+      batchSize: r.batch_size,
     };
   }
 

@@ -49,7 +49,7 @@ export interface CheckpointRecord {
 }
 
 /** An evaluation to store: the worker's outcome, the run it belongs to and how it was drawn. */
-export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps' | 'iterations' | 'breakingIteration'> {
+export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protocol' | 'cleanCorrect' | 'labels' | 'breakingEps' | 'iterations' | 'breakingIteration' | 'cleanPred' | 'advPred' | 'batchSize'> {
   runId: string;
   /** The resolved protocol; null only for evaluations recorded without one (tests, imports). */
   protocol: EvaluationProtocol | null;
@@ -67,6 +67,11 @@ export interface EvaluationInput extends Omit<EvalOutcome, 'outcomes' | 'protoco
   iterations?: IterationPoint[] | null;
   /** Per sample: total iterations of the checkpoint from which it stays broken, 0 clean-misclassified, NaN never broken. */
   breakingIteration?: Float64Array | null;
+  /** Per sample: the predicted class on the clean image and on the adversarial example that decides the outcome. */
+  cleanPred?: Int32Array | null;
+  advPred?: Int32Array | null;
+  /** Images per attack batch (the attack's seed is protocol.seed + the batch's first index). */
+  batchSize?: number | null;
 }
 
 /** The per-example data of one stored evaluation (null: not recorded for this row). */
@@ -78,4 +83,7 @@ export interface EvaluationExamples {
   breakingEps: Array<number | null> | null;
   /** Total attack iterations of the checkpoint from which the image stays broken (0: clean-misclassified); null per image: never broken. */
   breakingIteration: Array<number | null> | null;
+  cleanPred: Int32Array | null;
+  advPred: Int32Array | null;
+  batchSize: number | null;
 }

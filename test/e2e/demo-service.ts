@@ -12,6 +12,7 @@ import type { EpochRow, EvalRow } from '../../src-main/shared/rows.js';
 import { Rng } from '../../src-main/engine/rng.js';
 import { standardError } from '../../src-main/shared/evaluation.js';
 import { demoStudyHandlers } from './demo-studies.js';
+import { amplifiedPerturbation, pngDataUrl } from '../../src-main/service/png.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];
 const FIELDS: ApiResponses['config:describe']['fields'] = [
@@ -192,5 +193,25 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
     },
     'export:csv': async (req) => ({ filename: `${req.what}.csv`, csv: `run,epoch,nat_accuracy\r\n${req.runIds.flatMap((id) => get(id).epochs.map((e) => `${id},${e.epoch},${e.natAccuracy}`)).join('\r\n')}\r\n`, problems: [] }),
     ...demoStudyHandlers(),
+    'examples:list': async () => { throw new ApiError('conflict', 'demo: per-example outcomes are not simulated'); },
+    'examples:images': async () => { throw new ApiError('conflict', 'demo: images are not simulated'); },
+    // Figure 8's gallery: a seeded 32x32 grating per training index and a view moved by at most 8/255.
+    'selection:images': async (req) => {
+      get(req.runId);
+      const eps = 8 / 255;
+      const images = req.indices.map((index) => {
+        const rng = new Rng(index + 1);
+        const label = index % 10;
+        const clean = Float32Array.from({ length: 32 * 32 * 3 }, (_, k) => {
+          const px = Math.floor(k / 3), x = px % 32, y = Math.floor(px / 32);
+          return 0.5 + 0.4 * Math.sin((x * Math.cos(label) + y * Math.sin(label)) / 2 + (k % 3)) * (0.8 + 0.2 * rng.next());
+        });
+        const adversarial = clean.map((v) => Math.min(1, Math.max(0, v + (rng.next() < 0.5 ? -eps : eps))));
+        const advPred = rng.next() < 0.3 ? (label + 1) % 10 : label;
+        return { index, label, cleanPred: label, advPred, robust: advPred === label, linf: eps,
+          clean: pngDataUrl(clean, 32, 32, 3), adversarial: pngDataUrl(adversarial, 32, 32, 3), perturbation: pngDataUrl(amplifiedPerturbation(clean, adversarial, eps), 32, 32, 3) };
+      });
+      return { eps, adversary: 'pgd', classNames: Array.from({ length: 10 }, (_, i) => `class${i}`), checkpointEpoch: req.epoch ?? 30, images };
+    },
   };
 }

@@ -95,6 +95,15 @@ const CASES: Array<[string, unknown, unknown, string, RegExp]> = [
   ['bidirectional override in a sweep name', 'runs:sweep', { name: 'abc\u202Edef', config: {}, axes: { seed: [0] } }, 'bad-request', /name: a name must not contain/],
   ['control character in a sweep axis value', 'runs:sweep', { config: {}, axes: { dataDir: ['a\u0007b'] } }, 'bad-request', /axes\.dataDir\.0/],
   ['run name of 201 characters', 'runs:start', { name: 'n'.repeat(201), config: {} }, 'bad-request', /name: a name has at most 200 characters/],
+  // Per-example outcomes and images.
+  ['examples of an unknown evaluation', 'examples:list', { runId: 'RUN', evaluationId: 999 }, 'not-found', /run .* has no evaluation 999/],
+  ['examples with an unknown filter', 'examples:list', { runId: 'RUN', evaluationId: 1, filter: 'fragile' }, 'bad-request', /filter/],
+  ['examples with evaluation id 0', 'examples:list', { runId: 'RUN', evaluationId: 0 }, 'bad-request', /evaluationId/],
+  ['example images of 65 indices', 'examples:images', { runId: 'RUN', evaluationId: 1, indices: Array.from({ length: 65 }, (_, i) => i) }, 'bad-request', /indices/],
+  ['example images with a negative index', 'examples:images', { runId: 'RUN', evaluationId: 1, indices: [-1] }, 'bad-request', /indices/],
+  ['example images of an unknown run', 'examples:images', { runId: 'nope', evaluationId: 1, indices: [0] }, 'not-found', /no run "nope"/],
+  ['selection images past the run\'s training images', 'selection:images', { runId: 'RUN', indices: [0, 16] }, 'bad-request', /index 16 is not one of run .*'s 16 training images/],
+  ['selection images with no index', 'selection:images', { runId: 'RUN', indices: [] }, 'bad-request', /indices/],
 ];
 
 describe(`malformed requests (${CASES.length} kinds) through dispatch`, () => {

@@ -27,7 +27,8 @@ describe('evaluation per-example data (store migration v6)', () => {
     try {
       expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
       const [e] = s.evaluations('old');
-      expect(s.evaluationExamples(e.id)).toEqual({ outcomes: new Uint8Array([1, 0, 0]), cleanCorrect: null, labels: null, breakingEps: null, breakingIteration: null });
+      expect(s.evaluationExamples(e.id)).toEqual({ outcomes: new Uint8Array([1, 0, 0]), cleanCorrect: null, labels: null, breakingEps: null, breakingIteration: null,
+        cleanPred: null, advPred: null, batchSize: null });
       expect(examplesCsv(s, ['old']).csv.trim().split('\n').slice(1)).toEqual([`old,${e.id},pgd,0.03,,0,,,1,,`, `old,${e.id},pgd,0.03,,1,,,0,,`, `old,${e.id},pgd,0.03,,2,,,0,,`]);
     } finally { s.close(); }
     expect(userVersion(file)).toBe(SCHEMA_VERSION);
@@ -45,7 +46,7 @@ describe('evaluation per-example data (store migration v6)', () => {
     s.close();
     s = new Store(file);
     try {
-      expect(s.evaluationExamples(id)).toEqual({ outcomes, cleanCorrect, labels, breakingEps: [null, 4 / 255, 0, null, 2 / 255], breakingIteration: null });
+      expect(s.evaluationExamples(id)).toEqual({ outcomes, cleanCorrect, labels, breakingEps: [null, 4 / 255, 0, null, 2 / 255], breakingIteration: null, cleanPred: null, advPred: null, batchSize: null });
       const lines = examplesCsv(s, [run.id]).csv.trim().split('\n');
       expect(lines[0]).toBe('runId,evalId,attack,eps,gridId,index,label,cleanCorrect,robust,smallestBreakingEps,breakingIteration');
       lines.slice(1).forEach((l, i) => {
@@ -60,6 +61,22 @@ describe('evaluation per-example data (store migration v6)', () => {
         expect(c[9] === '' ? null : Number(c[9])).toBe(Number.isNaN(breakingEps[i]) ? null : breakingEps[i]);
       });
       expect(lines.length).toBe(6);
+    } finally { s.close(); }
+  });
+
+  it('v11: clean and adversarial predictions (Int32, 5 images) and the attack batch size (2) are stored and read back through a reopen', () => {
+    const file = path.join(dir, 'c.db');
+    let s = new Store(file);
+    const run = s.createRun({ name: 'x', group: null, config, seed: 0, epochsTotal: 1 });
+    const cleanPred = new Int32Array([3, 7, 1, 9, 4]);
+    const advPred = new Int32Array([3, 2, 1, 9, 8]);
+    const id = s.addEvaluation({ ...base, runId: run.id, eps: 8 / 255, n: 5, cleanAccuracy: 0.8, robustAccuracy: 0.4, outcomes: new Uint8Array([1, 0, 0, 1, 0]),
+      cleanPred, advPred, batchSize: 2 });
+    s.close();
+    s = new Store(file);
+    try {
+      const x = s.evaluationExamples(id)!;
+      expect([x.cleanPred, x.advPred, x.batchSize]).toEqual([cleanPred, advPred, 2]);
     } finally { s.close(); }
   });
 

@@ -62,5 +62,8 @@ export function createFakeService(): FakeService {
     'evals:matrix': async (req) => { seen('evals:matrix', req); return { columns: [], rows: [] }; },
     'studies:list': async () => [],
     'studies:get': none,
+    'examples:list': none,
+    'examples:images': none,
+    'selection:images': none,
   };
 }

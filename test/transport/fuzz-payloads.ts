@@ -12,6 +12,9 @@ import { SMALL } from '../service/helpers.js';
 /** Channels whose accepted requests change the store (or queue work that does). */
 export const WRITES: ReadonlySet<ApiChannel> = new Set<ApiChannel>(['runs:start', 'runs:sweep', 'runs:cancel', 'runs:resume', 'runs:delete', 'evals:start', 'analysis:start']);
 
+/** Channels whose accepted requests start a worker thread (images regenerated from a checkpoint): refusable payloads only, as for WRITES. */
+export const COMPUTES: ReadonlySet<ApiChannel> = new Set<ApiChannel>(['examples:images', 'selection:images']);
+
 /** A valid request per channel (compile-time complete: one entry per ApiChannel). */
 export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string, unknown>>> = {
   'app:info': () => ({}),
@@ -38,6 +41,10 @@ export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string,
   'evals:matrix': (runId) => ({ runIds: [runId], rows: 'groups', eps: '8/255' }),
   'studies:list': () => ({}),
   'studies:get': () => ({ name: 'fuzz-study' }),
+  'examples:list': (runId) => ({ runId, evaluationId: 1, filter: 'broken', offset: 0, limit: 10 }),
+  'examples:images': (runId) => ({ runId, evaluationId: 1, indices: [0, 1] }),
+  // Index 16 is past the served run's 16 training images (SMALL.limit): refused before a worker starts.
+  'selection:images': (runId) => ({ runId, indices: [16], epoch: 1 }),
 };
 
 /** Strings a hostile or careless client sends. */
@@ -76,13 +83,14 @@ function mutate(base: Record<string, unknown>): fc.Arbitrary<unknown> {
 export function payloadsFor(channel: ApiChannel, runId: string): fc.Arbitrary<unknown> {
   const base = BASE[channel](runId);
   const anything = fc.oneof(fc.jsonValue({ maxDepth: 4 }), mutate(base));
-  if (!WRITES.has(channel)) return anything;
+  if (!WRITES.has(channel) && !COMPUTES.has(channel)) return anything;
   // As dispatch reads it: a null (or absent) payload is the empty request.
   const refusedBySchema = anything.filter((p) => !ApiRequests[channel].safeParse(p ?? {}).success);
   const refusedByService: fc.Arbitrary<unknown> = channel === 'runs:start' || channel === 'runs:sweep'
     ? BAD_CONFIG.map((bad) => ({ ...base, config: { ...SMALL, ...bad } }))
     : channel === 'evals:start' ? fc.constantFrom({ ...base, attack: 'laser' }, { ...base, eps: 'lots' }, { ...base, eps: 2 }, { ...base, runId: 'no-such-run' })
       : channel === 'analysis:start' ? fc.constantFrom({ ...base, epsSweep: [1.5] }, { ...base, epsSweep: ['lots'] }, { runId, tsne: false }, { ...base, runId: 'no-such-run' })
-        : fc.constant({ id: 'no-such-run' });
+        : COMPUTES.has(channel) ? fc.constantFrom(base, { ...base, runId: 'no-such-run' }, { ...base, evaluationId: 999_999 })
+          : fc.constant({ id: 'no-such-run' });
   return fc.oneof({ arbitrary: refusedBySchema, weight: 3 }, { arbitrary: refusedByService, weight: 1 });
 }

@@ -69,6 +69,10 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
   const cleanCorrect = new Uint8Array(n);
   // One per-iteration record per grid point (none at eps = 0, where nothing is attacked).
   const recorders = o.epsGrid.map(() => (o.recordIterations === false ? null : new IterationRecorder(n)));
+  const cleanPredAll = new Int32Array(n);
+  // Per point, the prediction on the adversarial example that decides it: under the cumulative rule a
+  // point broken at a smaller eps keeps the prediction of the example that broke it.
+  const advPredAll = o.epsGrid.map(() => new Int32Array(n));
   const start = performance.now();
   for (let from = 0; from < n; from += v.batchSize) {
     const m = Math.min(v.batchSize, n - from);
@@ -78,14 +82,17 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
     try {
       const cleanPred = await predictLabels(o.logits, x);
       for (let i = 0; i < m; i++) cleanCorrect[from + i] = cleanPred[i] === yArr[i] ? 1 : 0;
+      cleanPredAll.set(cleanPred, from);
       // Points still to attack, as predictions: -1 marks a point attackCleanCorrect must skip.
       const alive = Int32Array.from(cleanPred, (p, i) => (p === yArr[i] ? p : -1));
       for (let j = 0; j < g; j++) {
         const t0 = performance.now();
         const p = protocols[j];
         const out = robust[j];
+        const pred = advPredAll[j];
         if (p.eps === 0) {
           for (let i = 0; i < m; i++) out[from + i] = cleanCorrect[from + i];
+          pred.set(cleanPred, from);
         } else {
           const params = attackParamsOf(p, v.numClasses, p.seed + from);
           const rec = recorders[j];
@@ -95,6 +102,7 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
             await checkThreatModel('evaluateEpsGrid', v.attack, x, adv, p.eps, from);
             const advPred = await predictLabels(o.logits, adv);
             for (let i = 0; i < m; i++) out[from + i] = (cumulative ? alive[i] >= 0 : cleanCorrect[from + i] === 1) && advPred[i] === yArr[i] ? 1 : 0;
+            for (let i = 0; i < m; i++) pred[from + i] = cumulative && alive[i] < 0 ? (j > 0 ? advPredAll[j - 1][from + i] : cleanPred[i]) : advPred[i];
           } finally { adv.dispose(); }
         }
         if (cumulative) for (let i = 0; i < m; i++) if (out[from + i] === 0) alive[i] = -1;
@@ -116,7 +124,8 @@ export async function evaluateEpsGrid(o: EpsGridOptions): Promise<EpsGridResult>
     const robustAccuracy = r / n;
     return { attack: p.attack, eps: p.eps, stepSize: p.stepSize, steps: p.steps, n, cleanAccuracy, robustAccuracy,
       cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n), protocol: p, perSample: robust[j], cleanCorrect,
-      iterations: record?.points ?? null, breakingIteration: record?.breakingIteration ?? null, seconds: seconds[j] };
+      iterations: record?.points ?? null, breakingIteration: record?.breakingIteration ?? null,
+      cleanPred: cleanPredAll, advPred: advPredAll[j], seconds: seconds[j] };
   });
   return { points, cleanCorrect, cumulative };
 }

@@ -50,6 +50,9 @@ export interface EvaluateResult {
   perSample: Uint8Array;
   /** 1 = correct on the clean image.  [n] */
   cleanCorrect: Uint8Array;
+  /** The predicted class of the clean image and of its adversarial example (the clean image where it was not attacked).  [n] */
+  cleanPred: Int32Array;
+  advPred: Int32Array;
   /** Composites (AutoAttack): robust accuracy after each of its attacks, in order. */
   perAttack?: Record<string, number>;
   /** Robust accuracy per attack-iteration checkpoint; null when not recorded (not asked, or a composite). */
@@ -101,6 +104,8 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
   const params = attackParamsOf(protocol, v.numClasses, protocol.seed);
   const perSample = new Uint8Array(n);
   const cleanCorrect = new Uint8Array(n);
+  const cleanPredAll = new Int32Array(n);
+  const advPredAll = new Int32Array(n);
   const robustAfter: Record<string, number> = Object.fromEntries((attack.parts ?? []).map((a) => [a, 0]));
   let clean = 0;
   const recorder = o.recordIterations === false ? null : new IterationRecorder(n);
@@ -123,6 +128,8 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     });
     await checkThreatModel('evaluateRobustness', protocol.attack, x, adv, protocol.eps, from);
     const advPred = await predictLabels(o.logits, adv);
+    cleanPredAll.set(cleanPred, from);
+    advPredAll.set(advPred, from);
     for (let i = 0; i < m; i++) {
       const ok = cleanPred[i] === yArr[i];
       clean += ok ? 1 : 0;
@@ -141,7 +148,7 @@ export async function evaluateRobustness(o: EvaluateOptions): Promise<EvaluateRe
     attack: protocol.attack, eps: protocol.eps, stepSize: protocol.stepSize, steps: protocol.steps, n,
     cleanAccuracy, robustAccuracy,
     cleanStdErr: standardError(cleanAccuracy, n), robustStdErr: standardError(robustAccuracy, n),
-    protocol, perSample, cleanCorrect,
+    protocol, perSample, cleanCorrect, cleanPred: cleanPredAll, advPred: advPredAll,
     perAttack: attack.parts ? Object.fromEntries(attack.parts.map((a) => [a, robustAfter[a] / n])) : undefined,
     iterations: record?.points ?? null, breakingIteration: record?.breakingIteration ?? null,
     seconds: (performance.now() - start) / 1000,

@@ -37,7 +37,8 @@ export function gridEvaluator(ctx: ServiceContext): EvaluateGrid {
       for (const o of outcomes) {
         ids.push(store.addEvaluation({ runId, attack: o.attack, eps: o.eps, steps: o.steps, stepSize: o.stepSize, n: o.n, seed: job.seed, checkpointEpoch,
           cleanAccuracy: o.cleanAccuracy, robustAccuracy: o.robustAccuracy, seconds: o.seconds, protocol: o.protocol, outcomes: o.outcomes,
-          cleanCorrect: o.cleanCorrect, labels: o.labels, breakingEps: o.breakingEps, iterations: o.iterations, breakingIteration: o.breakingIteration }));
+          cleanCorrect: o.cleanCorrect, labels: o.labels, breakingEps: o.breakingEps, iterations: o.iterations, breakingIteration: o.breakingIteration,
+          cleanPred: o.cleanPred, advPred: o.advPred, batchSize: job.batchSize }));
       }
     } catch (err) {
       if (!store.getRun(runId)) throw deletedRun('evaluateGrid', runId, null, what);

@@ -32,7 +32,8 @@ export function evaluator(ctx: ServiceContext): Evaluate {
       id = store.addEvaluation({ runId, attack: outcome.attack, eps: outcome.eps, steps: outcome.steps, stepSize: outcome.stepSize, n: outcome.n,
         seed: job.seed, checkpointEpoch, cleanAccuracy: outcome.cleanAccuracy, robustAccuracy: outcome.robustAccuracy, seconds: outcome.seconds,
         protocol: outcome.protocol, outcomes: outcome.outcomes,
-        cleanCorrect: outcome.cleanCorrect, labels: outcome.labels, iterations: outcome.iterations, breakingIteration: outcome.breakingIteration });
+        cleanCorrect: outcome.cleanCorrect, labels: outcome.labels, iterations: outcome.iterations, breakingIteration: outcome.breakingIteration,
+        cleanPred: outcome.cleanPred, advPred: outcome.advPred, batchSize: job.batchSize });
     } catch (err) {
       // Deleted between the check and the insert: the foreign key refuses the row.
       if (!store.getRun(runId)) throw deletedRun('evaluate', runId, null, `${outcome.attack} evaluation`);
