@@ -64,7 +64,7 @@ describe('evaluation per-example data (store migration v6)', () => {
     } finally { s.close(); }
   });
 
-  it('v11: clean and adversarial predictions (Int32, 5 images) and the attack batch size (2) are stored and read back through a reopen', () => {
+  it('v9: clean and adversarial predictions (Int32, 5 images) and the attack batch size (2) are stored and read back through a reopen', () => {
     const file = path.join(dir, 'c.db');
     let s = new Store(file);
     const run = s.createRun({ name: 'x', group: null, config, seed: 0, epochsTotal: 1 });
