@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { RunConfig, RunConfigInput } from './run-config.js';
 import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
+import type { RunDevice } from './run-device.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -117,6 +118,9 @@ export interface RunSummary {
   model: string;
   seed: number;
   backend: string | null;
+  // --- GPU device of the run (shared/run-device.ts) ---
+  /** The GPU index and webgpu adapter the run trained on; null before it starts or on cpu/wasm without --gpu; absent from older services. */
+  device?: RunDevice | null;
   epochsDone: number;
   epochsTotal: number;
   createdAt: string;

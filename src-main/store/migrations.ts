@@ -164,6 +164,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN labels BLOB;                -- Int32 little-endian [n]
   ALTER TABLE evaluations ADD COLUMN breaking_eps BLOB;          -- Float64 little-endian [n], NaN = never broken on the grid
   `,
+  // v10: the device each run trained on (shared/run-device.ts): its --gpu index and webgpu adapter; NULL for older runs.
+  `
+  ALTER TABLE runs ADD COLUMN device TEXT;                       -- JSON RunDevice, set when the run's worker starts
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
