@@ -122,7 +122,9 @@ async function analyze(j: AnalyzeJob): Promise<void> {
 
 async function main(): Promise<void> {
   const choice = job.kind === 'eval' && job.source.kind === 'checkpoint' && job.source.config.backend !== 'auto' ? job.source.config.backend : job.backend;
-  await initBackend(choice);
+  // A checkpoint's run evaluates on the GPU it named (--gpu), as it trained.
+  const gpu = job.kind === 'eval' && job.source.kind === 'checkpoint' ? job.source.config.gpu : null;
+  await initBackend(choice, { gpu });
   if (job.kind === 'eval') await evaluate(job);
   else await analyze(job);
 }

@@ -12,7 +12,6 @@
  */
 import { tf } from '../../tf.js';
 import { defaultHeadlessEgl, discoverAdapters, isSoftwareAdapter, loadDawn, type DawnBackend, type GpuAdapterEntry } from './adapters.js';
-import { registerWebgpuKernels } from './kernels/index.js';
 
 /** What every run on webgpu records: the adapter as Dawn describes it. */
 export interface WebgpuAdapterRecord {
@@ -103,7 +102,6 @@ export async function startWebgpu(o: WebgpuStartOptions): Promise<WebgpuAdapterR
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, info));
-  registerWebgpuKernels();
   const ok = await tf.setBackend('webgpu');
   if (!ok || tf.getBackend() !== 'webgpu') throw new Error(`startWebgpu: tf.setBackend('webgpu') failed on '${entry.name}'`);
   started = {
