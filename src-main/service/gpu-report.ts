@@ -1,11 +1,13 @@
 /**
  * The GPU readiness report of this machine (per GPU path, see shared/gpu-readiness.ts), computed once
- * per process in a worker thread (./gpu-worker.ts) and cached; `app:info` hands it to the UI.
+ * per process in a worker thread (./gpu-worker.ts) and cached; `app:info` hands it to the UI once it is
+ * there (`gpuReportIfReady`: app:info never waits for Dawn to start).
  */
 import { engineWorkerUrl, spawnEngineWorker } from '../engine/backend/worker-spawn.js';
 import type { GpuPathReport } from '../shared/gpu-readiness.js';
 
 let cached: Promise<GpuPathReport[]> | null = null;
+let ready: GpuPathReport[] | null = null;
 
 export function gpuReport(): Promise<GpuPathReport[]> {
   cached ??= new Promise<GpuPathReport[]>((resolve, reject) => {
@@ -20,4 +22,13 @@ export function gpuReport(): Promise<GpuPathReport[]> {
     worker.once('error', (e) => reject(new Error(`gpuReport: the worker failed: ${e.message}`)));
   });
   return cached;
+}
+
+/** The report when computed, else undefined (and its computation started); a failure is logged once. */
+export function gpuReportIfReady(log: (message: string) => void): GpuPathReport[] | undefined {
+  if (ready) return ready;
+  if (!cached) {
+    gpuReport().then((r) => { ready = r; }, (e: unknown) => log(e instanceof Error ? e.message : String(e)));
+  }
+  return undefined;
 }
