@@ -1,12 +1,16 @@
 /**
- * `npm run bench [-- --json] [--models small-cnn,resnet20] [--steps N] [--backend wasm] [--no-torch] [--no-extras]`
+ * `npm run bench [-- --json] [--models small-cnn,resnet20] [--steps N] [--backend wasm] [--cores N] [--no-torch] [--no-extras]`
  *
  * For each model at batch 128: samples/s of one ASCL training step (./train-step.ts) on one core
  * (one worker thread) and on two (two worker threads, each running its own step concurrently:
  * one run per core), the effective GFLOPS per core, the same step in PyTorch with 1 and 2 threads
- * (./torch_reference_step.py), and the ratio ours(2 cores) / torch(2 threads). Sections by other
+ * (./torch_reference_step.py), and the ratio ours(2 cores) / torch(2 threads). `--cores N` runs the
+ * multi-core part with N workers (and torch with N threads) instead of 2. Sections by other
  * areas are included when their files exist: ./attacks.ts (attackBench), ./selection.ts (selectionBench).
  * With --json the last line is one JSON object keyed by model (and section).
+ * `--backend webgpu`: the same step on one GPU (one worker: one process or worker per GPU), against
+ * PyTorch on CUDA where torch sees a GPU, else PyTorch on 2 CPU threads; the adapter is printed.
+ * A software adapter (llvmpipe) is used only with ASCL_WEBGPU_ALLOW_SOFTWARE=1.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +20,7 @@ import { BACKENDS, MODELS, type ModelName } from '../src-main/shared/options.js'
 import { engineWorkerUrl, spawnEngineWorker } from '../src-main/engine/backend/worker-spawn.js';
 import type { StepWorkerData, StepWorkerMessage } from './step-worker.js';
 import type { StepTiming } from './train-step.js';
-import { runTorchStep, torchUnavailable } from './torch-reference.js';
+import { runTorchStep, torchHasCuda, torchUnavailable } from './torch-reference.js';
 
 const Args = z.object({
   json: z.boolean(),
@@ -25,11 +29,12 @@ const Args = z.object({
   backend: z.enum(BACKENDS),
   torch: z.boolean(),
   extras: z.boolean(),
+  cores: z.number().int().min(2).max(256),
 });
 type Args = z.infer<typeof Args>;
 
 function parseArgs(argv: string[]): Args {
-  const raw: Record<string, unknown> = { json: false, models: ['small-cnn', 'resnet20'], steps: 3, backend: 'wasm', torch: true, extras: true };
+  const raw: Record<string, unknown> = { json: false, models: ['small-cnn', 'resnet20'], steps: 3, backend: 'wasm', torch: true, extras: true, cores: 2 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') raw.json = true;
@@ -38,7 +43,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--models') raw.models = (argv[++i] ?? '').split(',');
     else if (a === '--steps') raw.steps = Number(argv[++i]);
     else if (a === '--backend') raw.backend = argv[++i];
-    else throw new Error(`bench: unknown argument '${a}' (known: --json --models a,b --steps N --backend NAME --no-torch --no-extras)`);
+    else if (a === '--cores') raw.cores = Number(argv[++i]);
+    else throw new Error(`bench: unknown argument '${a}' (known: --json --models a,b --steps N --backend NAME --cores N --no-torch --no-extras)`);
   }
   const r = Args.safeParse(raw);
   if (!r.success) throw new Error(`bench: bad arguments: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -47,6 +53,8 @@ function parseArgs(argv: string[]): Args {
 
 interface WorkersTiming {
   timings: StepTiming[];
+  /** The first worker's webgpu adapter, where it started one. */
+  adapter: string | null;
   /** Samples per second of process CPU time over the timed steps: throughput per core without contention. */
   samplesPerCpuSecond: number;
 }
@@ -60,12 +68,16 @@ async function timeInWorkers(count: number, data: StepWorkerData): Promise<Worke
   let cpuAtGo: NodeJS.CpuUsage | null = null;
   try {
     let ready = 0;
+    let adapter: string | null = null;
     const timings = await Promise.all(workers.map((w) => new Promise<StepTiming>((resolve, reject) => {
       w.on('message', (m: StepWorkerMessage) => {
         if (m.type === 'ready' && ++ready === count) {
           cpuAtGo = process.cpuUsage();
           for (const v of workers) v.postMessage('go');
-        } else if (m.type === 'result') resolve(m.timing);
+        } else if (m.type === 'result') {
+          adapter ??= m.adapter;
+          resolve(m.timing);
+        }
         else if (m.type === 'error') reject(new Error(`bench worker (${data.model}): ${m.message}`));
       });
       w.once('error', reject);
@@ -73,7 +85,7 @@ async function timeInWorkers(count: number, data: StepWorkerData): Promise<Worke
     })));
     const cpu = process.cpuUsage(cpuAtGo ?? undefined);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    return { timings, samplesPerCpuSecond: (count * data.batch * data.steps) / cpuSeconds };
+    return { timings, adapter, samplesPerCpuSecond: (count * data.batch * data.steps) / cpuSeconds };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -94,15 +106,44 @@ export interface ModelBench {
   gflopsPerCpuSecond: number;
 }
 
+/** One GPU: one worker; the reference is PyTorch on CUDA where present. */
+async function benchModelGpu(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
+  const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
+  const single = await timeInWorkers(1, data);
+  const [one] = single.timings;
+  log(`  ${model}: ${a.backend} ${one.samplesPerSecond.toFixed(1)} samples/s (${one.msPerStep.toFixed(0)} ms/step) on ${single.adapter ?? '?'}`);
+  let torch: number | null = null;
+  let torchDevice = 'cpu';
+  if (a.torch) {
+    const why = torchUnavailable();
+    if (why) log(`  ${model}: PyTorch skipped: ${why}`);
+    else {
+      const cuda = torchHasCuda();
+      torchDevice = cuda ? 'cuda' : 'cpu (2 threads; no CUDA for torch here)';
+      torch = runTorchStep(model, 2, { batch: 128, steps: a.steps, device: cuda ? 'cuda' : 'cpu' }).samplesPerSecond;
+      log(`  ${model}: PyTorch ${torchDevice} ${torch.toFixed(1)} samples/s`);
+    }
+  }
+  const flops = one.flopsPerStep;
+  return {
+    samplesPerSecond: one.samplesPerSecond, samplesPerSecondOneCore: one.samplesPerSecond,
+    torchSamplesPerSecond: torch, torchSamplesPerSecondOneThread: null,
+    ratio: torch ? one.samplesPerSecond / torch : null, ratioOneCore: null,
+    gflopsPerCore: flops / one.msPerStep / 1e6, gflopsOneCore: flops / one.msPerStep / 1e6, gflopPerStep: flops / 1e9,
+    samplesPerCpuSecond: single.samplesPerCpuSecond, gflopsPerCpuSecond: (single.samplesPerCpuSecond / data.batch) * flops / 1e9,
+  };
+}
+
 async function benchModel(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
+  if (a.backend === 'webgpu') return benchModelGpu(model, a, log);
   const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
   const single = await timeInWorkers(1, data);
   const [one] = single.timings;
   log(`  ${model}: 1 core  ${one.samplesPerSecond.toFixed(1)} samples/s (${one.msPerStep.toFixed(0)} ms/step; ${single.samplesPerCpuSecond.toFixed(1)} per CPU-second)`);
-  const pair = await timeInWorkers(2, data);
+  const pair = await timeInWorkers(a.cores, data);
   const two = pair.timings;
   const sps2 = two.reduce((s, t) => s + t.samplesPerSecond, 0);
-  log(`  ${model}: 2 cores ${sps2.toFixed(1)} samples/s (${two.map((t) => t.msPerStep.toFixed(0)).join(' / ')} ms/step; ${pair.samplesPerCpuSecond.toFixed(1)} per CPU-second)`);
+  log(`  ${model}: ${a.cores} cores ${sps2.toFixed(1)} samples/s (${two.map((t) => t.msPerStep.toFixed(0)).join(' / ')} ms/step; ${pair.samplesPerCpuSecond.toFixed(1)} per CPU-second)`);
   let torch1: number | null = null;
   let torch2: number | null = null;
   if (a.torch) {
@@ -110,8 +151,8 @@ async function benchModel(model: ModelName, a: Args, log: (s: string) => void): 
     if (why) log(`  ${model}: PyTorch skipped: ${why}`);
     else {
       torch1 = runTorchStep(model, 1, { batch: 128, steps: a.steps }).samplesPerSecond;
-      torch2 = runTorchStep(model, 2, { batch: 128, steps: a.steps }).samplesPerSecond;
-      log(`  ${model}: PyTorch 1 thread ${torch1.toFixed(1)}, 2 threads ${torch2.toFixed(1)} samples/s`);
+      torch2 = runTorchStep(model, a.cores, { batch: 128, steps: a.steps }).samplesPerSecond;
+      log(`  ${model}: PyTorch 1 thread ${torch1.toFixed(1)}, ${a.cores} threads ${torch2.toFixed(1)} samples/s`);
     }
   }
   const flops = one.flopsPerStep;
@@ -160,7 +201,9 @@ async function main(): Promise<void> {
   }
   log('');
   log('samples/s (wall clock, batch 128); CPU: ours per CPU-second of a core; GFLOPS per core (wall) / per CPU-second');
-  log('model      ours 1c   ours 2c  torch 1t  torch 2t  ratio 2c/2t   ours CPU  GFLOPS/core  GFLOPS/CPU-s  GFLOP/step');
+  const n = a.backend === 'webgpu' ? 'gpu' : `${a.cores}c`;
+  const t = a.backend === 'webgpu' ? 'ref' : `${a.cores}t`;
+  log(`model      ours 1c   ours ${n.padEnd(3)} torch 1t  torch ${t.padEnd(3)} ratio ${`${n}/${t}`.padEnd(7)}  ours CPU  GFLOPS/core  GFLOPS/CPU-s  GFLOP/step`);
   for (const model of a.models) {
     const r = out[model] as Partial<ModelBench> & { error?: string };
     if (r.error) continue;

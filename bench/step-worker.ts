@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { BACKENDS, MODELS } from '../src-main/shared/options.js';
-import { initBackend } from '../src-main/engine/backend/index.js';
+import { backendReport, initBackend } from '../src-main/engine/backend/index.js';
 import { timeTrainStep } from './train-step.js';
 
 export const StepWorkerData = z.object({
@@ -19,7 +19,7 @@ export type StepWorkerData = z.infer<typeof StepWorkerData>;
 
 export type StepWorkerMessage =
   | { type: 'ready' }
-  | { type: 'result'; backend: string; timing: Awaited<ReturnType<typeof timeTrainStep>> }
+  | { type: 'result'; backend: string; adapter: string | null; timing: Awaited<ReturnType<typeof timeTrainStep>> }
   | { type: 'error'; message: string };
 
 if (parentPort) {
@@ -35,7 +35,8 @@ if (parentPort) {
         post({ type: 'ready' });
       }),
     });
-    post({ type: 'result', backend, timing });
+    const a = backendReport().adapter;
+    post({ type: 'result', backend, adapter: a ? `${a.name} (${a.dawnBackend}${a.software ? ', software' : ''})` : null, timing });
   } catch (e) {
     post({ type: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
   }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 const PYTHON = process.env.ASCL_BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./torch_reference_step.py', import.meta.url));
 
-const TorchResult = z.object({ model: z.string(), threads: z.number(), msPerStep: z.number(), samplesPerSecond: z.number(), torch: z.string() });
+const TorchResult = z.object({ model: z.string(), threads: z.number(), msPerStep: z.number(), samplesPerSecond: z.number(), torch: z.string(), device: z.enum(['cpu', 'cuda']).default('cpu') });
 export type TorchResult = z.infer<typeof TorchResult>;
 
 /** Why torch cannot run here, or null when it can. */
@@ -21,8 +21,15 @@ export function torchUnavailable(): string | null {
   return null;
 }
 
-export function runTorchStep(model: string, threads: number, opts: { batch: number; steps: number }): TorchResult {
-  const r = spawnSync(PYTHON, [SCRIPT, '--model', model, '--threads', String(threads), '--batch', String(opts.batch), '--steps', String(opts.steps)], {
+/** Whether PyTorch here sees a CUDA GPU (for the webgpu bench's reference). */
+export function torchHasCuda(): boolean {
+  const r = spawnSync(PYTHON, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+export function runTorchStep(model: string, threads: number, opts: { batch: number; steps: number; device?: 'cpu' | 'cuda' }): TorchResult {
+  const device = opts.device ?? 'cpu';
+  const r = spawnSync(PYTHON, [SCRIPT, '--model', model, '--threads', String(threads), '--batch', String(opts.batch), '--steps', String(opts.steps), '--device', device], {
     encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) },
   });
   if (r.status !== 0) throw new Error(`runTorchStep(${model}, ${threads} threads): python exited ${r.status}: ${r.stderr.trim().slice(-800)}`);

@@ -7,8 +7,9 @@ training mode as the authors' code), then Adam on
 Same models as src-main/engine/models (small-cnn; resnet20 = CIFAR ResNet-20 with batch norm).
 Inputs are synthetic (uniform [0, 1], random labels): throughput does not depend on the data.
 
-Usage: /usr/bin/python3 bench/torch_reference_step.py --model small-cnn --threads 2 [--batch 128 --steps 3]
-Prints one JSON line: {"model", "threads", "batch", "msPerStep", "samplesPerSecond", "torch"}.
+Usage: /usr/bin/python3 bench/torch_reference_step.py --model small-cnn --threads 2 [--batch 128 --steps 3] [--device cuda]
+Prints one JSON line: {"model", "threads", "batch", "msPerStep", "samplesPerSecond", "torch", "device"}.
+--device cuda times the step on the GPU (synchronised before the clock stops); exits 3 without CUDA.
 """
 import argparse
 import json
@@ -78,7 +79,7 @@ def supervised_contrastive(z_nat, z_adv, y, tau=0.07):
     labels = torch.cat([y, y])
     sim = z @ z.t() / tau  # [2B, 2B]
     n = sim.shape[0]
-    self_mask = torch.eye(n, dtype=torch.bool)
+    self_mask = torch.eye(n, dtype=torch.bool, device=sim.device)
     pos = (labels[:, None] == labels[None, :]) & ~self_mask
     sim = sim.masked_fill(self_mask, float('-inf'))
     log_prob = sim - torch.logsumexp(sim, dim=1, keepdim=True)
@@ -116,22 +117,30 @@ def main():
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--steps', type=int, default=3)
     p.add_argument('--warmup', type=int, default=1)
+    p.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
     a = p.parse_args()
+    if a.device == 'cuda' and not torch.cuda.is_available():
+        print('torch_reference_step: --device cuda but torch.cuda.is_available() is False', flush=True)
+        raise SystemExit(3)
+    dev = torch.device(a.device)
+    sync = torch.cuda.synchronize if a.device == 'cuda' else (lambda: None)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = SmallCnn() if a.model == 'small-cnn' else ResNet20()
+    model = (SmallCnn() if a.model == 'small-cnn' else ResNet20()).to(dev)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(a.batch, 3, 32, 32)
-    y = torch.randint(0, 10, (a.batch,))
+    x = torch.rand(a.batch, 3, 32, 32).to(dev)
+    y = torch.randint(0, 10, (a.batch,)).to(dev)
     for _ in range(a.warmup):
         train_step(model, opt, x, y)
+    sync()
     t0 = time.perf_counter()
     for _ in range(a.steps):
         train_step(model, opt, x, y)
+    sync()
     ms = (time.perf_counter() - t0) / a.steps * 1000
     print(json.dumps({'model': a.model, 'threads': a.threads, 'batch': a.batch, 'msPerStep': ms,
-                      'samplesPerSecond': a.batch / ms * 1000, 'torch': torch.__version__}))
+                      'samplesPerSecond': a.batch / ms * 1000, 'torch': torch.__version__, 'device': a.device}))
 
 
 if __name__ == '__main__':

@@ -37,6 +37,10 @@ export function trainCommand(): Command {
     const request = { name: opts.name, group: opts.group, preset: opts.preset, config: overrides };
     const req = parseRequest('runs:start', request, 'ascl train');
     const config = await resolveRunConfig(req.preset, overrides, where);
+    // --gpu N on CUDA: libtensorflow reads the process's environment, which a worker thread's copy is not.
+    if (config.gpu !== null && process.env.CUDA_VISIBLE_DEVICES === undefined && (config.backend === 'tensorflow' || config.backend === 'auto')) {
+      process.env.CUDA_VISIBLE_DEVICES = String(config.gpu);
+    }
     const service = await createAppService({ ...storeOptionsOf(opts), workers: 1, backend: config.backend });
     try {
       const { id } = (await dispatch(service, 'runs:start', request)) as { id: string };

@@ -13,3 +13,15 @@ export async function readTidy(fn: () => tf.Tensor): Promise<Float32Array | Int3
     t.dispose();
   }
 }
+
+/**
+ * Backends whose synchronous reads work in Node. webgpu's `readSync` goes through `OffscreenCanvas`,
+ * which Node lacks: the few in-tape computations that read values (test/lint/boundaries.test.ts,
+ * SYNC_READ_ALLOWED) take their tensor-op formulation there instead.
+ */
+const SYNC_READABLE = new Set(['cpu', 'wasm', 'tensorflow']);
+
+/** Whether the active backend can answer `dataSync()` (in Node). */
+export function syncReadable(): boolean {
+  return SYNC_READABLE.has(tf.getBackend());
+}

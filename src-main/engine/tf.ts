@@ -4,10 +4,14 @@
  *
  * Gradients come from tfjs-layers' Node bundle, which registers every tfjs-core gradient in
  * the global registry: tfjs-core's own `dist/register_all_gradients.js` is ESM with
- * extensionless and directory imports that Node's ESM loader (tsx, workers) rejects.
+ * extensionless and directory imports that Node's ESM loader (tsx, workers) rejects. Comparisons
+ * get zero gradients (./bool-gradients.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
+import { registerBoolGradients } from './bool-gradients.js';
+
+registerBoolGradients();
 
 export { tf };
 export type Tensor = tf.Tensor;

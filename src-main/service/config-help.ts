@@ -44,6 +44,7 @@ export const CONFIG_HELP: Readonly<Record<string, string>> = {
   lrGamma: 'learning-rate decay factor at each milestone',
   seed: 'seed of initialisation, data order, augmentation and attacks',
   backend: 'compute backend (auto: the best available)',
+  gpu: 'GPU index for webgpu / tensorflow (as `ascl doctor` lists them; null: the backend picks)',
   checkpointEvery: 'save a checkpoint every N epochs (and at the end)',
   queryAnchors: 'fixed query anchors whose selected positives/negatives are recorded (Figure 8)',
   selectionEpochs: 'epochs at which the query anchors\' selections are recorded (empty: first, middle, last)',

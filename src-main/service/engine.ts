@@ -6,6 +6,7 @@
 import type { BackendChoice, BackendName, DatasetName } from '../shared/options.js';
 import type { Dataset, DatasetLoadOptions } from '../engine/data/dataset.js';
 import type { TrainResult } from '../engine/train/types.js';
+import { RunDeviceSchema, type RunDevice } from '../shared/run-device.js';
 
 // Type-only: loads no TensorFlow on the main thread.
 import type { TrainOptions } from '../engine/train/trainer.js';
@@ -44,15 +45,32 @@ export function loadTrainer(): Promise<TrainFn> {
   return importFunction<TrainFn>(modules.trainer, 'train', 'loadTrainer');
 }
 
-export async function initBackend(choice: BackendChoice): Promise<BackendName> {
-  const init = await importFunction<(c: BackendChoice) => Promise<unknown> | unknown>(modules.backend, 'initBackend', 'initBackend');
-  const r = await init(choice);
+/** The backend a worker started, and the device it recorded (GPU index, webgpu adapter). */
+export interface StartedBackend { backend: BackendName; device: RunDevice | null }
+
+const NAMES: readonly string[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+export async function initBackend(choice: BackendChoice, gpu: number | null = null): Promise<StartedBackend> {
+  const init = await importFunction<(c: BackendChoice, o: { gpu: number | null }) => Promise<unknown> | unknown>(modules.backend, 'initBackend', 'initBackend');
+  const r = await init(choice, { gpu });
   // Accept either the backend's name or an object carrying it ({ name }).
   const name = typeof r === 'string' ? r : (r as { name?: unknown } | null)?.name;
-  if (name !== 'tensorflow' && name !== 'wasm' && name !== 'cpu') {
+  if (typeof name !== 'string' || !NAMES.includes(name)) {
     throw new Error(`initBackend(${choice}): the backend module answered ${JSON.stringify(r)}, not a backend name`);
   }
-  return name;
+  // The adapter, where the module reports one (test doubles need not).
+  const mod = (await import(modules.backend)) as { backendReport?: () => { adapter?: RunDevice['adapter'] } };
+  const adapter = typeof mod.backendReport === 'function' ? mod.backendReport().adapter ?? null : null;
+  const device = adapter !== null || gpu !== null
+    ? RunDeviceSchema.parse({ gpu, adapter: adapter && name === 'webgpu' ? pickAdapter(adapter) : null })
+    : null;
+  return { backend: name as BackendName, device };
+}
+
+/** The recorded fields of the engine's adapter record (its `gpu` is the run's, recorded beside). */
+function pickAdapter(a: NonNullable<RunDevice['adapter']>): NonNullable<RunDevice['adapter']> {
+  const { dawnBackend, name, vendor, architecture, device, description, software, featureLevel } = a;
+  return { dawnBackend, name, vendor, architecture, device, description, software, featureLevel };
 }
 
 export async function loadDataset(name: DatasetName, options: DatasetLoadOptions): Promise<Dataset> {

@@ -115,7 +115,9 @@ async function analyze(j: AnalyzeJob): Promise<void> {
 async function main(): Promise<void> {
   const config = job.kind === 'examples' ? job.config : job.kind === 'eval' && job.source.kind === 'checkpoint' ? job.source.config : null;
   const choice = config && config.backend !== 'auto' ? config.backend : job.backend;
-  await initBackend(choice);
+  // A checkpoint's run evaluates on the GPU it named (--gpu), as it trained.
+  const gpu = config ? config.gpu : null;
+  await initBackend(choice, { gpu });
   if (job.kind === 'eval') await evaluate(job);
   else if (job.kind === 'examples') post({ kind: 'examples-result', result: await examplesImages(job) });
   else await analyze(job);

@@ -8,6 +8,7 @@ import type { AnalysisOutcome, EvalOutcome, ExamplesOutcome, SelectionSnapshot }
 import type { EvaluationProtocol } from '../shared/evaluation.js';
 import type { RunConfig } from '../shared/run-config.js';
 import type { AttackName, BackendChoice, BackendName } from '../shared/options.js';
+import type { RunDevice } from '../shared/run-device.js';
 import type { EngineModules } from './engine.js';
 
 /** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */
@@ -92,7 +93,7 @@ export type ToWorker = { kind: 'stop' };
 
 /** worker -> main */
 export type FromWorker =
-  | { kind: 'started'; backend: BackendName }
+  | { kind: 'started'; backend: BackendName; device: RunDevice | null }
   /** Sent before any metric: the run continues after `epoch` (0 = from scratch) at `globalStep`. */
   | { kind: 'resumed'; epoch: number; globalStep: number; skipped: string[] }
   | { kind: 'step'; m: StepMetrics; time: number }

@@ -104,7 +104,7 @@ export class TrainJobHandle {
     const { store, events } = this.ctx;
     switch (m.kind) {
       case 'started':
-        store.setBackend(this.runId, m.backend);
+        store.setBackend(this.runId, m.backend, m.device);
         this.ctx.onBackend?.(m.backend);
         break;
       case 'resumed':

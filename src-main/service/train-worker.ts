@@ -47,8 +47,8 @@ function restore(): { checkpoint: TrainCheckpoint | undefined; skipped: string[]
 async function main(): Promise<void> {
   const { config } = job;
   useEngineModules(job.engineModules);
-  const backend = await initBackend(config.backend === 'auto' ? job.backend : config.backend);
-  post({ kind: 'started', backend });
+  const { backend, device } = await initBackend(config.backend === 'auto' ? job.backend : config.backend, config.gpu);
+  post({ kind: 'started', backend, device });
   const { checkpoint, skipped } = restore();
   post({ kind: 'resumed', epoch: checkpoint?.epoch ?? 0, globalStep: checkpoint?.globalStep ?? 0, skipped });
   const dataset = await loadDataset(config.dataset, { dataDir: config.dataDir, limit: config.limit, seed: config.seed });

@@ -9,6 +9,8 @@ import type { RunConfig, RunConfigInput } from './run-config.js';
 import type { EpochRow, EvalRow, RdivEpochRow, RdivEpsRow, SelectionSnapshot, StepPoint, TsnePoint } from './rows.js';
 import type { StudyProgress, StudyReport, StudyStatus } from './study-report.js';
 import type { ExampleImage, ExampleOutcome, ExampleRow } from './rows.js';
+import type { RunDevice } from './run-device.js';
+import type { GpuPathReport } from './gpu-readiness.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -161,6 +163,9 @@ export interface RunSummary {
   model: string;
   seed: number;
   backend: string | null;
+  // --- GPU device of the run (shared/run-device.ts) ---
+  /** The GPU index and webgpu adapter the run trained on; null before it starts or on cpu/wasm without --gpu; absent from older services. */
+  device?: RunDevice | null;
   epochsDone: number;
   epochsTotal: number;
   createdAt: string;
@@ -173,7 +178,12 @@ export interface RunSummary {
 
 /** Response types, one per channel. */
 export interface ApiResponses {
-  'app:info': { version: string; backend: string | null; workers: number; dbPath: string };
+  'app:info': {
+    version: string; backend: string | null; workers: number; dbPath: string;
+    // --- GPU readiness (shared/gpu-readiness.ts) ---
+    /** Per GPU path what is there and what is missing (as `ascl doctor`); absent where it could not be computed. */
+    gpus?: GpuPathReport[];
+  };
   /** nullable: the field accepts null (an empty form field), meaning "the documented default" (e.g. eps: the dataset's). */
   'config:describe': { fields: Array<{ key: keyof RunConfig; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
   'presets:list': Array<{ name: string; description: string; config: RunConfigInput }>;

@@ -112,6 +112,12 @@ export const RunConfigSchema = z.object({
   // --- bookkeeping ---
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   backend: z.enum(BACKENDS).default('auto'),
+  // --- GPU choice (webgpu / tensorflow backends) ---
+  /**
+   * The GPU to train on (`--gpu N`, one GPU per process): the index `ascl doctor` lists for webgpu
+   * (Dawn's hardware adapters first); CUDA_VISIBLE_DEVICES=N for tensorflow. null: the backend's choice.
+   */
+  gpu: z.number().int().min(0).max(63).nullable().default(null),
   /** Save a checkpoint every N epochs (and always at the end). */
   checkpointEvery: z.number().int().min(1).default(1),
   /** Number of fixed query anchors whose selected positives/negatives are recorded (Figure 8). */

@@ -188,6 +188,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE evaluations ADD COLUMN adv_pred BLOB;              -- Int32 little-endian [n], class predicted on the deciding adversarial example
   ALTER TABLE evaluations ADD COLUMN batch_size INTEGER;         -- images per attack batch
   `,
+  // v10: the device each run trained on (shared/run-device.ts): its --gpu index and webgpu adapter; NULL for older runs.
+  `
+  ALTER TABLE runs ADD COLUMN device TEXT;                       -- JSON RunDevice, set when the run's worker starts
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import type { RunStatus } from '../shared/channels.js';
 import { readStoredConfig, toStoredConfig } from '../shared/config-migrations.js';
 import { parseRunConfig, type RunConfig } from '../shared/run-config.js';
+import { RunDeviceSchema, type RunDevice } from '../shared/run-device.js';
 import type { Owner } from './base.js';
 import { RunConflictError, StoreError } from './errors.js';
 import type { RunRecord } from './rows.js';
@@ -18,6 +19,7 @@ interface RunDbRow {
   status: RunStatus; created_at: string; updated_at: string; started_at: string | null; finished_at: string | null;
   error: string | null; epochs_done: number; epochs_total: number; owner_pid: number | null; owner_host: string | null;
   heartbeat_at: number | null; progress: number; eta_seconds: number | null;
+  device: string | null;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -71,7 +73,7 @@ export class RunTables extends TaskTables {
       backend: r.backend, seed: r.seed, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
       startedAt: r.started_at, finishedAt: r.finished_at, error: r.error, epochsDone: r.epochs_done,
       epochsTotal: r.epochs_total, ownerPid: r.owner_pid, ownerHost: r.owner_host, heartbeatAt: r.heartbeat_at,
-      progress: r.progress, etaSeconds: r.eta_seconds,
+      progress: r.progress, etaSeconds: r.eta_seconds, device: this.readDevice(r),
     };
   }
 
@@ -178,8 +180,22 @@ export class RunTables extends TaskTables {
     }, `${where}(${id})`);
   }
 
-  setBackend(id: string, backend: string): void {
-    this.write(`setBackend(${id})`, () => this.db.prepare('UPDATE runs SET backend = ?, updated_at = ? WHERE id = ?').run(backend, nowIso(), id));
+  /** The run's device (JSON RunDevice); a cell that does not parse reads as null (it is informational only). */
+  private readDevice(r: RunDbRow): RunDevice | null {
+    if (r.device === null || r.device === undefined) return null;
+    let stored: unknown;
+    try {
+      stored = JSON.parse(r.device);
+    } catch {
+      return null; // informational: a damaged cell must not hide the run
+    }
+    const parsed = RunDeviceSchema.safeParse(stored);
+    return parsed.success ? parsed.data : null;
+  }
+
+  setBackend(id: string, backend: string, device: RunDevice | null = null): void {
+    const cell = device ? JSON.stringify(RunDeviceSchema.parse(device)) : null;
+    this.write(`setBackend(${id})`, () => this.db.prepare('UPDATE runs SET backend = ?, device = COALESCE(?, device), updated_at = ? WHERE id = ?').run(backend, cell, nowIso(), id));
   }
 
   /** The owner's heartbeat: the time, and each run's progress for other processes to show (only runs it still owns). */

@@ -5,11 +5,12 @@ import { WASM_KERNELS } from '../../src-main/engine/backend/kernels/index.js';
 
 describe('initBackend', () => {
   it("explicit 'tensorflow' without tfjs-node installed throws naming it, why, and what is available", async () => {
-    await expect(initBackend('tensorflow')).rejects.toThrow(/backend 'tensorflow' is not available \(@tensorflow\/tfjs-node-gpu: .*\). Available: auto, wasm, cpu/);
+    await expect(initBackend('tensorflow')).rejects.toThrow(/backend 'tensorflow' is not available \(@tensorflow\/tfjs-node-gpu: .*\). Available: auto, webgpu, wasm, cpu/);
     expect(currentBackend()).toBeNull();
   });
 
-  it("'auto' falls through tensorflow to wasm, is idempotent, and reports why others were skipped", async () => {
+  it("'auto' falls through tensorflow and webgpu (no hardware adapter here; software ones are never chosen) to wasm, is idempotent, and reports why others were skipped", async () => {
+    delete process.env.ASCL_WEBGPU_ALLOW_SOFTWARE;
     const [a, b] = await Promise.all([initBackend(), initBackend('auto')]);
     expect([a, b]).toEqual(['wasm', 'wasm']);
     expect(tf.getBackend()).toBe('wasm');
@@ -20,8 +21,11 @@ describe('initBackend', () => {
     expect(report.attempts.map((t) => [t.variant.split(' ')[0], t.ok])).toEqual([
       ['@tensorflow/tfjs-node-gpu', false],
       ['@tensorflow/tfjs-node', false],
+      ['@tensorflow/tfjs-backend-webgpu', false],
       ['@tensorflow/tfjs-backend-wasm', true],
     ]);
+    expect(report.attempts[2].reason).toMatch(/startWebgpu: no hardware GPU adapter|loadDawn/);
+    expect(report.adapter).toBeNull();
     expect(report.attempts[0].reason).toMatch(/tfjs-node-gpu/);
     expect(report.customKernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'MaxPoolGrad', 'BatchMatMul']));
   });
@@ -38,6 +42,6 @@ describe('initBackend', () => {
   });
 
   it('an unknown name is refused with the list of names', async () => {
-    await expect(initBackend('webgpu' as never)).rejects.toThrow(/unknown backend 'webgpu'/);
+    await expect(initBackend('metal' as never)).rejects.toThrow(/unknown backend 'metal' \(expected auto, tensorflow, webgpu, wasm, cpu\)/);
   });
 });

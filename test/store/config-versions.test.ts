@@ -24,6 +24,8 @@ const V1 = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures',
 const V1_BEHAVIOUR = {
   batchNorm: false, latent: 'penultimate', sclReduction: 'anchor-mean', adversarialAnchorKey: 'code',
   resnetSetting: 'pytorch', augmentShiftMode: 'whole-pixel-zero',
+  // Added with the webgpu backend; null (the backend's own GPU) is what the code before did, so no pin.
+  gpu: null,
 };
 /** What a v1 configuration must read as: its stored values, and the old behaviour for the newer fields. */
 const V1_READ = parseRunConfig({ ...V1, ...V1_BEHAVIOUR });

@@ -4,6 +4,8 @@
  * so the gradient reaches the selected logits exactly as PyTorch's sort/gather does.
  */
 import { tf } from '../tf.js';
+import { constantOf } from '../constant-of.js';
+import { syncReadable } from '../read.js';
 
 /**
  * One-hot rows as float32. Cast instead of oneHot's dtype argument: the stock wasm backend
@@ -46,6 +48,22 @@ function rankMasks(z: tf.Tensor2D, ranks: number[]): tf.Tensor2D[] {
 }
 
 /**
+ * rankMasks as tensor ops, for a backend without synchronous reads (webgpu in Node): tf.topk's
+ * indices (decreasing, the lower index first among equal values, as the sort above) one-hot
+ * encoded, as a constant of the tape (TopK has no gradient; the masks carry none).
+ */
+function rankMasksOps(z: tf.Tensor2D, ranks: number[]): tf.Tensor2D[] {
+  const [, k] = z.shape;
+  const stacked = constantOf([z], (logits) => {
+    const { indices } = tf.topk(logits, Math.max(...ranks) + 1); // [B, R]
+    return tf.stack(ranks.map((r) => tf.cast(tf.oneHot(tf.reshape(tf.slice(indices, [0, r], [-1, 1]), [-1]) as tf.Tensor1D, k), 'float32')));
+  });
+  const out = tf.unstack(stacked) as tf.Tensor2D[];
+  stacked.dispose();
+  return out;
+}
+
+/**
  * Targeted DLR loss of APGD-T (Croce & Hein 2020, eq. 7; auto-attack autopgd_base.py
  * dlr_loss_targeted): -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2 + 1e-12), pi = logits sorted
  * in decreasing order. Needs K >= 4.  [B]
@@ -53,7 +71,7 @@ function rankMasks(z: tf.Tensor2D, ranks: number[]): tf.Tensor2D[] {
 export function targetedDlr(z: tf.Tensor2D, y: tf.Tensor1D, t: tf.Tensor1D): tf.Tensor1D {
   if (z.shape[1] < 4) throw new Error(`targetedDlr: needs at least 4 classes, got ${z.shape[1]}`);
   return tf.tidy(() => {
-    const [m1, m3, m4] = rankMasks(z, [0, 2, 3]);
+    const [m1, m3, m4] = syncReadable() ? rankMasks(z, [0, 2, 3]) : rankMasksOps(z, [0, 2, 3]);
     const pick = (m: tf.Tensor2D) => tf.sum(tf.mul(z, m), 1);
     const num = targetedLogitGap(z, y, t);
     const den = tf.add(tf.sub(pick(m1), tf.mul(tf.add(pick(m3), pick(m4)), 0.5)), 1e-12);

@@ -2,16 +2,22 @@
  * Chooses and starts the compute backend, best first:
  *   1. `tensorflow`: @tensorflow/tfjs-node-gpu (CUDA), then @tensorflow/tfjs-node (native CPU);
  *      optional dependencies, absent where their binary download cannot happen.
- *   2. `wasm`: @tensorflow/tfjs-backend-wasm, single-threaded SIMD binary (the threaded one
+ *   2. `webgpu`: @tensorflow/tfjs-backend-webgpu on Dawn (optional package `webgpu`): Vulkan, Metal
+ *      or D3D12 on a hardware adapter (./webgpu/); a software adapter only with
+ *      ASCL_WEBGPU_ALLOW_SOFTWARE=1, under `auto` and when named.
+ *   3. `wasm`: @tensorflow/tfjs-backend-wasm, single-threaded SIMD binary (the threaded one
  *      does not start in Node), with this project's training kernels (./kernels/).
- *   3. `cpu`: pure JavaScript, about 85x slower than PyTorch on a training step.
- * One backend per process or worker thread (tfjs state is global to a JS realm).
+ *   4. `cpu`: pure JavaScript, about 85x slower than PyTorch on a training step.
+ * One backend per process or worker thread (tfjs state is global to a JS realm); one GPU per
+ * process (`gpu`: the `--gpu N` index; CUDA_VISIBLE_DEVICES for tensorflow, Dawn's adapter list
+ * for webgpu).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendChoice, BackendName } from '../../shared/options.js';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './kernels/index.js';
+import { softwareAllowed, startWebgpu, webgpuAdapter, type WebgpuAdapterRecord } from './webgpu/start.js';
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -27,6 +33,13 @@ export interface BackendReport {
   attempts: BackendAttempt[];
   /** Kernels this project registered on wasm (empty unless wasm was started). */
   customKernels: string[];
+  /** The GPU adapter of `webgpu` (null unless webgpu was started). */
+  adapter: WebgpuAdapterRecord | null;
+}
+
+export interface BackendOptions {
+  /** The GPU to use (`--gpu N`), or null: the backend's own choice. */
+  gpu?: number | null;
 }
 
 /** The kernels in ./kernels/ rely on this version's internals (heap layout, `asm.memory`). */
@@ -60,7 +73,9 @@ async function setBackendOrThrow(name: string): Promise<void> {
   if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed to initialise`);
 }
 
-async function startTensorflow(): Promise<boolean> {
+async function startTensorflow(o: BackendOptions): Promise<boolean> {
+  // libtensorflow reads it when CUDA starts (the main thread's environment is the process's).
+  if (o.gpu !== undefined && o.gpu !== null && process.env.CUDA_VISIBLE_DEVICES === undefined) process.env.CUDA_VISIBLE_DEVICES = String(o.gpu);
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     const ok = await tryVariant('tensorflow', pkg, async () => {
       // A variable specifier keeps bundlers and tsc from requiring the optional package.
@@ -101,21 +116,29 @@ async function startCpu(): Promise<boolean> {
   });
 }
 
-const starters: Record<BackendName, () => Promise<boolean>> = {
+async function startWebgpuBackend(o: BackendOptions): Promise<boolean> {
+  const allow = softwareAllowed();
+  return tryVariant('webgpu', `@tensorflow/tfjs-backend-webgpu on Dawn (${allow ? 'hardware or software' : 'hardware'} adapter)`, async () => {
+    await startWebgpu({ allowSoftware: allow, gpu: o.gpu ?? null });
+  });
+}
+
+const starters: Record<BackendName, (o: BackendOptions) => Promise<boolean>> = {
   tensorflow: startTensorflow,
+  webgpu: startWebgpuBackend,
   wasm: startWasm,
   cpu: startCpu,
 };
-const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const ORDER: BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
-async function init(choice: BackendChoice): Promise<BackendName> {
+async function init(choice: BackendChoice, o: BackendOptions): Promise<BackendName> {
   if (active !== null && (choice === 'auto' || choice === active)) return active;
   const candidates = choice === 'auto' ? ORDER : [choice];
   if (!(choice === 'auto' || ORDER.includes(choice))) {
     throw new Error(`initBackend: unknown backend '${String(choice)}' (expected auto, ${ORDER.join(', ')})`);
   }
   for (const name of candidates) {
-    if (await starters[name]()) {
+    if (await starters[name](o)) {
       active = name;
       return name;
     }
@@ -133,8 +156,8 @@ async function init(choice: BackendChoice): Promise<BackendName> {
  * Starts the best available backend (`auto`) or the one named; idempotent, and safe to call
  * concurrently. An explicit choice that cannot start throws, naming it and why.
  */
-export function initBackend(choice: BackendChoice = 'auto'): Promise<BackendName> {
-  const run = queue.then(() => init(choice));
+export function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendName> {
+  const run = queue.then(() => init(choice, options));
   queue = run.catch(() => undefined);
   return run;
 }
@@ -146,5 +169,5 @@ export function currentBackend(): BackendName | null {
 
 /** Which backends were tried, which started, why others were skipped. */
 export function backendReport(): BackendReport {
-  return { active, attempts: attempts.map((a) => ({ ...a })), customKernels: [...customKernels] };
+  return { active, attempts: attempts.map((a) => ({ ...a })), customKernels: [...customKernels], adapter: webgpuAdapter() };
 }

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { defaultHeadlessEgl } from './webgpu/adapters.js';
 
 const TS_ENTRY = /\.[cm]?tsx?$/;
 
@@ -32,6 +33,8 @@ function tsxEsmApi(): string {
 }
 
 export function spawnEngineWorker(moduleUrl: URL | string, options: WorkerOptions = {}): Worker {
+  // Before the worker starts: its own process.env is a copy, Mesa's EGL reads the process's.
+  defaultHeadlessEgl();
   const url = moduleUrl instanceof URL ? moduleUrl : /^[a-z][a-z0-9+.-]*:\/\//i.test(moduleUrl) ? new URL(moduleUrl) : pathToFileURL(moduleUrl);
   if (url.protocol !== 'file:') throw new Error(`spawnEngineWorker: expected a file URL or path, got '${String(moduleUrl)}'`);
   if (!TS_ENTRY.test(url.pathname)) return new Worker(url, options);

@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { syncReadable } from '../read.js';
 import type { AdversarialAnchorKey, DistanceName, LeakedCounterpart, SclReduction, SelectionName } from '../../shared/options.js';
 import type { SelectionMasks } from '../selection/selection.js';
 import { getSelection } from '../selection/index.js';
@@ -132,8 +133,24 @@ function lpDistances(kind: 'l1' | 'linf') {
     };
   }) as (h: tf.Tensor2D) => tf.Tensor2D;
 }
-const l1Distances = lpDistances('l1');
-const linfDistances = lpDistances('linf');
+const l1Loops = lpDistances('l1');
+const linfLoops = lpDistances('linf');
+
+/**
+ * The same distances as tensor ops, for a backend without synchronous reads (webgpu in Node):
+ * |h_i - h_j| over an [n, n, D] difference tensor, summed (l1) or maximised (linf) over D, with
+ * tfjs' gradients (sign, 0 on the diagonal; linf's at every coordinate attaining the max, which
+ * for distinct floats is the loops' single first one).
+ */
+function lpDistancesOps(kind: 'l1' | 'linf', h: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const diff = tf.abs(tf.sub(tf.expandDims(h, 1), tf.expandDims(h, 0))); // [n, n, D]
+    return (kind === 'l1' ? tf.sum(diff, 2) : tf.max(diff, 2)) as tf.Tensor2D;
+  });
+}
+
+const l1Distances = (h: tf.Tensor2D): tf.Tensor2D => (syncReadable() ? l1Loops(h) : lpDistancesOps('l1', h));
+const linfDistances = (h: tf.Tensor2D): tf.Tensor2D => (syncReadable() ? linfLoops(h) : lpDistancesOps('linf', h));
 
 /**
  * Pairwise similarity sim(z_i, z_j) of eq. 1 (before the temperature): cosine, minus an l1 / l2 /

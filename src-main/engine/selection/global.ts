@@ -1,5 +1,6 @@
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { buildMasks, readSelectionInput } from './pairs.js';
+import { tf } from '../tf.js';
+import { selectMasks } from './pairs.js';
 
 /**
  * Global selection (Table 1, row 1; the plain SCL of eqs. 1-3): every other latent of the batch
@@ -8,8 +9,7 @@ import { buildMasks, readSelectionInput } from './pairs.js';
 export const globalSelection: SelectionStrategy = {
   name: 'global',
   masks(input: SelectionInput): SelectionMasks {
-    const p = readSelectionInput('globalSelection', input);
-    const y = p.labels;
-    return buildMasks(p, (i, j) => (y[j] === y[i] ? 1 : -1));
+    return selectMasks('globalSelection', input, ({ labels: y }) => (i, j) => (y[j] === y[i] ? 1 : -1),
+      (t) => ({ positive: t.sameLabel, negative: tf.logicalNot(t.sameLabel) }));
   },
 };

@@ -1,5 +1,6 @@
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { buildMasks, readSelectionInput } from './pairs.js';
+import { tf } from '../tf.js';
+import { rowEqualsColumn, selectMasks } from './pairs.js';
 
 /**
  * Hard Local Selection (Table 1, Hard-LS): Global's positives; of the different-label latents only
@@ -8,8 +9,7 @@ import { buildMasks, readSelectionInput } from './pairs.js';
 export const hardLocalSelection: SelectionStrategy = {
   name: 'hard',
   masks(input: SelectionInput): SelectionMasks {
-    const p = readSelectionInput('hardLocalSelection', input);
-    const { labels: y, preds: q } = p;
-    return buildMasks(p, (i, j) => (y[j] === y[i] ? 1 : q[j] === y[i] ? -1 : 0));
+    return selectMasks('hardLocalSelection', input, ({ labels: y, preds: q }) => (i, j) => (y[j] === y[i] ? 1 : q[j] === y[i] ? -1 : 0),
+      (t) => ({ positive: t.sameLabel, negative: tf.logicalAnd(tf.logicalNot(t.sameLabel), rowEqualsColumn(t.labels, t.preds)) }));
   },
 };

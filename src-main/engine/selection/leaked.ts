@@ -1,5 +1,6 @@
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { anchorKeyFor, buildMasks, counterpartOf, readSelectionInput } from './pairs.js';
+import { tf } from '../tf.js';
+import { anchorKeyFor, anchorKeyTensor, counterpartOf, rowEqualsColumn, selectMasks } from './pairs.js';
 
 /**
  * Leaked Local Selection (Table 1, Leaked-LS): positives are the same-label latents predicted as the
@@ -30,14 +31,21 @@ export const leakedLocalSelection: SelectionStrategy = {
     if (leakedCounterpart !== 'paper' && leakedCounterpart !== 'code') {
       throw new Error(`leakedLocalSelection: leakedCounterpart must be 'paper' or 'code', got ${JSON.stringify(leakedCounterpart)}`);
     }
-    const p = readSelectionInput('leakedLocalSelection', input);
-    const { labels: y, preds: q, b } = p;
     const always = leakedCounterpart === 'paper';
-    const key = anchorKeyFor(p, input.adversarialAnchorKey);
-    return buildMasks(p, (i, j) => {
-      if (always && j === counterpartOf(i, b)) return 1;
-      if (q[j] !== key[i]) return 0;
-      return y[j] === y[i] ? 1 : -1;
+    return selectMasks('leakedLocalSelection', input, (p) => {
+      const { labels: y, preds: q, b } = p;
+      const key = anchorKeyFor(p, input.adversarialAnchorKey);
+      return (i, j) => {
+        if (always && j === counterpartOf(i, b)) return 1;
+        if (q[j] !== key[i]) return 0;
+        return y[j] === y[i] ? 1 : -1;
+      };
+    }, (t) => {
+      const keyed = rowEqualsColumn(anchorKeyTensor(t, input.adversarialAnchorKey), t.preds); // q_j = key_i
+      const positive = tf.logicalAnd(keyed, t.sameLabel);
+      const negative = tf.logicalAnd(keyed, tf.logicalNot(t.sameLabel));
+      if (!always) return { positive, negative };
+      return { positive: tf.logicalOr(positive, t.counterpart), negative: tf.logicalAnd(negative, tf.logicalNot(t.counterpart)) };
     });
   },
 };

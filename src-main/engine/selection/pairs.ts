@@ -1,11 +1,14 @@
 import { tf } from '../tf.js';
+import { constantOf } from '../constant-of.js';
+import { syncReadable } from '../read.js';
 import type { SelectionInput, SelectionMasks } from './selection.js';
 
 /**
  * Shared plumbing of the selection strategies of Table 1. The masks depend only on 2B integer
  * labels and argmax predictions, so they are built in plain JS loops (65k pairs for a batch of 128:
  * well under a millisecond, where broadcast `equal` ops cost several ms on the wasm backend) and
- * uploaded as constants: no gradient can reach them.
+ * uploaded as constants: no gradient can reach them. A backend without synchronous reads (webgpu in
+ * Node) gets the same rules as tensor ops (`selectMasks`), equal to the loops' masks entry by entry.
  */
 export interface PairInput {
   /** [2B] true labels (row i+B shares row i's label). */
@@ -18,8 +21,8 @@ export interface PairInput {
   b: number;
 }
 
-/** Reads and checks a SelectionInput, naming the strategy that received it. */
-export function readSelectionInput(where: string, { labels, preds, adversarialAnchorKey }: SelectionInput): PairInput {
+/** Checks a SelectionInput (no read), naming the strategy that received it; answers 2B. */
+function checkSelectionInput(where: string, { labels, preds, adversarialAnchorKey }: SelectionInput): number {
   if (adversarialAnchorKey !== 'paper' && adversarialAnchorKey !== 'code') {
     throw new Error(`${where}: adversarialAnchorKey must be 'paper' or 'code', got ${JSON.stringify(adversarialAnchorKey)}`);
   }
@@ -31,12 +34,77 @@ export function readSelectionInput(where: string, { labels, preds, adversarialAn
   if (labels.dtype !== 'int32' || preds.dtype !== 'int32') {
     throw new Error(`${where}: labels and preds must be int32, got ${labels.dtype} and ${preds.dtype}`);
   }
+  return n;
+}
+
+/** Reads and checks a SelectionInput, naming the strategy that received it. */
+export function readSelectionInput(where: string, input: SelectionInput): PairInput {
+  const n = checkSelectionInput(where, input);
   // One read for both: [labels; preds] [4B] int32.
-  const both = tf.concat([labels, preds]);
+  const both = tf.concat([input.labels, input.preds]);
   // eslint-disable-next-line no-restricted-properties -- in-tape: selection masks are built inside the loss, in the tf.variableGrads tape (synchronous), from the argmax predictions of that same forward pass
   const v = both.dataSync() as Int32Array;
   both.dispose();
   return { labels: v.subarray(0, n), preds: v.subarray(n, 2 * n), n, b: n / 2 };
+}
+
+/**
+ * The same pairs as tensors, for backends without synchronous reads (webgpu in Node): every
+ * relation is a [2B, 2B] bool tensor, entry (i, j) about anchor i and latent j.
+ */
+export interface PairTensors {
+  /** [2B] int32 */
+  labels: tf.Tensor1D;
+  /** [2B] int32 */
+  preds: tf.Tensor1D;
+  b: number;
+  /** y_j = y_i */
+  sameLabel: tf.Tensor2D;
+  /** j is i's counterpart (j = i + B or i - B). */
+  counterpart: tf.Tensor2D;
+}
+
+/** (i, j) -> a_i = c_j, [2B, 2B] bool. */
+export function rowEqualsColumn(a: tf.Tensor1D, c: tf.Tensor1D): tf.Tensor2D {
+  return tf.equal(tf.reshape(a, [-1, 1]), tf.reshape(c, [1, -1])) as tf.Tensor2D;
+}
+
+/** anchorKeyFor as a tensor [2B]: `paper` -> [p_0..p_{B-1}, p_0..p_{B-1}], `code` -> the predictions. */
+export function anchorKeyTensor(t: PairTensors, key: SelectionInput['adversarialAnchorKey']): tf.Tensor1D {
+  if (key === 'code') return t.preds;
+  const benign = tf.slice(t.preds, [0], [t.b]);
+  return tf.concat([benign, benign]) as tf.Tensor1D;
+}
+
+/** A strategy's rule as tensors: bool [2B, 2B] positive and negative relations (the diagonal is cleared after). */
+export type TensorRule = (t: PairTensors) => { positive: tf.Tensor; negative: tf.Tensor };
+
+/**
+ * A strategy's masks: its per-pair rule on the values read once (`buildMasks`) where the backend reads
+ * synchronously, else the same rule as tensor ops, computed as a constant of the tape (no read).
+ */
+export function selectMasks(
+  where: string, input: SelectionInput, rule: (p: PairInput) => (i: number, j: number) => 1 | -1 | 0, tensorRule: TensorRule,
+): SelectionMasks {
+  if (syncReadable()) {
+    const p = readSelectionInput(where, input);
+    return buildMasks(p, rule(p));
+  }
+  const n = checkSelectionInput(where, input);
+  const both = constantOf([input.labels, input.preds], (labels, preds) => {
+    const y = labels as tf.Tensor1D;
+    const i = tf.range(0, n, 1, 'int32');
+    const t: PairTensors = {
+      labels: y, preds: preds as tf.Tensor1D, b: n / 2, sameLabel: rowEqualsColumn(y, y),
+      counterpart: rowEqualsColumn(tf.mod(tf.add(i, n / 2), n) as tf.Tensor1D, i),
+    };
+    const { positive, negative } = tensorRule(t);
+    const offDiagonal = tf.sub(1, tf.eye(n)); // the anchor itself is never asked
+    return tf.stack([tf.mul(tf.cast(positive, 'float32'), offDiagonal), tf.mul(tf.cast(negative, 'float32'), offDiagonal)]);
+  });
+  const [positive, negative] = tf.unstack(both) as tf.Tensor2D[];
+  both.dispose();
+  return { positive, negative };
 }
 
 /**

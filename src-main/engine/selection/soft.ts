@@ -1,5 +1,6 @@
 import type { SelectionInput, SelectionMasks, SelectionStrategy } from './selection.js';
-import { anchorKeyFor, buildMasks, readSelectionInput } from './pairs.js';
+import { tf } from '../tf.js';
+import { anchorKeyFor, anchorKeyTensor, rowEqualsColumn, selectMasks } from './pairs.js';
 
 /**
  * Soft Local Selection (Table 1, Soft-LS): Global's positives; of the different-label latents only
@@ -10,9 +11,13 @@ import { anchorKeyFor, buildMasks, readSelectionInput } from './pairs.js';
 export const softLocalSelection: SelectionStrategy = {
   name: 'soft',
   masks(input: SelectionInput): SelectionMasks {
-    const p = readSelectionInput('softLocalSelection', input);
-    const { labels: y, preds: q } = p;
-    const key = anchorKeyFor(p, input.adversarialAnchorKey);
-    return buildMasks(p, (i, j) => (y[j] === y[i] ? 1 : q[j] === key[i] ? -1 : 0));
+    return selectMasks('softLocalSelection', input, (p) => {
+      const { labels: y, preds: q } = p;
+      const key = anchorKeyFor(p, input.adversarialAnchorKey);
+      return (i, j) => (y[j] === y[i] ? 1 : q[j] === key[i] ? -1 : 0);
+    }, (t) => ({
+      positive: t.sameLabel,
+      negative: tf.logicalAnd(tf.logicalNot(t.sameLabel), rowEqualsColumn(anchorKeyTensor(t, input.adversarialAnchorKey), t.preds)),
+    }));
   },
 };

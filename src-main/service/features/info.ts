@@ -4,6 +4,7 @@ import type { ApiHandlers } from '../../shared/channels.js';
 import type { ServiceContext } from '../context.js';
 import { describeRunConfig } from '../describe.js';
 import { listPresets } from '../presets.js';
+import { gpuReportIfReady } from '../gpu-report.js';
 
 type InfoHandlers = Pick<ApiHandlers, 'app:info' | 'config:describe' | 'presets:list'>;
 
@@ -12,7 +13,9 @@ const VERSION = (JSON.parse(fs.readFileSync(new URL('../../../package.json', imp
 export function infoHandlers(ctx: ServiceContext): InfoHandlers {
   return {
     async 'app:info'() {
-      return { version: VERSION, backend: ctx.runs.lastBackend ?? (ctx.backend === 'auto' ? null : ctx.backend), workers: ctx.workers, dbPath: ctx.store.dbPath };
+      // GPU readiness: computed once in a worker, in the background; absent until it is there (or where it fails).
+      const gpus = gpuReportIfReady((m) => ctx.log(`app:info: ${m}`));
+      return { version: VERSION, backend: ctx.runs.lastBackend ?? (ctx.backend === 'auto' ? null : ctx.backend), workers: ctx.workers, dbPath: ctx.store.dbPath, gpus };
     },
     async 'config:describe'() {
       return { fields: describeRunConfig().map(({ itemType: _i, ...f }) => f) };

@@ -30,7 +30,7 @@ export function summarize(ctx: ServiceContext, r: RunRecord): RunSummary {
   const text = (v: unknown): string => (r.damage ? '?' : String(v));
   return {
     id: r.id, name: r.name, group: r.group, status, defense: text(c.defense), selection: text(c.selection),
-    dataset: text(c.dataset), model: text(c.model), seed: r.seed, backend: r.backend, epochsDone: r.epochsDone,
+    dataset: text(c.dataset), model: text(c.model), seed: r.seed, backend: r.backend, device: r.device, epochsDone: r.epochsDone,
     epochsTotal: r.epochsTotal, createdAt: r.createdAt, updatedAt: r.updatedAt, error,
     // Live figures from this process's job, else those the owning process last stored.
     progress: r.status === 'completed' ? 1 : p ? (p.stepInEpoch + 1) / p.stepsPerEpoch : r.status === 'running' ? r.progress : 0,

@@ -4,9 +4,10 @@ export const SECTIONS: Array<{ title: string; keys: string[] }> = [
   { title: 'Model & objective', keys: ['model', 'batchNorm', 'latent', 'resnetSetting', 'projectionHead', 'defense', 'adversary', 'selection', 'leakedCounterpart', 'adversarialAnchorKey', 'sclReduction', 'lambdaNat', 'lambdaScl', 'lambdaVat', 'tradesBeta', 'tau', 'distance', 'normalizeLatent', 'vatScaling'] },
   { title: 'Training adversary (PGD, L∞)', keys: ['eps', 'stepSize', 'pgdSteps', 'randomStart', 'trainAttackMode'] },
   { title: 'Optimisation', keys: ['epochs', 'batchSize', 'optimizer', 'learningRate', 'momentum', 'weightDecay', 'lrMilestones', 'lrGamma'] },
-  { title: 'Bookkeeping', keys: ['seed', 'backend', 'checkpointEvery', 'queryAnchors', 'selectionEpochs'] },
+  { title: 'Bookkeeping', keys: ['seed', 'backend', 'gpu', 'checkpointEvery', 'queryAnchors', 'selectionEpochs'] },
 ];
 const LABELS: Record<string, string> = {
+  gpu: 'GPU index',
   dataDir: 'Data folder', evalSubset: 'Eval subset', augmentFlip: 'Random flips', augmentShift: 'Random shift', projectionHead: 'Projection head', batchNorm: 'Batch norm (CNNs)', latent: 'Latent z',
   lambdaNat: 'λ nat', lambdaScl: 'λ SCL', lambdaVat: 'λ VAT', tradesBeta: 'TRADES β', tau: 'Temperature τ', normalizeLatent: 'L2-normalise latent',
   leakedCounterpart: 'Leaked-LS counterpart', adversarialAnchorKey: 'Adversarial anchor key', sclReduction: 'SCL reduction',
