@@ -18,6 +18,7 @@ import { exportHandlers } from './features/export.js';
 import { infoHandlers } from './features/info.js';
 import { metricHandlers } from './features/metrics.js';
 import { runHandlers } from './features/runs.js';
+import { estimateHandlers, estimator } from './features/estimate.js';
 import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
 
@@ -81,6 +82,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const handlers = withApiErrors({
     ...infoHandlers(ctx), ...runHandlers(ctx), ...metricHandlers(ctx), ...evalHandlers(ctx, evaluate, evaluateGrid),
     ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx),
+    // Training health and first steps: the time a run would take, before it starts.
+    ...estimateHandlers(estimator({ store, backend, lastBackend: () => runs.lastBackend, engineModules: options.engineModules })),
   });
 
   return {

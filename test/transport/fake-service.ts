@@ -59,5 +59,6 @@ export function createFakeService(): FakeService {
     'selection:snapshots': async () => [],
     'compare:table': none,
     'export:csv': async (req) => ({ filename: 'x.csv', csv: `what\n${req.what}\n`, problems: [] }),
+    'runs:estimate': async (req) => { seen('runs:estimate', req); return { secondsPerEpoch: 1, totalSeconds: 1, source: 'calibration', basis: 'fake', uncertainty: 0.5, backend: 'cpu', epochs: 1 }; },
   };
 }

@@ -35,6 +35,7 @@ export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string,
   'selection:snapshots': (runId) => ({ runId }),
   'compare:table': (runId) => ({ runIds: [runId], summary: { kind: 'last' } }),
   'export:csv': (runId) => ({ what: 'epochs', runIds: [runId] }),
+  'runs:estimate': () => ({ config: { ...SMALL } }),
 };
 
 /** Strings a hostile or careless client sends. */
