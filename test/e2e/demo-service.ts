@@ -182,5 +182,11 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       };
     },
     'export:csv': async (req) => ({ filename: `${req.what}.csv`, csv: `run,epoch,nat_accuracy\r\n${req.runIds.flatMap((id) => get(id).epochs.map((e) => `${id},${e.epoch},${e.natAccuracy}`)).join('\r\n')}\r\n`, problems: [] }),
+    // The demo's own time: its simulated steps (stepMs each), as a calibration would time them.
+    'runs:estimate': async (req) => {
+      const epochs = typeof req.config.epochs === 'number' ? req.config.epochs : 200;
+      const secondsPerEpoch = stepsPerEpoch * (options.stepMs ?? 50) / 1000;
+      return { secondsPerEpoch, totalSeconds: secondsPerEpoch * epochs, source: 'calibration', basis: `demo service: ${stepsPerEpoch} simulated steps of ${options.stepMs ?? 50} ms`, uncertainty: 0.25, backend: 'cpu', epochs };
+    },
   };
 }
