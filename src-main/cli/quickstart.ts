@@ -7,10 +7,10 @@
 import os from 'node:os';
 import { Command } from 'commander';
 import type { ApiResponses } from '../shared/channels.js';
-import { quickStartRequests, QUICK_START_CONFIG } from '../shared/quick-start.js';
+import { quickStartRequests, QUICK_START_CONFIG, QUICK_START_MAX_EPOCHS } from '../shared/quick-start.js';
 import { dispatch } from '../api/dispatch.js';
 import { createAppService } from '../service/app-service.js';
-import { EXIT, intFlag, jsonLine, storeOptionsOf } from './common.js';
+import { EXIT, intFlag, jsonLine, storeOptionsOf, UsageError } from './common.js';
 import { followRun } from './follow.js';
 
 const pct = (m: { mean: number } | null | undefined): string => (m ? `${(m.mean * 100).toFixed(1)}%` : '-');
@@ -22,6 +22,9 @@ export function quickstartCommand(): Command {
     .option('--db <file>', 'the store database (default: $ASCL_HOME/ascl.db or the application data folder)')
     .option('--json', 'JSON lines on stdout even on a terminal; the last line is the comparison')
     .action(async (opts: { epochs?: number; db?: string; json?: boolean }) => {
+      if (opts.epochs !== undefined && opts.epochs > QUICK_START_MAX_EPOCHS) {
+        throw new UsageError(`ascl quickstart: --epochs ${opts.epochs} is more than ${QUICK_START_MAX_EPOCHS}; a longer run is ascl train --preset table4/adv --dataset mnist ...`);
+      }
       const requests = quickStartRequests(opts.epochs ?? QUICK_START_CONFIG.epochs);
       const service = await createAppService({ ...storeOptionsOf(opts), workers: Math.min(requests.length, os.availableParallelism()) });
       try {

@@ -9,6 +9,7 @@
  *   uncertainty = max(HISTORY_MIN_UNCERTAINTY, (q75 - q25) / (2 m))   (type-7 quantiles of s_e).
  * An epoch's seconds include its monitoring evaluation (evalSubset images), which does not grow
  * with N; the per-sample model puts it on N, so runs with very different limits weigh it differently.
+ * Runs trained side by side (one per worker) shared the cores, and their times say so.
  *
  * From a calibration (calibrate-worker.ts): the real configuration trained for CALIBRATION_STEPS
  * steps, the first a warm-up, the rest timed (t_i), then one monitoring pass over e images timed (t_eval):

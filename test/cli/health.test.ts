@@ -47,6 +47,15 @@ describe('collapse warning on the CLI (table3/ascl, mnist, small-cnn, batchNorm 
     expect(json[0].collapse?.warning).toMatch(WARNING);
   }, 120_000);
 
+  it('ascl quickstart --epochs 0 and --epochs 51 are refused (exit 2) naming the value; nothing is stored', async () => {
+    for (const [n, message] of [['0', /--epochs/], ['51', /--epochs 51 is more than 50/]] as const) {
+      const r = await runCli(['quickstart', '--db', db, '--epochs', n]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(JSON.parse((await runCli(['runs', '--db', db, '--json'])).stdout)).toHaveLength(1);
+  }, 120_000);
+
   it('ascl train --dry-run of a like run (same model, dataset, backend, batch, attack steps; limit 1000, 4 epochs): the history estimate, nothing stored', async () => {
     const r = await runCli(['train', '--db', db, '--dry-run', '--json', '--preset', 'table4/adv', '--dataset', 'mnist', '--model', 'small-cnn',
       '--epochs', '4', '--limit', '1000', '--backend', 'wasm'], { timeoutMs: 120_000 });

@@ -81,6 +81,7 @@ export function estimator(o: EstimateContext): (config: RunConfig) => Promise<Ru
     if (!pending) {
       const job: CalibrationJob = { kind: 'calibrate', config, backend: o.backend, steps: CALIBRATION_STEPS, engineModules: o.engineModules };
       pending = queue.then(() => calibrate(job));
+      // The chain only orders calibrations; each failure reaches its own caller through `pending`.
       queue = pending.catch(() => {});
       cache.set(key, pending);
       pending.catch(() => cache.delete(key));
