@@ -11,6 +11,7 @@ import { doctorCommand } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { presetsCommand } from './presets.js';
+import { quickstartCommand } from './quickstart.js';
 import { resumeCommand } from './resume.js';
 import { runsCommand, showCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -26,7 +27,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   for (const c of [trainCommand(), presetsCommand(), runsCommand(), showCommand(), exportCommand(), resumeCommand(),
     doctorCommand(), evalCommand(), analyzeCommand(), serveCommand(),
-    studyCommand()]) {
+    studyCommand(),
+    // Training health and first steps.
+    quickstartCommand()]) {
     program.addCommand(c);
   }
   // Throw instead of exiting, everywhere, so exit codes are ours (2 for usage errors).

@@ -51,14 +51,18 @@ export function runsCommand(): Command {
         }
         if (runs.length === 0) { process.stdout.write(`no runs in ${service.store.dbPath}\n`); return; }
         process.stdout.write(table([
-          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD (MONITORING)', 'CREATED'],
+          ['ID', 'STATUS', 'EPOCHS', 'DATASET', 'MODEL', 'DEFENSE', 'SELECTION', 'SEED', 'NAT', 'PGD (MONITORING)', 'CREATED', 'HEALTH'],
           ...runs.map((r) => {
             const m = metrics.get(r.id)!;
             const last = m.epochs.at(-1);
             return [r.id, r.status, `${r.epochsDone}/${r.epochsTotal}`, r.dataset, r.model, r.defense, r.selection, String(r.seed),
-              pct(last?.natAccuracy), pct(last?.pgdAccuracy), r.createdAt.replace('T', ' ').slice(0, 19)];
+              pct(last?.natAccuracy), pct(last?.pgdAccuracy), r.createdAt.replace('T', ' ').slice(0, 19),
+              r.collapse ? `collapse? (epoch ${r.collapse.epoch})` : 'ok'];
           }),
         ]));
+        // Training health: what a marked run's page and `ascl show` explain in full.
+        const marked = runs.filter((r) => r.collapse);
+        if (marked.length) process.stdout.write(`${marked.length} run(s) may have collapsed (natural accuracy at chance or most latent units dead); see \`ascl show RUN\` for the usual cause and what to try\n`);
       } finally {
         await service.close();
       }

@@ -7,6 +7,7 @@ import { dispatch } from '../api/dispatch.js';
 import { UsageError, storeOptionsOf, parseRequest, readJsonFile } from './common.js';
 import { addConfigFlags, configFromFlags } from './config-flags.js';
 import { followRun } from './follow.js';
+import { estimateFor, printEstimate } from './estimate.js';
 
 export function trainCommand(): Command {
   const cmd = new Command('train')
@@ -16,7 +17,8 @@ export function trainCommand(): Command {
     .option('--name <name>', 'a name for the run')
     .option('--group <group>', 'group label (runs of a group are averaged in the compare table)')
     .option('--db <file>', 'the store database (default: $ASCL_HOME/ascl.db or the application data folder)')
-    .option('--json', 'JSON lines on stdout even on a terminal');
+    .option('--json', 'JSON lines on stdout even on a terminal')
+    .option('--dry-run', 'check the configuration and print the time it would take per epoch and in total (from earlier runs, else a short calibration); store nothing');
   addConfigFlags(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     let base: Record<string, unknown> = {};
@@ -37,6 +39,10 @@ export function trainCommand(): Command {
     const request = { name: opts.name, group: opts.group, preset: opts.preset, config: overrides };
     const req = parseRequest('runs:start', request, 'ascl train');
     const config = await resolveRunConfig(req.preset, overrides, where);
+    if (opts.dryRun === true) {
+      printEstimate(await estimateFor(req, config, typeof opts.db === 'string' ? opts.db : undefined), opts.json === true);
+      return;
+    }
     // --gpu N on CUDA: libtensorflow reads the process's environment, which a worker thread's copy is not.
     if (config.gpu !== null && process.env.CUDA_VISIBLE_DEVICES === undefined && (config.backend === 'tensorflow' || config.backend === 'auto')) {
       process.env.CUDA_VISIBLE_DEVICES = String(config.gpu);

@@ -21,6 +21,7 @@ import { matrixHandlers } from './features/matrix.js';
 import { metricHandlers } from './features/metrics.js';
 import { runHandlers } from './features/runs.js';
 import { studyHandlers } from './features/studies.js';
+import { estimateHandlers, estimator } from './features/estimate.js';
 import { RunQueue } from './run-queue.js';
 import type { EngineModules } from './engine.js';
 
@@ -86,6 +87,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     ...analysisHandlers(ctx, analyze), ...exportHandlers(ctx), ...exampleHandlers(ctx),
     ...matrixHandlers(ctx),
     ...studyHandlers(ctx),
+    // Training health and first steps: the time a run would take, before it starts.
+    ...estimateHandlers(estimator({ store, backend, lastBackend: () => runs.lastBackend, engineModules: options.engineModules })),
   });
 
   return {

@@ -10,6 +10,7 @@ import type { RunConfig } from '../shared/run-config.js';
 import type { AttackName, BackendChoice, BackendName } from '../shared/options.js';
 import type { RunDevice } from '../shared/run-device.js';
 import type { EngineModules } from './engine.js';
+import type { CalibrationOutcome } from './estimate.js';
 
 /** A stored checkpoint the worker may resume from (newest first); it verifies the SHA-256 itself. */
 export interface ResumeCandidate { epoch: number; file: string; sha256: string }
@@ -112,3 +113,19 @@ export type FromWorker =
 export function assertNever(x: never, where: string): never {
   throw new Error(`${where}: unexpected message ${JSON.stringify(x)}`);
 }
+
+// Training health and first steps: the calibration behind runs:estimate (calibrate-worker.ts).
+/** A few training steps of the real configuration, timed; nothing is stored. */
+export interface CalibrationJob {
+  kind: 'calibrate';
+  config: RunConfig;
+  backend: BackendChoice;
+  /** Training steps: the first is a warm-up, the rest are timed. */
+  steps: number;
+  engineModules?: Partial<EngineModules>;
+}
+
+/** calibration worker -> main; `name` of an error: ConfigError / DatasetError are the caller's to fix. */
+export type FromCalibrationWorker =
+  | { kind: 'calibration-result'; result: CalibrationOutcome }
+  | { kind: 'error'; message: string; name: string };

@@ -146,6 +146,16 @@ export const ApiRequests = {
   'examples:images': z.object({ runId, evaluationId, indices: z.array(z.number().int().min(0)).min(1).max(MAX_EXAMPLE_IMAGES) }).strict(),
   /** Training images by index (Figure 8's anchors and selected samples) with the run's training adversary's view, on the checkpoint of `epoch` (else the newest). */
   'selection:images': z.object({ runId, indices: z.array(z.number().int().min(0)).min(1).max(2 * MAX_EXAMPLE_IMAGES), epoch: z.number().int().min(1).optional() }).strict(),
+  // Training health and first steps: the time a run would take, before it is started.
+  /**
+   * Seconds per epoch and in total of the run runs:start would create (same preset and config):
+   * from earlier completed runs of the store with the same model, dataset, backend, batch size
+   * and attack steps where there are some, else from a short calibration on a worker thread.
+   */
+  'runs:estimate': z.object({
+    preset: z.string().max(100).optional(),
+    config: runConfigInput.default({}),
+  }).strict(),
 } as const;
 
 export type ApiChannel = keyof typeof ApiRequests;
@@ -174,6 +184,24 @@ export interface RunSummary {
   /** Progress within the current epoch, 0..1, and estimated seconds left for the run. */
   progress: number;
   etaSeconds: number | null;
+  // Training health: the newest epoch with a collapse warning (engine/train/collapse.ts); null or absent when none.
+  collapse?: { epoch: number; warning: string } | null;
+}
+
+// Training health and first steps: the answer of runs:estimate.
+/** Where an estimate comes from: earlier runs' stored epoch timings, or a calibration of a few real training steps. */
+export const ESTIMATE_SOURCES = ['history', 'calibration'] as const;
+export interface RunEstimate {
+  secondsPerEpoch: number;
+  totalSeconds: number;
+  source: (typeof ESTIMATE_SOURCES)[number];
+  /** What the figure rests on, in words (runs and epochs used, or the steps timed, and the model of the time). */
+  basis: string;
+  /** Relative uncertainty u: the time is expected within totalSeconds x (1 - u) .. (1 + u). */
+  uncertainty: number;
+  /** The backend the estimate is for (the one a run would get on this machine), or null where not known. */
+  backend: string | null;
+  epochs: number;
 }
 
 /** Response types, one per channel. */
@@ -240,6 +268,8 @@ export interface ApiResponses {
   };
   /** adversary: the run's training adversary that made the views, at eps on the checkpoint of checkpointEpoch. */
   'selection:images': { eps: number; adversary: string; classNames: string[]; checkpointEpoch: number; images: ExampleImage[] };
+  // Training health and first steps.
+  'runs:estimate': RunEstimate;
 }
 
 // --- Attack x defence matrix (evals:matrix) ---

@@ -64,6 +64,15 @@ export class Store extends StudyTables {
     }));
   }
 
+  // Training health: the runs list marks runs whose training may have collapsed.
+  /** The newest epoch of a run with a collapse warning (engine/train/collapse.ts), or null. */
+  latestCollapse(runId: string): { epoch: number; warning: string } | null {
+    const r = this.read(`latestCollapse(${runId})`, () => this.db.prepare(
+      'SELECT epoch, collapse_warning FROM epoch_metrics WHERE run_id = ? AND collapse_warning IS NOT NULL ORDER BY epoch DESC LIMIT 1').get(runId) as
+      { epoch: number; collapse_warning: string } | undefined);
+    return r ? { epoch: r.epoch, warning: r.collapse_warning } : null;
+  }
+
   /** The epoch numbers stored for a run, in order (without parsing their terms). */
   epochNumbers(runId: string): number[] {
     return this.read(`epochNumbers(${runId})`, () => (this.db.prepare('SELECT epoch FROM epoch_metrics WHERE run_id = ? ORDER BY epoch').all(runId) as Array<{ epoch: number }>).map((r) => r.epoch));

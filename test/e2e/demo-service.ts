@@ -213,5 +213,11 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       });
       return { eps, adversary: 'pgd', classNames: Array.from({ length: 10 }, (_, i) => `class${i}`), checkpointEpoch: req.epoch ?? 30, images };
     },
+    // The demo's own time: its simulated steps (stepMs each), as a calibration would time them.
+    'runs:estimate': async (req) => {
+      const epochs = typeof req.config.epochs === 'number' ? req.config.epochs : 200;
+      const secondsPerEpoch = stepsPerEpoch * (options.stepMs ?? 50) / 1000;
+      return { secondsPerEpoch, totalSeconds: secondsPerEpoch * epochs, source: 'calibration', basis: `demo service: ${stepsPerEpoch} simulated steps of ${options.stepMs ?? 50} ms`, uncertainty: 0.25, backend: 'cpu', epochs };
+    },
   };
 }

@@ -66,6 +66,8 @@ describe('collapse check', () => {
     const withBn = parseRunConfig({ defense: 'ascl', model: 'small-cnn', batchNorm: true, latent: 'features' });
     expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, withBn)).toMatch(/die under the contrastive term; try a smaller lambdaScl$/);
     const adv = parseRunConfig({ defense: 'adv', model: 'resnet20' });
-    expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, adv)).toMatch(/not learning; try a lower learningRate$/);
+    expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, adv)).toMatch(/not learning; the usual causes: a learningRate too high for it \(0\.001\), or the adversarial examples at the full eps from the first step; try a lower learningRate$/);
+    const nat = parseRunConfig({ defense: 'nat', model: 'cnn', batchNorm: false, learningRate: 0.1 });
+    expect(collapseWarning({ ...base, epoch: 3, natAccuracy: 0.1 }, nat)).toMatch(/a learningRate too high for it \(0\.1\), on a network without batch norm; try batchNorm true, latent features, a lower learningRate$/);
   });
 });

@@ -65,5 +65,6 @@ export function createFakeService(): FakeService {
     'examples:list': none,
     'examples:images': none,
     'selection:images': none,
+    'runs:estimate': async (req) => { seen('runs:estimate', req); return { secondsPerEpoch: 1, totalSeconds: 1, source: 'calibration', basis: 'fake', uncertainty: 0.5, backend: 'cpu', epochs: 1 }; },
   };
 }

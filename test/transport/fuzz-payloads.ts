@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { ApiRequests, type ApiChannel } from '../../src-main/shared/channels.js';
 import { SMALL } from '../service/helpers.js';
 
-/** Channels whose accepted requests change the store (or queue work that does). */
-export const WRITES: ReadonlySet<ApiChannel> = new Set<ApiChannel>(['runs:start', 'runs:sweep', 'runs:cancel', 'runs:resume', 'runs:delete', 'evals:start', 'analysis:start']);
+/** Channels whose accepted requests change the store (or queue work that does), or start engine work on a worker (runs:estimate's calibration). */
+export const WRITES: ReadonlySet<ApiChannel> = new Set<ApiChannel>(['runs:start', 'runs:sweep', 'runs:cancel', 'runs:resume', 'runs:delete', 'evals:start', 'analysis:start',
+  'runs:estimate']);
 
 /** Channels whose accepted requests start a worker thread (images regenerated from a checkpoint): refusable payloads only, as for WRITES. */
 export const COMPUTES: ReadonlySet<ApiChannel> = new Set<ApiChannel>(['examples:images', 'selection:images']);
@@ -45,6 +46,7 @@ export const BASE: Readonly<Record<ApiChannel, (runId: string) => Record<string,
   'examples:images': (runId) => ({ runId, evaluationId: 1, indices: [0, 1] }),
   // Index 16 is past the served run's 16 training images (SMALL.limit): refused before a worker starts.
   'selection:images': (runId) => ({ runId, indices: [16], epoch: 1 }),
+  'runs:estimate': () => ({ config: { ...SMALL } }),
 };
 
 /** Strings a hostile or careless client sends. */
@@ -86,7 +88,7 @@ export function payloadsFor(channel: ApiChannel, runId: string): fc.Arbitrary<un
   if (!WRITES.has(channel) && !COMPUTES.has(channel)) return anything;
   // As dispatch reads it: a null (or absent) payload is the empty request.
   const refusedBySchema = anything.filter((p) => !ApiRequests[channel].safeParse(p ?? {}).success);
-  const refusedByService: fc.Arbitrary<unknown> = channel === 'runs:start' || channel === 'runs:sweep'
+  const refusedByService: fc.Arbitrary<unknown> = channel === 'runs:start' || channel === 'runs:sweep' || channel === 'runs:estimate'
     ? BAD_CONFIG.map((bad) => ({ ...base, config: { ...SMALL, ...bad } }))
     : channel === 'evals:start' ? fc.constantFrom({ ...base, attack: 'laser' }, { ...base, eps: 'lots' }, { ...base, eps: 2 }, { ...base, runId: 'no-such-run' })
       : channel === 'analysis:start' ? fc.constantFrom({ ...base, epsSweep: [1.5] }, { ...base, epsSweep: ['lots'] }, { runId, tsne: false }, { ...base, runId: 'no-such-run' })

@@ -76,8 +76,11 @@ export function collapseWarning(s: CollapseInput, config: RunConfig): string | n
     // lambdaScl 0 trains where ASCL collapses; tau 0.2 or learningRate 1e-4 did not help (docs/small-models.md)
     ...(contrastive ? ['a smaller lambdaScl'] : ['a lower learningRate']),
   ];
+  // Without a contrastive term: a step size the network does not train with, or (adv, trades, adr) an
+  // adversary at the full eps from the first step, which a network that has not learnt the clean task yet cannot follow.
   const cause = contrastive
     ? `the usual cause: the latent ReLU units die under the contrastive term${plainCnn && !config.batchNorm ? ' on a network without batch norm' : ''}`
-    : 'the network is not learning';
+    : `the network is not learning; the usual causes: a learningRate too high for it (${config.learningRate})${config.defense === 'nat' ? '' : ', or the adversarial examples at the full eps from the first step'}` +
+      `${plainCnn && !config.batchNorm ? ', on a network without batch norm' : ''}`;
   return `training may have collapsed: ${facts.join('; ')}; ${cause}; try ${tries.join(', ')}`;
 }

@@ -35,6 +35,7 @@ export function summarize(ctx: ServiceContext, r: RunRecord): RunSummary {
     // Live figures from this process's job, else those the owning process last stored.
     progress: r.status === 'completed' ? 1 : p ? (p.stepInEpoch + 1) / p.stepsPerEpoch : r.status === 'running' ? r.progress : 0,
     etaSeconds: p ? p.etaSeconds : r.status === 'running' ? r.etaSeconds : null,
+    collapse: ctx.store.latestCollapse(r.id),
   };
 }
 

@@ -11,6 +11,8 @@ export interface LiveRun extends RunSummary { lastLoss: number | null; samplesPe
 const store = writable<LiveRun[]>([]);
 export const runs: Readable<LiveRun[]> = store;
 export const runsError = writable<string | null>(null);
+/** true once runs:list answered (an empty list then means an empty store: the Runs page offers the quick-start). */
+export const runsLoaded = writable(false);
 
 let loaded: Map<string, LiveRun> = new Map();
 
@@ -22,6 +24,7 @@ export async function refreshRuns(): Promise<void> {
       return [r.id, { ...r, lastLoss: prev?.lastLoss ?? null, samplesPerSecond: prev?.samplesPerSecond ?? null }];
     }));
     store.set([...loaded.values()]);
+    runsLoaded.set(true);
     runsError.set(null);
   } catch (err) {
     runsError.set((err as Error).message);
@@ -50,7 +53,8 @@ export function startRunsFeed(): void {
   void refreshRuns();
   api.on('run:status', (s) => { patch(s.id, (r) => ({ ...r, status: s.status, error: s.error })); void refreshRuns(); });
   api.on('run:progress', onProgress);
-  api.on('run:epoch', (e) => patch(e.id, (r) => ({ ...r, epochsDone: Math.max(r.epochsDone, e.row.epoch) })));
+  api.on('run:epoch', (e) => patch(e.id, (r) => ({ ...r, epochsDone: Math.max(r.epochsDone, e.row.epoch),
+    collapse: e.row.collapseWarning ? { epoch: e.row.epoch, warning: e.row.collapseWarning } : r.collapse })));
   setInterval(() => { void refreshRuns(); }, 5000);
 }
 
