@@ -10,93 +10,66 @@
  *    the warning with its usual cause on its page and a mark in the runs list
  *    (test-artifacts/health-warning.png). No console errors or CSP violations.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../src-main/launch.js';
-import { createAppService, type AppService } from '../../src-main/service/app-service.js';
-import type { RunningServer } from '../../src-main/transport/http.js';
-import { openUi, screenshot } from './browser.js';
-import { e2eDriver } from './driver.js';
+import { describe, expect, it } from 'vitest';
+import { createAppService } from '../../src-main/service/app-service.js';
+import { screenshot } from './browser.js';
+import { NO_CHROMIUM, serveAppForTests } from './served-app.js';
 
-const NO_CHROMIUM = e2eDriver().chromium === null;
-
-let dir: string;
-let service: AppService;
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-let base: string;
 let quickIds: string[] = [];
 
-beforeAll(async () => {
-  if (NO_CHROMIUM) return;
-  dir = await mkdtemp(path.join(tmpdir(), 'ascl-e2e-health-'));
-  await buildRenderer(path.join(dir, 'ui'));
-  service = await createAppService({ dbPath: path.join(dir, 'ascl.db'), workers: 2, log: () => {} });
-  ({ server, base, browser, page, errors } = await openUi(service, path.join(dir, 'ui')));
-}, 300_000);
-afterAll(async () => {
-  if (NO_CHROMIUM) return;
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const app = serveAppForTests('ascl-e2e-health-', (dir) => createAppService({ dbPath: path.join(dir, 'ascl.db'), workers: 2, log: () => {} }), 300_000);
 
-describe.skipIf(NO_CHROMIUM)('training health and first steps in the served UI (real service, empty store)', () => {
+describe.skipIf(NO_CHROMIUM)('training health and first steps in the served UI (real app.service, empty store)', () => {
   it('quick-start on an empty store, epochs 1: both runs complete and the compare page opened at the start shows a row each', async () => {
-    await page.goto(`${base}/#/runs`);
-    await page.getByTestId('quick-start-epochs').fill('1');
-    await page.getByTestId('quick-start-start').click();
-    await page.waitForURL(/#\/compare\?runs=/);
-    quickIds = new URL(page.url()).hash.split('runs=')[1].split(',');
+    await app.page.goto(`${app.base}/#/runs`);
+    await app.page.getByTestId('quick-start-epochs').fill('1');
+    await app.page.getByTestId('quick-start-start').click();
+    await app.page.waitForURL(/#\/compare\?runs=/);
+    quickIds = new URL(app.page.url()).hash.split('runs=')[1].split(',');
     expect(quickIds).toHaveLength(2);
-    const configs = await Promise.all(quickIds.map(async (id) => (await service['runs:get']({ id })).config));
+    const configs = await Promise.all(quickIds.map(async (id) => (await app.service['runs:get']({ id })).config));
     expect(configs.map((c) => [c?.defense, c?.selection, c?.dataset, c?.model, c?.epochs, c?.limit])).toEqual([
       ['adv', 'global', 'mnist', 'small-cnn', 1, 2000], ['ascl', 'leaked', 'mnist', 'small-cnn', 1, 2000]]);
-    for (const id of quickIds) expect(await service.waitForRun(id)).toBe('completed');
+    for (const id of quickIds) expect(await app.service.waitForRun(id)).toBe('completed');
     // The page was not reloaded: the rows arrive with the runs' epochs.
-    await expect.poll(() => page.locator('[data-testid=results-table] tbody tr td:first-child').allTextContents(), { timeout: 30_000 })
+    await expect.poll(() => app.page.locator('[data-testid=results-table] tbody tr td:first-child').allTextContents(), { timeout: 30_000 })
       .toEqual(['quick-start ADV', 'quick-start Leaked-ASCL']);
-    await screenshot(page, 'quickstart');
+    await screenshot(app.page, 'quickstart');
   }, 1_200_000); // generous: two real trainings on 2 shared cores (about a minute alone)
 
   it('Setup: "Estimate time" for mnist, small-cnn, adv, 2000 digits, 3 epochs comes from the 2 stored runs', async () => {
-    await page.goto(`${base}/#/setup`);
-    await page.getByTestId('field-dataset').selectOption('mnist');
-    await page.getByTestId('field-model').selectOption('small-cnn');
-    await page.getByTestId('field-defense').selectOption('adv');
-    await page.getByTestId('field-limit').fill('2000');
-    await page.getByTestId('field-epochs').fill('3');
-    await page.getByTestId('estimate').click();
-    const shown = page.getByTestId('estimate-result');
+    await app.page.goto(`${app.base}/#/setup`);
+    await app.page.getByTestId('field-dataset').selectOption('mnist');
+    await app.page.getByTestId('field-model').selectOption('small-cnn');
+    await app.page.getByTestId('field-defense').selectOption('adv');
+    await app.page.getByTestId('field-limit').fill('2000');
+    await app.page.getByTestId('field-epochs').fill('3');
+    await app.page.getByTestId('estimate').click();
+    const shown = app.page.getByTestId('estimate-result');
     await expect.poll(() => shown.count(), { timeout: 60_000 }).toBe(1);
     expect(await shown.textContent()).toMatch(/per epoch, .* for 3 epochs.*from earlier runs on wasm/);
-    expect(await page.getByTestId('estimate-basis').textContent()).toMatch(/over 2 epoch\(s\) of 2 earlier run\(s\)/);
-    const e = await service['runs:estimate']({ config: { dataset: 'mnist', model: 'small-cnn', defense: 'adv', limit: 2000, epochs: 3 } });
+    expect(await app.page.getByTestId('estimate-basis').textContent()).toMatch(/over 2 epoch\(s\) of 2 earlier run\(s\)/);
+    const e = await app.service['runs:estimate']({ config: { dataset: 'mnist', model: 'small-cnn', defense: 'adv', limit: 2000, epochs: 3 } });
     expect(e.source).toBe('history');
-    await screenshot(page, 'setup-estimate');
+    await screenshot(app.page, 'setup-estimate');
   }, 120_000);
 
-  it('a collapsing run (table3/ascl, batchNorm false, 500 digits, 2 epochs): the warning with its cause on the run page, a mark in the runs list', async () => {
-    const { id } = await service['runs:start']({ name: 'collapsing ASCL (no batch norm)', preset: 'table3/ascl',
+  it('a collapsing run (table3/ascl, batchNorm false, 500 digits, 2 epochs): the warning with its cause on the run app.page, a mark in the runs list', async () => {
+    const { id } = await app.service['runs:start']({ name: 'collapsing ASCL (no batch norm)', preset: 'table3/ascl',
       config: { dataset: 'mnist', model: 'small-cnn', batchNorm: false, epochs: 2, limit: 500, evalSubset: 200, lrMilestones: [], queryAnchors: 0 } });
-    expect(await service.waitForRun(id)).toBe('completed');
-    await page.goto(`${base}/#/runs`);
-    await expect.poll(() => page.locator(`tr[data-run-id="${id}"] [data-testid=collapse-mark]`).count(), { timeout: 30_000 }).toBe(1);
-    for (const q of quickIds) expect(await page.locator(`tr[data-run-id="${q}"] [data-testid=collapse-mark]`).count()).toBe(0);
-    await page.goto(`${base}/#/run/${id}`);
-    const box = page.getByTestId('collapse-warning');
+    expect(await app.service.waitForRun(id)).toBe('completed');
+    await app.page.goto(`${app.base}/#/runs`);
+    await expect.poll(() => app.page.locator(`tr[data-run-id="${id}"] [data-testid=collapse-mark]`).count(), { timeout: 30_000 }).toBe(1);
+    for (const q of quickIds) expect(await app.page.locator(`tr[data-run-id="${q}"] [data-testid=collapse-mark]`).count()).toBe(0);
+    await app.page.goto(`${app.base}/#/run/${id}`);
+    const box = app.page.getByTestId('collapse-warning');
     await expect.poll(() => box.count(), { timeout: 30_000 }).toBe(1);
     expect(await box.textContent()).toMatch(/training may have collapsed: .*the usual cause: the latent ReLU units die under the contrastive term on a network without batch norm; try batchNorm true/);
-    await screenshot(page, 'health-warning');
+    await screenshot(app.page, 'health-warning');
   }, 900_000);
 
   it('no console errors or CSP violations', () => {
-    expect(errors).toEqual([]);
+    expect(app.errors).toEqual([]);
   });
 });
