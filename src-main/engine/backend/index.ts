@@ -18,6 +18,7 @@ import type { BackendChoice, BackendName } from '../../shared/options.js';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './kernels/index.js';
 import { softwareAllowed, startWebgpu, webgpuAdapter, type WebgpuAdapterRecord } from './webgpu/start.js';
+import { noHardwareWebgpuReason } from './webgpu/hardware-hint.js';
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -138,6 +139,12 @@ async function init(choice: BackendChoice, o: BackendOptions): Promise<BackendNa
     throw new Error(`initBackend: unknown backend '${String(choice)}' (expected auto, ${ORDER.join(', ')})`);
   }
   for (const name of candidates) {
+    // Under auto, Dawn is loaded only where a hardware adapter can exist (./webgpu/hardware-hint.ts).
+    const noHardware = choice === 'auto' && name === 'webgpu' && !softwareAllowed() ? noHardwareWebgpuReason() : null;
+    if (noHardware !== null) {
+      if (!attempts.some((a) => a.backend === 'webgpu' && a.reason === noHardware)) attempts.push({ backend: 'webgpu', variant: 'webgpu (auto: hardware check)', ok: false, reason: noHardware });
+      continue;
+    }
     if (await starters[name](o)) {
       active = name;
       return name;

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { defaultHeadlessEgl } from './webgpu/adapters.js';
 
@@ -41,4 +41,16 @@ export function spawnEngineWorker(moduleUrl: URL | string, options: WorkerOption
   const bootstrap =
     `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * Arguments for `process.execPath` that run an engine module in a child process (from source through
+ * tsx's loader, as the worker bootstrap above; compiled JS directly). For work whose native code must
+ * not share the caller's process: a crash there ends only the child.
+ */
+export function engineChildArgs(moduleUrl: URL): string[] {
+  if (moduleUrl.protocol !== 'file:') throw new Error(`engineChildArgs: expected a file URL, got '${moduleUrl.href}'`);
+  if (!TS_ENTRY.test(moduleUrl.pathname)) return [fileURLToPath(moduleUrl)];
+  return ['--input-type=module', '-e',
+    `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl.href)}); });`];
 }
