@@ -4,9 +4,8 @@
  * probing ends this child, never the server (./gpu-report.ts reads the line).
  */
 import { gpuReadiness } from '../engine/backend/gpu-readiness.js';
+import { GPU_PROBE_PREFIX } from './gpu-report.js';
 
-/** Must equal PREFIX in ./gpu-report.ts. */
-const GPU_PROBE_PREFIX = 'ascl-gpu-probe ';
 
 gpuReadiness().then(
   (report) => { process.stdout.write(`${GPU_PROBE_PREFIX}${JSON.stringify({ ok: true, report })}\n`); },

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { engineChildArgs, engineWorkerUrl } from '../engine/backend/worker-spawn.js';
 import type { GpuPathReport } from '../shared/gpu-readiness.js';
 
-const PREFIX = 'ascl-gpu-probe ';
+/** Marks the probe's report line on its stdout (./gpu-probe.ts writes it). */
+export const GPU_PROBE_PREFIX = 'ascl-gpu-probe ';
 /** Dawn starts in well under a second on a GPU machine; a probe still silent after this is stopped. */
 const PROBE_TIMEOUT_MS = 120_000;
 
@@ -29,10 +30,10 @@ export function gpuReport(): Promise<GpuPathReport[]> {
     child.once('error', (e) => { clearTimeout(timer); reject(new Error(`gpuReport: the probe did not start: ${e.message}`)); });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith(PREFIX));
+      const line = out.split('\n').find((l) => l.startsWith(GPU_PROBE_PREFIX));
       if (!line) { reject(new Error(`gpuReport: the probe ended (${signal ?? `exit ${code}`}) without a report`)); return; }
       try {
-        const m = JSON.parse(line.slice(PREFIX.length)) as { ok: true; report: GpuPathReport[] } | { ok: false; error: string };
+        const m = JSON.parse(line.slice(GPU_PROBE_PREFIX.length)) as { ok: true; report: GpuPathReport[] } | { ok: false; error: string };
         if (m.ok) resolve(m.report);
         else reject(new Error(`gpuReport: ${m.error}`));
       } catch (e) {

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { GpuCheck, GpuPathReport } from '../../shared/gpu-readiness.js';
 import { defaultHeadlessEgl, discoverAdapters, loadDawn } from './webgpu/adapters.js';
+import { ICD_FOLDERS } from './webgpu/hardware-hint.js';
 
 /** libtensorflow 2.9.1's CUDA libraries: soname, what provides it. */
 export const TF_CUDA_LIBRARIES: ReadonlyArray<[string, string]> = [
@@ -83,7 +84,6 @@ export function tfjsNodeGpuReadiness(probe: LibraryProbe = dlopenProbe, env: Nod
   return { path: 'tfjs-node-gpu', ready: essential.every((c) => c.ok), checks, adapters: [] };
 }
 
-const ICD_FOLDERS = ['/etc/vulkan/icd.d', '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 
 /** Why Dawn finds no hardware adapter, as far as the machine tells (Linux). */
 function linuxGpuHints(probe: LibraryProbe, env: NodeJS.ProcessEnv): GpuCheck[] {

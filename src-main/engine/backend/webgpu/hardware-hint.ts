@@ -8,7 +8,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 
-const ICD_FOLDERS = ['/etc/vulkan/icd.d', '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+/** The Vulkan loader's driver-manifest folders on Linux (also read by ../gpu-readiness.ts). */
+export const ICD_FOLDERS = ['/etc/vulkan/icd.d', '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 
 /** null where a hardware adapter may exist; otherwise why none can (for the backend report). */
 export function noHardwareWebgpuReason(platform: NodeJS.Platform = process.platform, folders: readonly string[] = ICD_FOLDERS): string | null {
