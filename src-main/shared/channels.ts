@@ -11,6 +11,7 @@ import type { StudyProgress, StudyReport, StudyStatus } from './study-report.js'
 import type { ExampleImage, ExampleOutcome, ExampleRow } from './rows.js';
 import type { RunDevice } from './run-device.js';
 import type { GpuPathReport } from './gpu-readiness.js';
+import { queueName, type RunWhere, type WorkerInfo } from './workers.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -60,6 +61,8 @@ export const ApiRequests = {
     preset: z.string().max(100).optional(),
     config: runConfigInput.default({}),
     group: displayName.optional(),
+    /** Distributed mode: the queue (class of workers) the run goes to; only where a broker is configured (default "default"). */
+    queue: queueName.optional(),
   }).strict(),
   /** A sweep: the base config crossed with each listed value of each listed key (e.g. selection x seed). */
   'runs:sweep': z.object({
@@ -70,8 +73,12 @@ export const ApiRequests = {
      * part of the runs' names and groups: the same rules as a name. */
     axes: z.record(z.string(), z.array(z.union([displayName, z.number(), z.boolean()])).min(1).max(50))
       .refine((a) => Object.keys(a).length > 0, 'a sweep needs at least one axis (e.g. {"seed": [0, 1, 2]}); use runs:start for a single run'),
+    /** As runs:start's queue: every run of the sweep goes to it. */
+    queue: queueName.optional(),
   }).strict(),
   'runs:cancel': z.object({ id: runId }).strict(),
+  /** Distributed mode: the workers known to this coordinator (also `lost` ones seen in the last hour); [] without a broker. */
+  'workers:list': z.object({}).strict(),
   'runs:resume': z.object({ id: runId }).strict(),
   'runs:delete': z.object({ id: runId }).strict(),
   'metrics:epochs': z.object({ runId }).strict(),
@@ -186,6 +193,13 @@ export interface RunSummary {
   etaSeconds: number | null;
   // Training health: the newest epoch with a collapse warning (engine/train/collapse.ts); null or absent when none.
   collapse?: { epoch: number; warning: string } | null;
+  // --- Distributed mode (shared/workers.ts) ---
+  /** The queue a run was sent to through the broker; null for a run trained in the process that started it. */
+  queue?: string | null;
+  /** Where it runs or last ran: `local`, or the worker's id (WorkerInfo.id); null before it starts. */
+  where?: RunWhere;
+  /** Distributed mode: 1 + the times it was dispatched again (a worker lost, the broker restarted). */
+  attempt?: number;
 }
 
 // Training health and first steps: the answer of runs:estimate.
@@ -211,6 +225,9 @@ export interface ApiResponses {
     // --- GPU readiness (shared/gpu-readiness.ts) ---
     /** Per GPU path what is there and what is missing (as `ascl doctor`); absent where it could not be computed. */
     gpus?: GpuPathReport[];
+    // --- Distributed mode (shared/workers.ts) ---
+    /** The broker this service dispatches runs through (its password redacted) and the queues known to it; null: runs train here. */
+    broker?: { url: string; queues: string[] } | null;
   };
   /** nullable: the field accepts null (an empty form field), meaning "the documented default" (e.g. eps: the dataset's). */
   'config:describe': { fields: Array<{ key: keyof RunConfig; type: 'number' | 'integer' | 'boolean' | 'enum' | 'string' | 'array'; default: unknown; options?: string[]; description?: string; nullable?: boolean }> };
@@ -221,6 +238,7 @@ export interface ApiResponses {
   'runs:start': { id: string };
   'runs:sweep': { ids: string[] };
   'runs:cancel': { ok: true };
+  'workers:list': WorkerInfo[];
   'runs:resume': { ok: true };
   'runs:delete': { ok: true };
   'metrics:epochs': EpochRow[];
