@@ -9,6 +9,7 @@ import { ConfigError, parseFraction } from '../shared/run-config.js';
 import { formatIssues } from '../shared/format-issues.js';
 import { StoreError } from '../store/errors.js';
 import { resolveDbPath } from '../store/paths.js';
+import { BrokerError } from '../queue/broker-url.js';
 
 /** 0 success; 1 the work failed (a run failed, doctor found problems); 2 bad usage or input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -20,7 +21,8 @@ export class UsageError extends Error {
 
 /** Exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UsageError || err instanceof ConfigError) return EXIT.usage;
+  // A bad --broker URL or a Redis refusing the password: the user's input (issue 10).
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof BrokerError) return EXIT.usage;
   // A bad --db path (a folder, /dev/null, not a database, a missing folder) or a store of a newer version: the user's input.
   if (err instanceof StoreError) return err.code === 'bad-path' || err.code === 'schema' ? EXIT.usage : EXIT.failed;
   if (err instanceof ApiError) return err.code === 'bad-request' || err.code === 'not-found' || err.code === 'too-large' ? EXIT.usage : EXIT.failed;
