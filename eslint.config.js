@@ -11,17 +11,17 @@ import globals from 'globals';
 const RENDERER_ALLOWED_FROM_MAIN = ['./shared'];
 
 /** The layers of src-main other than the shared contract layer (src-main/shared imports none of them). */
-const LAYERS = ['engine', 'store', 'service', 'transport', 'electron', 'cli', 'api', 'common'];
+const LAYERS = ['engine', 'store', 'service', 'transport', 'electron', 'cli', 'api', 'common', 'queue'];
 
 const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
 
 const boundaries = [
-  ...['store', 'service', 'transport', 'electron', 'cli', 'api'].map((layer) =>
+  ...['store', 'service', 'transport', 'electron', 'cli', 'api', 'queue'].map((layer) =>
     zone('./src-main/engine', `./src-main/${layer}`, `the engine imports no ${layer} (it knows nothing of storage, transports or the app)`)),
   zone('./src-main/store', './src-main/engine', 'the store knows nothing of TensorFlow: shared types (src-main/shared) instead of the engine'),
   ...LAYERS.map((layer) =>
     zone('./src-main/shared', `./src-main/${layer}`, `the shared contract layer imports nothing else of the project (here: ${layer})`)),
-  ...['service', 'transport', 'electron', 'cli'].map((layer) =>
+  ...['service', 'transport', 'electron', 'cli', 'queue'].map((layer) =>
     zone('./src-main/store', `./src-main/${layer}`, `the store imports no ${layer}`)),
   zone('./src-renderer', './src-main', 'the renderer imports only the shared contract layer (RENDERER_ALLOWED_FROM_MAIN)', RENDERER_ALLOWED_FROM_MAIN),
 ];

@@ -192,6 +192,21 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN device TEXT;                       -- JSON RunDevice, set when the run's worker starts
   `,
+  // v11: distributed mode (issue 10). A run sent through the broker records its queue, the attempt (1 + the times it
+  // was dispatched again), the worker and lease holding it; every run records the SHA-256 of the data it trained on.
+  // The workers table is what the coordinator last heard from each \`ascl worker\` (the Workers view).
+  `
+  ALTER TABLE runs ADD COLUMN queue_name TEXT;                   -- NULL: trained in the process that started it
+  ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE runs ADD COLUMN worker_id TEXT;                    -- WorkerInfo.id of the worker holding the lease
+  ALTER TABLE runs ADD COLUMN lease TEXT;                        -- quoted by every record of that worker
+  ALTER TABLE runs ADD COLUMN dataset_fingerprint TEXT;          -- SHA-256 hex of the loaded train+test data
+  CREATE TABLE workers (
+    id             TEXT PRIMARY KEY,
+    info           TEXT NOT NULL,          -- JSON WorkerInfo (shared/workers.ts) as of the last hello or heartbeat
+    last_heartbeat INTEGER NOT NULL        -- ms since the epoch
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,6 +24,15 @@ export interface RunRecord extends Omit<RunSummary, 'defense' | 'selection' | 'd
   ownerPid: number | null;
   ownerHost: string | null;
   heartbeatAt: number | null;
+  // --- Distributed mode (issue 10) ---
+  /** The broker queue it was sent to; null: trained in the process that started it. */
+  queueName: string | null;
+  attempt: number;
+  /** The worker holding its lease and the lease itself (records quoting another lease are refused). */
+  workerId: string | null;
+  lease: string | null;
+  /** SHA-256 of the data it trained on (service/dataset-fingerprint.ts); null before its first start. */
+  datasetFingerprint: string | null;
 }
 
 export interface StepRow {

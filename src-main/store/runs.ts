@@ -20,6 +20,7 @@ interface RunDbRow {
   error: string | null; epochs_done: number; epochs_total: number; owner_pid: number | null; owner_host: string | null;
   heartbeat_at: number | null; progress: number; eta_seconds: number | null;
   device: string | null;
+  queue_name: string | null; attempt: number; worker_id: string | null; lease: string | null; dataset_fingerprint: string | null;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -74,16 +75,19 @@ export class RunTables extends TaskTables {
       startedAt: r.started_at, finishedAt: r.finished_at, error: r.error, epochsDone: r.epochs_done,
       epochsTotal: r.epochs_total, ownerPid: r.owner_pid, ownerHost: r.owner_host, heartbeatAt: r.heartbeat_at,
       progress: r.progress, etaSeconds: r.eta_seconds, device: this.readDevice(r),
+      // Distributed mode (v11); a row read before the migration ran has none of them.
+      queueName: r.queue_name ?? null, attempt: r.attempt ?? 1, workerId: r.worker_id ?? null, lease: r.lease ?? null,
+      datasetFingerprint: r.dataset_fingerprint ?? null,
     };
   }
 
   /** A new run, `queued` and owned by `owner` (the process whose queue holds it). */
-  createRun(r: { id?: string; name: string; group: string | null; config: RunConfig; seed: number; epochsTotal: number; owner?: Owner }): RunRecord {
+  createRun(r: { id?: string; name: string; group: string | null; config: RunConfig; seed: number; epochsTotal: number; owner?: Owner; queueName?: string | null }): RunRecord {
     const id = r.id ?? newRunId();
     const t = nowIso();
-    this.write(`createRun(${id})`, () => this.db.prepare(`INSERT INTO runs (id, name, group_name, config, seed, status, created_at, updated_at, epochs_total, owner_pid, owner_host, heartbeat_at)
-      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(id, r.name, r.group, JSON.stringify(toStoredConfig(r.config)), r.seed, t, t, r.epochsTotal,
-      r.owner?.pid ?? null, r.owner?.host ?? null, r.owner ? Date.now() : null));
+    this.write(`createRun(${id})`, () => this.db.prepare(`INSERT INTO runs (id, name, group_name, config, seed, status, created_at, updated_at, epochs_total, owner_pid, owner_host, heartbeat_at, queue_name)
+      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`).run(id, r.name, r.group, JSON.stringify(toStoredConfig(r.config)), r.seed, t, t, r.epochsTotal,
+      r.owner?.pid ?? null, r.owner?.host ?? null, r.owner ? Date.now() : null, r.queueName ?? null));
     return this.requireRun(id);
   }
 

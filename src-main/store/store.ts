@@ -11,14 +11,14 @@ import { RunConflictError, StoreError } from './errors.js';
 import { checkpointRelPath, resolveInside } from './paths.js';
 import type { CheckpointRecord, EpochRecord, StepRow } from './rows.js';
 import { newRunId } from './runs.js';
-import { StudyTables } from './studies.js';
+import { WorkerTables } from './workers.js';
 
 export { StoreError, RunConflictError, newRunId };
 export type { OpenOptions };
 
 const nowIso = (): string => new Date().toISOString();
 
-export class Store extends StudyTables {
+export class Store extends WorkerTables {
   /** The folder holding the database and the checkpoint files. */
   readonly home: string;
 
