@@ -17,6 +17,7 @@ import { runsCommand, showCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { studyCommand } from './study.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -28,6 +29,8 @@ export function buildProgram(): Command {
   for (const c of [trainCommand(), presetsCommand(), runsCommand(), showCommand(), exportCommand(), resumeCommand(),
     doctorCommand(), evalCommand(), analyzeCommand(), serveCommand(),
     studyCommand(),
+    // Distributed mode (issue 10).
+    workerCommand(),
     // Training health and first steps.
     quickstartCommand()]) {
     program.addCommand(c);
