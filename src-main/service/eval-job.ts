@@ -47,7 +47,7 @@ function runJob<T>(job: EvalJob | AnalyzeJob | ExamplesJob, resultKind: 'eval-re
           else failure = `eval-job: expected ${resultKind}, got ${m.kind}`;
           break;
         case 'error': failure = m.message; break;
-        case 'started': case 'resumed': case 'step': case 'epoch': case 'checkpoint': case 'selection': case 'done':
+        case 'started': case 'resumed': case 'dataset': case 'step': case 'epoch': case 'checkpoint': case 'selection': case 'done':
           failure = `eval-job: unexpected ${m.kind} message from an evaluation worker`;
           void worker.terminate();
           break;

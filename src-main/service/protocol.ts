@@ -97,6 +97,8 @@ export type FromWorker =
   | { kind: 'started'; backend: BackendName; device: RunDevice | null }
   /** Sent before any metric: the run continues after `epoch` (0 = from scratch) at `globalStep`. */
   | { kind: 'resumed'; epoch: number; globalStep: number; skipped: string[] }
+  /** Sent once the dataset is loaded: its SHA-256 (service/dataset-fingerprint.ts), checked against the run's. */
+  | { kind: 'dataset'; fingerprint: string }
   | { kind: 'step'; m: StepMetrics; time: number }
   | { kind: 'epoch'; m: EpochMetrics }
   | { kind: 'checkpoint'; epoch: number; globalStep: number; file: string; size: number; sha256: string }

@@ -9,14 +9,13 @@
  * its last checkpoint and never stores an epoch twice.
  */
 import type { Worker } from 'node:worker_threads';
-import type { EpochRow } from '../shared/rows.js';
 import type { BackendChoice, BackendName } from '../shared/options.js';
 import { RunConflictError, StoreError, type Store } from '../store/store.js';
-import type { StepRow } from '../store/rows.js';
 import type { EventHub } from './events.js';
 import { assertNever, type FromWorker, type ToWorker, type TrainJob } from './protocol.js';
 import { engineWorkerUrl, spawnEngineWorker } from '../engine/backend/worker-spawn.js';
 import type { EngineModules } from './engine.js';
+import { TrainRecorder, type TrainProgress } from './train-recorder.js';
 
 export interface TrainJobContext {
   store: Store;
@@ -29,24 +28,21 @@ export interface TrainJobContext {
   onBackend?: (b: BackendName) => void;
 }
 
-export interface TrainProgress { epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; etaSeconds: number | null }
+export type { TrainProgress };
 
 const FLUSH_MS = 2000;
-const PROGRESS_EVENT_MS = 250;
 
 export class TrainJobHandle {
   readonly done: Promise<void>;
-  progress: TrainProgress | null = null;
   private worker: Worker | null = null;
   private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
-  private steps: StepRow[] = [];
   private isSettled = false;
   private failure: string | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
-  private lastProgressEvent = 0;
-  private started = { time: 0, step: -1 };
   private resolveDone!: () => void;
-  private epochsTotal = 0;
+  private recorder!: TrainRecorder;
+
+  get progress(): TrainProgress | null { return this.recorder?.progress ?? null; }
 
   /** true once the run's final status is recorded (the thread may still be exiting). */
   get settled(): boolean { return this.isSettled; }
@@ -60,7 +56,7 @@ export class TrainJobHandle {
     const run = store.requireRun(this.runId);
     if (run.damage) throw new StoreError(`train-job(${this.runId}): ${run.damage}`, 'corrupt-cell');
     const config = run.config; // migrated and validated by the store
-    this.epochsTotal = config.epochs;
+    this.recorder = new TrainRecorder(this.runId, this.ctx, config.epochs);
     const job: TrainJob = {
       kind: 'train', runId: this.runId, config, backend: this.ctx.backend, home: store.home,
       resume: store.checkpoints(this.runId).map((c) => ({ epoch: c.epoch, file: c.file, sha256: c.sha256 })),
@@ -101,46 +97,12 @@ export class TrainJobHandle {
 
   private handle(m: FromWorker): void {
     if (this.isSettled) return;
-    const { store, events } = this.ctx;
     switch (m.kind) {
-      case 'started':
-        store.setBackend(this.runId, m.backend, m.device);
-        this.ctx.onBackend?.(m.backend);
-        break;
-      case 'resumed':
-        store.truncateAfter(this.runId, m.epoch, m.globalStep);
-        for (const s of m.skipped) this.ctx.log(`run ${this.runId}: skipped a checkpoint: ${s}`);
-        if (m.epoch > 0) this.ctx.log(`run ${this.runId}: resuming after epoch ${m.epoch} (step ${m.globalStep})`);
-        break;
-      case 'step': {
-        if (!Number.isFinite(m.m.loss)) {
-          this.fail(`train: the loss became ${m.m.loss} at epoch ${m.m.epoch}, step ${m.m.step}; try a lower learning rate`);
-          return;
-        }
-        this.steps.push({ epoch: m.m.epoch, step: m.m.step, time: m.time,
-          values: { ...m.m.terms, loss: m.m.loss, learningRate: m.m.learningRate, samplesPerSecond: m.m.samplesPerSecond } });
-        this.updateProgress(m);
+      case 'started': case 'resumed': case 'dataset': case 'step': case 'epoch': case 'checkpoint': case 'selection': {
+        const failure = this.recorder.apply(m);
+        if (failure !== null) this.fail(failure);
         break;
       }
-      case 'epoch': {
-        const row: EpochRow = { epoch: m.m.epoch, natAccuracy: m.m.natAccuracy, pgdAccuracy: m.m.pgdAccuracy,
-          trainAccuracy: m.m.trainAccuracy, learningRate: m.m.learningRate, seconds: m.m.seconds, terms: m.m.terms,
-          deadLatentFraction: m.m.deadLatentFraction, collapseWarning: m.m.collapseWarning };
-        const steps = this.steps;
-        this.steps = [];
-        store.appendMetrics(this.runId, steps, row);
-        const { rdiv, d_plus: dPlus, d_minus: dMinus } = m.m.terms;
-        if (Number.isFinite(rdiv) && Number.isFinite(dPlus) && Number.isFinite(dMinus)) store.setRdivEpoch(this.runId, [{ epoch: row.epoch, dPlus, dMinus, rdiv }]);
-        events.emit('run:epoch', { id: this.runId, row });
-        break;
-      }
-      case 'checkpoint':
-        store.addCheckpoint({ runId: this.runId, epoch: m.epoch, globalStep: m.globalStep, file: m.file, size: m.size, sha256: m.sha256 });
-        store.pruneCheckpoints(this.runId, this.ctx.keepCheckpoints);
-        break;
-      case 'selection':
-        store.addSelection(this.runId, m.s);
-        break;
       case 'done':
         this.flushSteps();
         this.settle(m.status, null);
@@ -159,25 +121,9 @@ export class TrainJobHandle {
     }
   }
 
-  private updateProgress(m: Extract<FromWorker, { kind: 'step' }>): void {
-    const { epoch, step, stepInEpoch, stepsPerEpoch, loss, samplesPerSecond } = m.m;
-    if (this.started.step < 0) this.started = { time: m.time, step };
-    const total = this.epochsTotal * stepsPerEpoch;
-    const doneSteps = step - this.started.step;
-    const perStep = doneSteps > 0 ? (m.time - this.started.time) / 1000 / doneSteps : null;
-    const etaSeconds = perStep === null ? null : Math.max(0, (total - step - 1) * perStep);
-    this.progress = { epoch, step, stepInEpoch, stepsPerEpoch, etaSeconds };
-    if (m.time - this.lastProgressEvent >= PROGRESS_EVENT_MS || stepInEpoch + 1 === stepsPerEpoch) {
-      this.lastProgressEvent = m.time;
-      this.ctx.events.emit('run:progress', { id: this.runId, epoch, step, stepInEpoch, stepsPerEpoch, loss, samplesPerSecond, etaSeconds });
-    }
-  }
-
   private flushSteps(force = false): void {
-    if (this.steps.length === 0 || (this.isSettled && !force)) return;
-    const steps = this.steps;
-    this.steps = [];
-    this.ctx.store.appendMetrics(this.runId, steps);
+    if (this.isSettled && !force) return;
+    this.recorder.flushSteps();
   }
 
   private fail(message: string, status: 'failed' | 'interrupted' = 'failed'): void {

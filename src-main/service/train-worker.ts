@@ -10,6 +10,7 @@ import { readTrainCheckpoint, writeTrainCheckpoint } from '../store/train-checkp
 import type { TrainCheckpoint } from '../engine/train/types.js';
 import { assertNever, type FromWorker, type ToWorker, type TrainJob } from './protocol.js';
 import { initBackend, loadDataset, loadTrainer, useEngineModules } from './engine.js';
+import { datasetFingerprint } from './dataset-fingerprint.js';
 
 interface TrainWorkerData { job: TrainJob; stopFlag: Int32Array }
 
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const { checkpoint, skipped } = restore();
   post({ kind: 'resumed', epoch: checkpoint?.epoch ?? 0, globalStep: checkpoint?.globalStep ?? 0, skipped });
   const dataset = await loadDataset(config.dataset, { dataDir: config.dataDir, limit: config.limit, seed: config.seed });
+  post({ kind: 'dataset', fingerprint: datasetFingerprint(dataset) });
   const train = await loadTrainer();
   const result = await train({
     config, dataset, backend, resume: checkpoint,
