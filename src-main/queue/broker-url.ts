@@ -4,7 +4,8 @@
  * Both the coordinator (`ascl serve --broker`, the desktop app) and `ascl worker` use it; a BrokerError is the
  * user's input (the CLI exits 2 on it).
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'bullmq';
 
 /** A bad broker URL, or a broker that refuses us: named so the CLI maps it to exit code 2. */
 export class BrokerError extends Error {
@@ -81,7 +82,7 @@ export function redactText(text: string): string {
 }
 
 /**
- * ioredis options for one connection. Every connection retries for ever (capped at 1 s between tries), so a
+ * ioredis options for one BullMQ connection (BullMQ's own RedisOptions type, which it hands to ioredis). Every connection retries for ever (capped at 1 s between tries), so a
  * restarted Redis is picked up again without a restart of ours. `blocking`: BullMQ's Worker and QueueEvents
  * need maxRetriesPerRequest null; the others fail a command fast while Redis is down (no offline queue, a
  * command timeout), so no tick of the coordinator can wait for ever on it.

@@ -6,6 +6,10 @@
  * export, info); this file composes them and owns the store's lifetime.
  */
 import os from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Coordinator } from '../queue/coordinator.js';
+import type { BrokerUrl } from '../queue/broker-url.js';
+import { VERSION } from './features/info.js';
 import type { ApiHandlers, ApiService, RunStatus } from '../shared/channels.js';
 import type { BackendChoice } from '../shared/options.js';
 import { Store } from '../store/store.js';
@@ -43,6 +47,8 @@ export interface AppServiceOptions {
   /** Create the store's folder when missing (the default application folder); false for an explicit --db path. */
   createFolder?: boolean;
   log?: (message: string) => void;
+  /** Distributed mode: runs go to remote workers through this broker; the worker API needs `token` (>= 16 characters). */
+  broker?: { url: BrokerUrl; token: string };
 }
 
 export interface AppService extends ApiService {
@@ -55,6 +61,8 @@ export interface AppService extends ApiService {
   evaluateGrid: EvaluateGrid;
   /** Latent-space analyses of a run (R-DIV over its stored checkpoints and over eps, t-SNE), stored for the UI. */
   analyze: Analyze;
+  /** Distributed mode: the worker API's handler for the HTTP server's /worker/ routes; absent without a broker. */
+  workerRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +85,26 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const events = new EventHub();
   const runs = new RunQueue({ workers, store, events, backend, log, keepCheckpoints: options.keepCheckpoints ?? 2, engineModules: options.engineModules });
   const ctx: ServiceContext = { store, events, runs, owner: runs.owner, backend, workers, log };
+  let coordinator: Coordinator | null = null;
+  if (options.broker) {
+    coordinator = new Coordinator({ broker: options.broker.url, token: options.broker.token, store, events, owner: runs.owner,
+      keepCheckpoints: options.keepCheckpoints ?? 2, version: VERSION, log });
+    // Before the local reconcile: a restarted coordinator's remote runs are taken over, not marked interrupted.
+    coordinator.adopt();
+    ctx.remote = coordinator;
+  }
   reconcile(ctx);
+  if (coordinator) {
+    try {
+      await coordinator.start();
+    } catch (err) {
+      await coordinator.close();
+      await runs.close();
+      store.close();
+      throw err;
+    }
+  }
+  const remote = coordinator;
 
   const evaluate = evaluator(ctx);
   const evaluateGrid = gridEvaluator(ctx);
@@ -108,8 +135,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     evaluate,
     evaluateGrid,
     analyze,
+    ...(remote ? { workerRoutes: (req: IncomingMessage, res: ServerResponse, url: URL) => remote.handle(req, res, url) } : {}),
 
     async close() {
+      await remote?.close();
       await runs.close();
       store.close();
     },

@@ -11,6 +11,24 @@ import type { Owner } from '../store/base.js';
 import type { RunRecord } from '../store/rows.js';
 import type { EventHub } from './events.js';
 import type { RunQueue } from './run-queue.js';
+import type { WorkerInfo } from '../shared/workers.js';
+import type { TrainProgress } from './train-recorder.js';
+
+/**
+ * Distributed mode (queue/coordinator.ts): runs sent through a broker instead of this process's RunQueue.
+ * Declared here so the service knows only this seam, not BullMQ.
+ */
+export interface RemoteDispatch {
+  /** Redacted broker URL, for app:info. */
+  readonly brokerUrl: string;
+  queues(): string[];
+  /** Adds the broker jobs of runs already marked remote in the store (createRun with a queue, markRemote). */
+  enqueue(ids: string[]): void;
+  /** Cancels a remote run: a waiting one now, a running one through its worker's next heartbeat. */
+  cancel(id: string): void;
+  progress(id: string): TrainProgress | null;
+  workers(): WorkerInfo[];
+}
 
 export interface ServiceContext {
   store: Store;
@@ -20,6 +38,8 @@ export interface ServiceContext {
   backend: BackendChoice;
   workers: number;
   log: (message: string) => void;
+  /** Set where a broker is configured (`ascl serve --broker`, ASCL_BROKER): runs train on remote workers. */
+  remote?: RemoteDispatch;
 }
 
 export function requireRun(ctx: ServiceContext, id: string): RunRecord {
@@ -48,7 +68,8 @@ export function toApiError(err: unknown): unknown {
 export function reconcile(ctx: ServiceContext): void {
   let ids: string[];
   try {
-    ids = ctx.store.reconcileInterrupted((r) => ctx.runs.isOwnerAlive(r));
+    // A coordinator's remote runs are its reconcile loop's (queue/reconcile.ts): never marked interrupted here.
+    ids = ctx.store.reconcileInterrupted((r) => (ctx.remote !== undefined && r.queueName !== null) || ctx.runs.isOwnerAlive(r));
   } catch (err) {
     ctx.log(`reconcile: ${(err as Error).message}`);
     return;

@@ -2,7 +2,7 @@
  * The workers table (distributed mode): what the coordinator last heard from each `ascl worker` (hello,
  * heartbeats), for the Workers view and `ascl workers`. Informational: a row that no longer parses is skipped.
  */
-import type { WorkerInfo } from '../shared/workers.js';
+import { WORKER_LOST_MS, type WorkerInfo } from '../shared/workers.js';
 import { RemoteRunTables } from './remote-runs.js';
 
 export class WorkerTables extends RemoteRunTables {
@@ -23,6 +23,18 @@ export class WorkerTables extends RemoteRunTables {
         return []; // informational: a damaged row must not hide the others
       }
     });
+  }
+
+  /**
+   * The Workers view / `ascl workers` / workers:list: workers heard from in the last hour, `lost` (and no jobs)
+   * once their last heartbeat is older than WORKER_LOST_MS. Read from the table, so a read-only service without
+   * a broker (`ascl workers --db FILE`) shows the same as the coordinator.
+   */
+  workerInfos(now: number = Date.now()): WorkerInfo[] {
+    return this.listWorkers(now - 3600_000).map(({ info, lastHeartbeat }) => ({
+      ...info, lastHeartbeat: new Date(lastHeartbeat).toISOString(),
+      ...(now - lastHeartbeat >= WORKER_LOST_MS ? { state: 'lost' as const, jobs: [] } : {}),
+    }));
   }
 
   getWorker(id: string): { info: WorkerInfo; lastHeartbeat: number } | null {

@@ -38,6 +38,11 @@ export interface ServerOptions {
   appHomes?: string[];
   /** Where server-side failures (500s, socket errors) are logged; default stderr. */
   log?: (message: string) => void;
+  /**
+   * Requests under a prefix handed to another handler after the Host and token checks (distributed mode's
+   * /worker/ API, queue/worker-api.ts); it answers itself or throws an ApiError answered here.
+   */
+  routes?: Array<{ prefix: string; handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> }>;
 }
 
 export interface RunningServer { url: string; host: string; port: number; close(): Promise<void> }
@@ -97,6 +102,8 @@ export async function startServer(service: ApiService, options: ServerOptions): 
       if (!hostAllowed(req, hosts, !loopback)) { sendJson(res, 421, { error: { code: 'bad-request', message: `unexpected Host header ${JSON.stringify(req.headers.host)}` } }); return; }
       const refused = unauthorized(req, url);
       if (refused) throw new ApiError('unauthorized', refused);
+      const route = options.routes?.find((r) => url.pathname.startsWith(r.prefix));
+      if (route) { await route.handle(req, res, url); return; }
       if (url.pathname.startsWith('/api/')) {
         if (!originAllowed(req)) throw new ApiError('unauthorized', `cross-origin request from ${JSON.stringify(req.headers.origin)} refused`);
         await handleApi(service, req, res, url.pathname.slice('/api/'.length), limit, redact);

@@ -46,6 +46,7 @@ export function createFakeService(): FakeService {
     'runs:start': async (req) => { seen('runs:start', req); const id = `r${runs.size + 1}`; runs.set(id, fakeRun(id, { status: 'queued' })); return { id }; },
     'runs:sweep': async (req) => { seen('runs:sweep', req); return { ids: [] }; },
     'runs:cancel': async (req) => { get(req.id); return { ok: true }; },
+    'workers:list': async () => [],
     'runs:resume': async (req) => { get(req.id); return { ok: true }; },
     'runs:delete': async (req) => { get(req.id); runs.delete(req.id); return { ok: true }; },
     'metrics:epochs': async (req) => { get(req.runId); return []; },

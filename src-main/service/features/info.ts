@@ -8,14 +8,15 @@ import { gpuReportIfReady } from '../gpu-report.js';
 
 type InfoHandlers = Pick<ApiHandlers, 'app:info' | 'config:describe' | 'presets:list'>;
 
-const VERSION = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function infoHandlers(ctx: ServiceContext): InfoHandlers {
   return {
     async 'app:info'() {
       // GPU readiness: computed once in a worker, in the background; absent until it is there (or where it fails).
       const gpus = gpuReportIfReady((m) => ctx.log(`app:info: ${m}`));
-      return { version: VERSION, backend: ctx.runs.lastBackend ?? (ctx.backend === 'auto' ? null : ctx.backend), workers: ctx.workers, dbPath: ctx.store.dbPath, gpus };
+      return { version: VERSION, backend: ctx.runs.lastBackend ?? (ctx.backend === 'auto' ? null : ctx.backend), workers: ctx.workers, dbPath: ctx.store.dbPath, gpus,
+        broker: ctx.remote ? { url: ctx.remote.brokerUrl, queues: ctx.remote.queues() } : null };
     },
     async 'config:describe'() {
       return { fields: describeRunConfig().map(({ itemType: _i, ...f }) => f) };

@@ -11,14 +11,15 @@ import { ACTIVE } from '../../store/runs.js';
 import { reconcile, requireRun, type ServiceContext } from '../context.js';
 import { resolveRunConfig } from '../presets.js';
 import { buildSweep } from '../sweep.js';
+import { DEFAULT_QUEUE } from '../../shared/workers.js';
 
-type RunHandlers = Pick<ApiHandlers, 'runs:list' | 'runs:get' | 'runs:start' | 'runs:sweep' | 'runs:cancel' | 'runs:resume' | 'runs:delete'>;
+type RunHandlers = Pick<ApiHandlers, 'runs:list' | 'runs:get' | 'runs:start' | 'runs:sweep' | 'runs:cancel' | 'runs:resume' | 'runs:delete' | 'workers:list'>;
 
 export const MAX_CONFIG_JSON = 64 * 1024;
 
 /** The run as the API shows it; a run with a damaged stored value shows that as its error. */
 export function summarize(ctx: ServiceContext, r: RunRecord): RunSummary {
-  const p = ctx.runs.progress(r.id);
+  const p = ctx.runs.progress(r.id) ?? ctx.remote?.progress(r.id) ?? null;
   const c = r.config;
   let status: RunStatus = r.status;
   let error = r.damage ?? r.error;
@@ -36,6 +37,8 @@ export function summarize(ctx: ServiceContext, r: RunRecord): RunSummary {
     progress: r.status === 'completed' ? 1 : p ? (p.stepInEpoch + 1) / p.stepsPerEpoch : r.status === 'running' ? r.progress : 0,
     etaSeconds: p ? p.etaSeconds : r.status === 'running' ? r.etaSeconds : null,
     collapse: ctx.store.latestCollapse(r.id),
+    // Distributed mode: the queue, where it runs (a worker's id, or `local` once started here) and its attempt.
+    queue: r.queueName, where: r.workerId ?? (r.queueName === null && r.startedAt !== null ? 'local' : null), attempt: r.attempt,
   };
 }
 
@@ -54,7 +57,14 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
   const { store, events, runs, owner } = ctx;
   const queued = (ids: string[]): void => {
     for (const id of ids) events.emit('run:status', { id, status: 'queued', error: null });
-    runs.enqueueRuns(ids);
+    if (ctx.remote) ctx.remote.enqueue(ids);
+    else runs.enqueueRuns(ids);
+  };
+  // With a broker every new run goes to a queue (default "default"); without one a queue is refused, not ignored.
+  const queueOf = (queue: string | undefined, where: string): string | null => {
+    if (ctx.remote) return queue ?? DEFAULT_QUEUE;
+    if (queue !== undefined) throw new ApiError('bad-request', `${where}: queue ${JSON.stringify(queue)} needs a broker (ascl serve --broker URL, or ASCL_BROKER); this service trains runs itself`);
+    return null;
   };
   return {
     async 'runs:list'(req) {
@@ -68,7 +78,8 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
     async 'runs:start'(req) {
       const config = await configOrBadRequest(req.preset, req.config, 'runs:start');
       const name = req.name?.trim() || `${config.defense}-${config.selection}-${config.model}-${config.dataset}-s${config.seed}`;
-      const run = store.createRun({ name, group: req.group ?? null, config, seed: config.seed, epochsTotal: config.epochs, owner });
+      const queueName = queueOf(req.queue, 'runs:start');
+      const run = store.createRun({ name, group: req.group ?? null, config, seed: config.seed, epochsTotal: config.epochs, owner, queueName });
       queued([run.id]);
       return { id: run.id };
     },
@@ -81,14 +92,16 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
       } catch (err) {
         throw new ApiError('bad-request', (err as Error).message);
       }
+      const queueName = queueOf(req.queue, 'runs:sweep');
       // Every combination is validated above; all runs are created in one transaction.
       const ids = store.transaction(() => items.map((it) => store.createRun({
-        name: it.name, group: it.group, config: it.config, seed: it.config.seed, epochsTotal: it.config.epochs, owner }).id), 'runs:sweep');
+        name: it.name, group: it.group, config: it.config, seed: it.config.seed, epochsTotal: it.config.epochs, owner, queueName }).id), 'runs:sweep');
       queued(ids);
       return { ids };
     },
     async 'runs:cancel'(req) {
       const r = requireRun(ctx, req.id);
+      if (ctx.remote && r.queueName !== null && ACTIVE.includes(r.status)) { ctx.remote.cancel(r.id); return { ok: true }; }
       const job = runs.liveJob(r.id);
       if (job) { job.stop(); return { ok: true }; }
       if (runs.owns(r.id)) {
@@ -106,9 +119,14 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
     async 'runs:resume'(req) {
       reconcile(ctx);
       requireRun(ctx, req.id);
-      store.claimForResume(req.id, owner);
+      const before = store.claimForResume(req.id, owner);
+      // Through the broker: the run's queue, and the next attempt (the last attempt's finished job keeps its id).
+      if (ctx.remote) store.markRemote(req.id, before.queueName ?? DEFAULT_QUEUE, true);
       queued([req.id]);
       return { ok: true };
+    },
+    async 'workers:list'() {
+      return store.workerInfos();
     },
     async 'runs:delete'(req) {
       reconcile(ctx);
