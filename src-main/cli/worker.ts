@@ -14,6 +14,7 @@ import { DEFAULT_QUEUE, queueName } from '../shared/workers.js';
 import { brokerUrlFrom, checkBroker, parseBrokerUrl } from '../queue/broker-url.js';
 import { CoordinatorClient, CoordinatorError } from '../queue/coordinator-client.js';
 import { WorkerProcess } from '../queue/worker.js';
+import { RetryAborted } from '../queue/retry.js';
 import { defaultHome } from '../store/paths.js';
 import { EXIT, UsageError, intFlag } from './common.js';
 
@@ -78,12 +79,16 @@ export function workerCommand(): Command {
         try {
           await w.start();
         } catch (err) {
+          // SIGTERM while the coordinator was still unreachable: a stop as asked, not a failure.
+          if (err instanceof RetryAborted) { process.exitCode = await w.finished; return; }
           if (err instanceof CoordinatorError && err.unauthorized) throw new UsageError(`ascl worker: ${err.message}`);
           if (err instanceof CoordinatorError && !err.retryable) throw new UsageError(`ascl worker: the coordinator refused this worker: ${err.message}`);
           throw err;
         }
         const code = await w.finished;
         process.exitCode = code;
+        // Every connection is closed by now; should a library still hold a handle, the exit must not wait on it.
+        setTimeout(() => process.exit(code), 3000).unref();
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);

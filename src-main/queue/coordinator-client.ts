@@ -47,7 +47,8 @@ export class CoordinatorClient {
   }
 
   async heartbeat(h: WorkerHeartbeat): Promise<HeartbeatReply> {
-    return this.json('POST', '/worker/heartbeat', JSON.stringify(h), HeartbeatReplySchema);
+    // Short: a beat that cannot get through is replaced by the next one (and the last one must not hold up an exit).
+    return this.json('POST', '/worker/heartbeat', JSON.stringify(h), HeartbeatReplySchema, 5000);
   }
 
   /** The claim's reply, or 'stale' on 409 (the run ended, was cancelled, or another attempt runs). */
@@ -97,16 +98,16 @@ export class CoordinatorClient {
     }
   }
 
-  private async json<S extends z.ZodTypeAny>(method: string, route: string, body: string, schema: S): Promise<z.infer<S>> {
-    return this.parse(await this.send(method, route, body, 'application/json'), `${method} ${route}`, schema);
+  private async json<S extends z.ZodTypeAny>(method: string, route: string, body: string, schema: S, timeoutMs?: number): Promise<z.infer<S>> {
+    return this.parse(await this.send(method, route, body, 'application/json', timeoutMs), `${method} ${route}`, schema);
   }
 
-  private async send(method: string, route: string, body?: string | Buffer, type?: string): Promise<Response> {
+  private async send(method: string, route: string, body?: string | Buffer, type?: string, timeoutMs = this.timeoutMs): Promise<Response> {
     const url = new URL(route, this.base);
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     if (type !== undefined) headers['content-type'] = type;
     try {
-      return await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.cause?.code ?? e.cause?.message ?? e.message;
