@@ -1,0 +1,106 @@
+/**
+ * The real `ascl worker` process against a real redis-server and a fake coordinator (test/queue/fake-coordinator.ts):
+ * --max-failures stops taking jobs and exits 1 with the reason (also in its last heartbeat, state `stopped`), and a
+ * cancel in a heartbeat's reply stops a training run, which ends `cancelled`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../cli/cli-helpers.js';
+import { startRedisProc, type RedisProc } from './redis-proc.js';
+import { startFakeCoordinator, type FakeCoordinator, type Received, type Reply } from '../queue/fake-coordinator.js';
+import { BULL_PREFIX, bullQueueName, trainJobId } from '../../src-main/queue/wire.js';
+import { parseRunConfig } from '../../src-main/shared/run-config.js';
+import { toStoredConfig } from '../../src-main/shared/config-migrations.js';
+
+let redis: RedisProc;
+const dirs: string[] = [];
+beforeAll(async () => { redis = await startRedisProc(); }, 30_000);
+afterAll(async () => { await redis?.stop(); for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+const ok: Reply = { status: 200, body: { ok: true, applied: true } };
+
+/** A coordinator that hands out train claims with `config` and lets `onHeartbeat` answer the beats. */
+function coordinator(config: unknown, onHeartbeat: (r: Received) => Reply = () => ({ status: 200, body: { cancelRuns: [], cancelTasks: [] } })): Promise<FakeCoordinator> {
+  let lease = 0;
+  return startFakeCoordinator((r) => {
+    if (r.route === '/worker/hello') return { status: 200, body: { ok: true, coordinator: { version: 'test' } } };
+    if (r.route === '/worker/heartbeat') return onHeartbeat(r);
+    if (r.route === '/worker/claim') return { status: 200, body: { kind: 'train', lease: `L${++lease}`, config, checkpoint: null, datasetFingerprint: null, keepCheckpoints: 2 } };
+    if (r.route === '/worker/checkpoint') return { status: 200, body: { ok: true } };
+    return ok;
+  });
+}
+
+async function enqueue(queue: string, runIds: string[]): Promise<Queue> {
+  const q = new Queue(bullQueueName(queue), { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix: BULL_PREFIX });
+  for (const id of runIds) await q.add('train', { kind: 'train', runId: id, attempt: 1 }, { jobId: trainJobId(id, 1) });
+  return q;
+}
+
+function startWorker(queue: string, fake: FakeCoordinator, extra: string[] = []) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-worker-'));
+  dirs.push(home);
+  const child = spawn(process.execPath, [BIN, 'worker', '--broker', `redis://127.0.0.1:${redis.port}`, '--coordinator', fake.url, '--token', 'tok',
+    '--queue', queue, '--concurrency', '1', '--backend', 'wasm', ...extra], { cwd: ROOT, env: { ...process.env, ASCL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+const recordsOf = (fake: FakeCoordinator, runId: string) => fake.received
+  .filter((r) => r.route === '/worker/record' && (r.body as { runId: string }).runId === runId)
+  .map((r) => r.body as { seq: number; lease: string; message: { kind: string; status?: string; message?: string } });
+
+describe('ascl worker with a fake coordinator', () => {
+  it('--max-failures 2: two jobs failing in a row (a configuration with epochs 0) stop it: exit 1 with the reason, last heartbeat `stopped`, the 3rd job left waiting', async () => {
+    const fake = await coordinator({ dataset: 'synthetic', epochs: 0 });
+    const q = await enqueue('mf', ['bad1', 'bad2', 'bad3']);
+    const w = startWorker('mf', fake, ['--max-failures', '2']);
+    const code = await w.exited;
+    expect(code, w.stderr()).toBe(1);
+    expect(w.stderr()).toMatch(/stopping: 2 jobs failed in a row \(--max-failures 2\); this worker takes no more jobs\. Last: bad1-a1: .*epochs.* \| bad2-a1: .*epochs/);
+    // Each failed run's error reached the coordinator as its record.
+    for (const id of ['bad1', 'bad2']) expect(recordsOf(fake, id).map((r) => r.message.kind)).toEqual(['error']);
+    expect(recordsOf(fake, 'bad3')).toEqual([]);
+    const beats = fake.received.filter((r) => r.route === '/worker/heartbeat').map((r) => r.body as { state: string; message: string | null });
+    expect(beats.at(-1)?.state).toBe('stopped');
+    expect(beats.at(-1)?.message).toMatch(/^2 jobs failed in a row \(--max-failures 2\)/);
+    expect(await q.getWaitingCount()).toBe(1);
+    await q.close();
+    await fake.close();
+  }, 120_000);
+
+  it('a cancel for run c1 in a heartbeat reply (sent after its 1st epoch record) ends it `cancelled` before epoch 30', async () => {
+    const config = toStoredConfig(parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 30, limit: 64, batchSize: 32, evalSubset: 32, pgdSteps: 2, backend: 'wasm' }));
+    let cancelAt: number | null = null;
+    let fake: FakeCoordinator | null = null;
+    fake = await coordinator(config, () => {
+      const epochSeen = fake !== null && recordsOf(fake, 'c1').some((r) => r.message.kind === 'epoch');
+      if (epochSeen && cancelAt === null) cancelAt = Date.now();
+      return { status: 200, body: { cancelRuns: epochSeen ? ['c1'] : [], cancelTasks: [] } };
+    });
+    const q = await enqueue('cancel', ['c1']);
+    const w = startWorker('cancel', fake);
+    const deadline = Date.now() + 240_000;
+    while (!recordsOf(fake, 'c1').some((r) => r.message.kind === 'done' || r.message.kind === 'error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const doneAt = Date.now();
+    const recs = recordsOf(fake, 'c1');
+    w.child.kill('SIGTERM');
+    expect(await w.exited, w.stderr()).toBe(0);
+    expect(recs.at(-1)?.message, w.stderr()).toMatchObject({ kind: 'done', status: 'cancelled' });
+    expect(recs.map((r) => r.seq)).toEqual(recs.map((_, i) => i));
+    expect(new Set(recs.map((r) => r.lease))).toEqual(new Set(['L1']));
+    const epochs = recs.filter((r) => r.message.kind === 'epoch').length;
+    expect(epochs).toBeGreaterThanOrEqual(1);
+    expect(epochs).toBeLessThan(30);
+    // A figure for the report, not an assertion (no timed assertions).
+    process.stderr.write(`cancel reached the worker and the run ended cancelled ${cancelAt !== null ? doneAt - cancelAt : '?'} ms after the coordinator sent it; ${epochs} epoch(s) stored\n`);
+    await q.close();
+    await fake.close();
+  }, 300_000);
+});
