@@ -2,7 +2,7 @@
  * Checkpoints downloaded from the coordinator into the worker's cache folder, at the same relative
  * path the store uses (store/paths.ts checkpointRelPath), so a TrainJob's `home` can be the cache
  * folder and its resume candidates the downloaded files. Every download is checked against the
- * SHA-256 the coordinator recorded and written atomically (a torn file is never left for a resume).
+ * SHA-256 seal the coordinator recorded (checkpoint-seal.ts) and written atomically (a torn file is never left for a resume).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,10 +11,10 @@ import { checkpointRelPath, resolveInside } from '../store/paths.js';
 import type { CoordinatorClient } from './coordinator-client.js';
 import type { CheckpointRef } from './wire.js';
 import { retry, type Reachability } from './retry.js';
+import { checkpointSeal } from './checkpoint-seal.js';
 
 export interface CachedCheckpoint { epoch: number; file: string; sha256: string; absolute: string }
 
-const sha256Of = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
 
 /** Downloads `ref` (retried while the coordinator is unreachable) unless the cache holds it already. */
 export async function fetchCheckpoint(
@@ -22,12 +22,13 @@ export async function fetchCheckpoint(
 ): Promise<CachedCheckpoint> {
   const file = checkpointRelPath(ref.runId, ref.epoch);
   const absolute = resolveInside(home, file, 'fetchCheckpoint');
-  if (fs.existsSync(absolute) && sha256Of(fs.readFileSync(absolute)) === ref.sha256) return { epoch: ref.epoch, file, sha256: ref.sha256, absolute };
+  if (fs.existsSync(absolute) && checkpointSeal(fs.readFileSync(absolute)) === ref.sha256) return { epoch: ref.epoch, file, sha256: ref.sha256, absolute };
   const what = `GET /worker/checkpoint (run ${ref.runId}, epoch ${ref.epoch})`;
   const { bytes, sha256: stated } = await retry(() => client.getCheckpoint(ref.runId, ref.epoch), { what, reach, shouldStop });
-  const got = sha256Of(bytes);
+  // The checkpoint format's seal (checkpoint-seal.ts), as the store records it; null: the bytes are not an intact checkpoint.
+  const got = checkpointSeal(bytes);
   if (got !== ref.sha256 || (stated !== null && stated !== ref.sha256)) {
-    throw new Error(`fetchCheckpoint(run ${ref.runId}, epoch ${ref.epoch}): the download's SHA-256 ${got.slice(0, 12)}... ` +
+    throw new Error(`fetchCheckpoint(run ${ref.runId}, epoch ${ref.epoch}): the download's SHA-256 seal ${got?.slice(0, 12) ?? '(broken)'}... ` +
       `(header ${stated?.slice(0, 12) ?? 'none'}) differs from the recorded ${ref.sha256.slice(0, 12)}...; ${bytes.length} of ${ref.size} bytes`);
   }
   writeAtomically(absolute, bytes);

@@ -103,4 +103,54 @@ describe('ascl worker with a fake coordinator', () => {
     await q.close();
     await fake.close();
   }, 300_000);
+
+  it('SIGTERM mid-run puts the job back in `wait`; a second worker downloads the uploaded checkpoint (SHA-256 checked) and resumes after it', async () => {
+    const config = toStoredConfig(parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 4, limit: 64, batchSize: 32, evalSubset: 32, pgdSteps: 2, backend: 'wasm' }));
+    const uploads = new Map<number, { bytes: Buffer; sha256: string; globalStep: number }>();
+    let lease = 0;
+    const fake = await startFakeCoordinator((r) => {
+      if (r.route === '/worker/hello') return { status: 200, body: { ok: true, coordinator: { version: 'test' } } };
+      if (r.route === '/worker/heartbeat') return { status: 200, body: { cancelRuns: [], cancelTasks: [] } };
+      if (r.route === '/worker/claim') {
+        const newest = [...uploads.keys()].sort((a, b) => b - a)[0];
+        const u = newest !== undefined ? uploads.get(newest)! : null;
+        return { status: 200, body: { kind: 'train', lease: `L${++lease}`, config, datasetFingerprint: null, keepCheckpoints: 2,
+          checkpoint: u === null ? null : { runId: 's1', epoch: newest, globalStep: u.globalStep, sha256: u.sha256, size: u.bytes.length } } };
+      }
+      if (r.route === '/worker/checkpoint' && r.method === 'PUT') {
+        uploads.set(Number(r.query.get('epoch')), { bytes: r.bytes, sha256: r.query.get('sha256')!, globalStep: Number(r.query.get('globalStep')) });
+        return { status: 200, body: { ok: true } };
+      }
+      if (r.route === '/worker/checkpoint') {
+        const u = uploads.get(Number(r.query.get('epoch')));
+        return u === undefined ? { status: 404, body: { error: { code: 'not-found', message: 'no such checkpoint' } } } : { status: 200, raw: u.bytes, headers: { 'x-checkpoint-sha256': u.sha256 } };
+      }
+      return ok;
+    });
+    const q = await enqueue('resume', ['s1']);
+    const w1 = startWorker('resume', fake);
+    const deadline = Date.now() + 240_000;
+    while (!recordsOf(fake, 's1').some((r) => r.message.kind === 'checkpoint') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    w1.child.kill('SIGTERM');
+    expect(await w1.exited, w1.stderr()).toBe(0);
+    const first = recordsOf(fake, 's1');
+    expect(first.some((r) => r.message.kind === 'done')).toBe(false);
+    expect(await q.getWaitingCount()).toBe(1);
+    const w2 = startWorker('resume', fake);
+    while (!recordsOf(fake, 's1').some((r) => r.lease === 'L2' && (r.message.kind === 'done' || r.message.kind === 'error')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    w2.child.kill('SIGTERM');
+    expect(await w2.exited, w2.stderr()).toBe(0);
+    const second = recordsOf(fake, 's1').filter((r) => r.lease === 'L2');
+    const resumed = second.find((r) => r.message.kind === 'resumed')?.message as { epoch?: number } | undefined;
+    const resumedFrom = Math.max(...[...uploads.keys()].filter((e) => e <= (resumed?.epoch ?? -1)));
+    expect(resumed?.epoch, w2.stderr()).toBeGreaterThanOrEqual(1);
+    expect(resumed?.epoch).toBe(resumedFrom);
+    expect(second.at(-1)?.message).toMatchObject({ kind: 'done', status: 'completed' });
+    // Epochs after the resume point only, each once, up to the 4th.
+    const epochsOf = (rs: typeof second) => rs.filter((r) => r.message.kind === 'epoch').map((r) => (r.message as unknown as { m: { epoch: number } }).m.epoch);
+    expect(epochsOf(second)).toEqual([...Array(4 - resumedFrom).keys()].map((i) => resumedFrom + 1 + i));
+    expect(second.map((r) => r.seq)).toEqual(second.map((_, i) => i));
+    await q.close();
+    await fake.close();
+  }, 300_000);
 });

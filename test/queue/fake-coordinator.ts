@@ -5,7 +5,7 @@ import { fromWireJson } from '../../src-main/queue/wire-json.js';
 
 export interface Received { method: string; route: string; query: URLSearchParams; body: unknown; bytes: Buffer; auth: string | undefined }
 /** What to do with a request: a status and JSON body, or 'drop' (the socket is destroyed: no reply). */
-export type Reply = { status: number; body: unknown } | 'drop';
+export type Reply = { status: number; body: unknown } | { status: number; raw: Buffer; headers: Record<string, string> } | 'drop';
 
 export interface FakeCoordinator {
   url: string;
@@ -30,6 +30,11 @@ export async function startFakeCoordinator(handler: (r: Received, n: number) => 
       const reply = handler(r, n++);
       if (reply === 'drop') { fake.dropped++; req.socket.destroy(); return; }
       fake.received.push(r);
+      if ('raw' in reply) {
+        res.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...reply.headers });
+        res.end(reply.raw);
+        return;
+      }
       res.writeHead(reply.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.body));
     });
