@@ -84,8 +84,8 @@ export function redactText(text: string): string {
 /**
  * ioredis options for one BullMQ connection (BullMQ's own RedisOptions type, which it hands to ioredis). Every connection retries for ever (capped at 1 s between tries), so a
  * restarted Redis is picked up again without a restart of ours. `blocking`: BullMQ's Worker and QueueEvents
- * need maxRetriesPerRequest null; the others fail a command fast while Redis is down (no offline queue, a
- * command timeout), so no tick of the coordinator can wait for ever on it.
+ * need maxRetriesPerRequest null; the others fail a command within commandTimeout while Redis is down (and
+ * callers add their own deadline), so no tick of the coordinator can wait for ever on it.
  */
 export function redisOptions(b: BrokerUrl, kind: 'blocking' | 'fast'): RedisOptions {
   const base: RedisOptions = {
@@ -98,7 +98,9 @@ export function redisOptions(b: BrokerUrl, kind: 'blocking' | 'fast'): RedisOpti
   };
   return kind === 'blocking'
     ? { ...base, maxRetriesPerRequest: null }
-    : { ...base, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 5000 };
+    // Not enableOfflineQueue false: BullMQ's own set-up commands, sent before the socket is ready, would fail and leave the
+    // Queue unusable for good. Commands wait for a reconnect instead, bounded by commandTimeout and one retry.
+    : { ...base, maxRetriesPerRequest: 1, commandTimeout: 5000 };
 }
 
 /**

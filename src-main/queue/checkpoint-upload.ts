@@ -18,6 +18,7 @@ import type { CoordinatorState } from './coordinator-state.js';
 import { requireLease } from './lease.js';
 
 export const MAX_CHECKPOINT_BYTES = 4 * 1024 ** 3;
+const DIGEST_BYTES = 32;
 
 const PutQuery = z.object({
   runId: z.string().min(1).max(100), lease: z.string().min(1).max(300), epoch: z.coerce.number().int().min(0),
@@ -40,20 +41,28 @@ export async function putCheckpoint(s: CoordinatorState, req: IncomingMessage, u
   const final = s.store.resolveFile(checkpointRelPath(q.runId, q.epoch));
   fs.mkdirSync(path.dirname(final), { recursive: true });
   const tmp = `${final}.upload-${crypto.randomBytes(4).toString('hex')}.tmp`;
+  // A checkpoint file ends with the SHA-256 of the bytes before it (store/checkpoint-file.ts), and that digest is the
+  // stored sha256: hash all but the last 32 bytes (held back while streaming), then compare both.
   const hash = crypto.createHash('sha256');
   let size = 0;
+  let tail = Buffer.alloc(0);
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
       if (size > MAX_CHECKPOINT_BYTES) { done(new ApiError('too-large', `${where}: over the ${MAX_CHECKPOINT_BYTES}-byte limit`)); return; }
-      hash.update(chunk);
+      const all = Buffer.concat([tail, chunk]);
+      const cut = Math.max(0, all.length - DIGEST_BYTES);
+      hash.update(all.subarray(0, cut));
+      tail = Buffer.from(all.subarray(cut));
       done(null, chunk);
     },
   });
   try {
     await pipeline(req, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
     const got = hash.digest('hex');
-    if (got !== q.sha256) throw new ApiError('bad-request', `${where}: the bytes' SHA-256 is ${got}, the request says ${q.sha256} (${size} bytes arrived); upload it again`);
+    if (got !== q.sha256 || tail.toString('hex') !== got) {
+      throw new ApiError('bad-request', `${where}: the bytes' SHA-256 is ${got} (trailer ${tail.toString('hex') || 'missing'}), the request says ${q.sha256} (${size} bytes arrived); upload it again`);
+    }
     const fd = fs.openSync(tmp, 'r');
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
     // The lease may have moved on while the bytes arrived: a superseded upload must not replace the holder's file.
@@ -78,7 +87,7 @@ export function verifiedUpload(s: CoordinatorState, runId: string, epoch: number
   const file = s.store.resolveFile(checkpointRelPath(runId, epoch));
   let bytes: Buffer;
   try { bytes = fs.readFileSync(file); } catch { throw new ApiError('conflict', `${where}: no uploaded checkpoint of epoch ${epoch}; PUT /worker/checkpoint first`); }
-  const got = crypto.createHash('sha256').update(bytes).digest('hex');
+  const got = crypto.createHash('sha256').update(bytes.subarray(0, Math.max(0, bytes.length - DIGEST_BYTES))).digest('hex');
   if (got !== sha256 || bytes.length !== size) throw new ApiError('bad-request', `${where}: the stored upload is ${got} (${bytes.length} bytes), the record says ${sha256} (${size} bytes)`);
 }
 
