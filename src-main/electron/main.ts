@@ -10,6 +10,8 @@ import { resolveDbPath } from '../store/paths.js';
 import { createAppService } from '../service/app-service.js';
 import { setupIpc, type IpcMainLike, type WebContentsLike } from '../transport/ipc.js';
 import { installLastResort } from '../transport/last-resort.js';
+import { startServer } from '../transport/http.js';
+import { brokerFromEnv } from '../queue/broker-url.js';
 import { menuTemplate } from './menu.js';
 import { hardenContents, windowOptions, type GuardedContents, type GuardedSession } from './window-options.js';
 
@@ -36,12 +38,20 @@ for (const [file, hint] of [[PRELOAD, 'the preload'], [`${RENDERER_DIR}index.htm
 }
 
 await app.whenReady();
-const service = await createAppService({ dbPath: resolveDbPath(process.env.ASCL_DB) });
+// Distributed mode (issue 10): ASCL_BROKER makes this app the coordinator; the workers reach its worker API over
+// HTTP (ASCL_COORDINATOR_HOST:ASCL_COORDINATOR_PORT, default 127.0.0.1:5317) with ASCL_TOKEN.
+const broker = brokerFromEnv(process.env);
+const service = await createAppService({ dbPath: resolveDbPath(process.env.ASCL_DB), ...(broker ? { broker } : {}) });
+const workerServer = service.workerRoutes && broker
+  ? await startServer(service, { host: process.env.ASCL_COORDINATOR_HOST ?? '127.0.0.1', port: Number(process.env.ASCL_COORDINATOR_PORT ?? 5317), token: broker.token,
+    staticDir: RENDERER_DIR, appHomes: [], routes: [{ prefix: '/worker/', handle: service.workerRoutes }] })
+  : null;
+if (workerServer) console.error(`ASCL Studio: coordinator for \`ascl worker\` processes at ${workerServer.url.replace(/\?token=.*$/, '')} (broker ${broker?.url.redacted})`);
 const windows = (): Win[] => BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed());
 const teardownIpc = setupIpc(ipcMain, service, { appContents: () => windows().map((w) => w.webContents) });
 const guard = installLastResort({
   name: 'ASCL Studio (Electron main)', log: (m) => console.error(m),
-  shutdown: async () => { teardownIpc(); await service.close(); },
+  shutdown: async () => { teardownIpc(); await workerServer?.close(); await service.close(); },
 });
 
 function openWindow(): void {
@@ -55,4 +65,4 @@ Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ newWindow: openWin
 openWindow();
 app.on('activate', () => { if (windows().length === 0) openWindow(); });
 app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
-app.on('will-quit', () => { teardownIpc(); guard.uninstall(); void service.close(); });
+app.on('will-quit', () => { teardownIpc(); guard.uninstall(); void workerServer?.close(); void service.close(); });

@@ -32,6 +32,18 @@ export function brokerUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv =
   return v !== undefined && v.trim() !== '' ? v.trim() : null;
 }
 
+/**
+ * The desktop app's broker: ASCL_BROKER with ASCL_TOKEN (>= 16 characters: the worker API writes the store);
+ * null without ASCL_BROKER. A BrokerError names what is missing.
+ */
+export function brokerFromEnv(env: NodeJS.ProcessEnv): { url: BrokerUrl; token: string } | null {
+  const text = brokerUrlFrom(undefined, env);
+  if (text === null) return null;
+  const token = env.ASCL_TOKEN ?? '';
+  if (token.length < 16) throw new BrokerError(`brokerFromEnv: ASCL_BROKER is set, so the workers' API needs ASCL_TOKEN of at least 16 characters (got ${token.length})`);
+  return { url: parseBrokerUrl(text), token };
+}
+
 export function parseBrokerUrl(text: string): BrokerUrl {
   const where = `parseBrokerUrl(${JSON.stringify(redactText(text))})`;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
