@@ -26,7 +26,7 @@ const AnalyzeShape = z.object({ kind: z.literal('analyze'), config: z.unknown(),
   checkpoints: z.array(z.object({ epoch: z.number().int().min(0), sha256 }).passthrough()).min(1) }).passthrough();
 
 /** The claim's job with its configurations re-validated and its files pointing at the downloaded checkpoints. */
-export function localTaskJob(claim: TaskClaim, files: CachedCheckpoint[], dataDir: string | null, where: string): EvalJob | AnalyzeJob {
+export function localTaskJob(claim: TaskClaim, files: CachedCheckpoint[], dataDir: string | null, backend: EvalJob['backend'], where: string): EvalJob | AnalyzeJob {
   const bySha = (h: string): string => {
     const f = files.find((c) => c.sha256 === h);
     if (f === undefined) throw new Error(`${where}: the job reads a checkpoint (${h.slice(0, 12)}...) the claim did not list`);
@@ -37,15 +37,16 @@ export function localTaskJob(claim: TaskClaim, files: CachedCheckpoint[], dataDi
     if (!r.success) throw new Error(`${where}: not an evaluation job: ${formatIssues(r.error, claim.job)}`);
     const config = readStoredConfig(r.data.source.config, `${where}: the run's configuration`);
     const job = r.data as unknown as EvalJob;
+    // This host's backend for a run that asked for auto (the coordinator's is another machine's), as for training.
     return { ...job, source: { kind: 'checkpoint', file: bySha(r.data.source.sha256), sha256: r.data.source.sha256, config },
-      dataDir: dataDir ?? r.data.dataDir ?? null };
+      dataDir: dataDir ?? r.data.dataDir ?? null, backend };
   }
   const r = AnalyzeShape.safeParse(claim.job);
   if (!r.success) throw new Error(`${where}: not an analysis job: ${formatIssues(r.error, claim.job)}`);
   let config = readStoredConfig(r.data.config, `${where}: the run's configuration`);
   if (dataDir !== null) config = { ...config, dataDir };
   const job = r.data as unknown as AnalyzeJob;
-  return { ...job, config, checkpoints: r.data.checkpoints.map((c) => ({ epoch: c.epoch, sha256: c.sha256, file: bySha(c.sha256) })) };
+  return { ...job, config, backend, checkpoints: r.data.checkpoints.map((c) => ({ epoch: c.epoch, sha256: c.sha256, file: bySha(c.sha256) })) };
 }
 
 export function startTask(ctx: JobContext, job: Job, runId: string, taskId: number, claim: TaskClaim): RunningJob {
@@ -68,7 +69,7 @@ export function startTask(ctx: JobContext, job: Job, runId: string, taskId: numb
       for (const ref of claim.checkpoints) files.push(await fetchCheckpoint(ctx.client, ctx.reach, home, ref, () => stop !== null));
       let result: FromWorker;
       try {
-        const local = localTaskJob(claim, files, ctx.dataDir, where);
+        const local = localTaskJob(claim, files, ctx.dataDir, ctx.backend, where);
         const onProgress = (p: { done: number; total: number }): void => { info.progress = p.total > 0 ? Math.min(1, p.done / p.total) : null; };
         if (local.kind === 'analyze') {
           const t = runAnalyzeJob({ ...local, engineModules: ctx.engineModules }, onProgress);
