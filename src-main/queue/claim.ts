@@ -12,7 +12,7 @@ import type { CheckpointRef, ClaimReply, ClaimRequest } from './wire.js';
 
 export function claim(s: CoordinatorState, c: ClaimRequest): ClaimReply {
   const where = `POST /worker/claim(${c.job.runId} by ${c.workerId})`;
-  if (c.job.kind !== 'train') throw new ApiError('conflict', `${where}: task ${c.job.taskId} was not dispatched by this coordinator`);
+  if (c.job.kind === 'task') return s.tasks.claim(c.workerId, c.job.runId, c.job.taskId);
   const run = s.store.getRun(c.job.runId);
   if (!run) throw new ApiError('conflict', `${where}: no run ${c.job.runId} in this coordinator's store`);
   if (s.cancels.has(run.id)) throw new ApiError('conflict', `${where}: run ${run.id} is being cancelled`);

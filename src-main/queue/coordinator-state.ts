@@ -9,6 +9,7 @@ import type { Owner } from '../store/base.js';
 import type { EventHub } from '../service/events.js';
 import type { TrainProgress } from '../service/train-recorder.js';
 import type { BullQueues } from './bull.js';
+import type { ClaimReply, TaskResult } from './wire.js';
 
 export interface CoordinatorState {
   store: Store;
@@ -28,6 +29,15 @@ export interface CoordinatorState {
   progress: Map<string, TrainProgress>;
   /** Checkpoints verified on upload: `<run>:<epoch>` -> their SHA-256 and size (the record that follows names them). */
   uploads: Map<string, { sha256: string; size: number }>;
+  /** Remote evaluations and analyses (remote-task.ts), set once the state exists. */
+  tasks: RemoteTaskDesk;
+}
+
+/** What the worker API and the reconcile loop need of the remote tasks. */
+export interface RemoteTaskDesk {
+  claim(workerId: string, runId: string, taskId: number): ClaimReply;
+  result(t: TaskResult): { applied: boolean };
+  reconcile(): Promise<void>;
 }
 
 /** The runs' status events, as the local queue sends them. */

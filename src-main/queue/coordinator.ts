@@ -19,6 +19,8 @@ import type { CoordinatorState } from './coordinator-state.js';
 import { settleRemote } from './lease.js';
 import { startReconcileLoop } from './reconcile.js';
 import { handleWorkerRequest } from './worker-api.js';
+import { RemoteTasks } from './remote-task.js';
+import type { JobRunner } from '../service/job-runner.js';
 import { trainJobId } from './wire.js';
 
 export interface CoordinatorOptions {
@@ -37,7 +39,9 @@ const JOB_ID = /^(.+)-a(\d+)$/;
 
 export class Coordinator implements RemoteDispatch {
   readonly brokerUrl: string;
+  readonly runner: JobRunner;
   private readonly s: CoordinatorState;
+  private readonly remoteTasks: RemoteTasks;
   private loop: { stop(): void; kick(): void } | null = null;
 
   constructor(private readonly o: CoordinatorOptions) {
@@ -47,7 +51,11 @@ export class Coordinator implements RemoteDispatch {
     this.s = {
       store: o.store, events: o.events, owner: o.owner, token: o.token, keepCheckpoints: o.keepCheckpoints, version: o.version, bull, log: o.log,
       startedAt: Date.now(), cancels: new Map(), leaseSeq: new Map(), progress: new Map(), uploads: new Map(),
+      tasks: { claim: () => { throw new Error('Coordinator: not started'); }, result: () => ({ applied: false }), reconcile: async () => {} },
     };
+    this.remoteTasks = new RemoteTasks(this.s);
+    this.s.tasks = this.remoteTasks;
+    this.runner = this.remoteTasks;
   }
 
   /** Checks the broker (a bad URL or password is the caller's to fix), takes over the store's remote runs, starts the loop. */
@@ -112,6 +120,7 @@ export class Coordinator implements RemoteDispatch {
 
   async close(): Promise<void> {
     this.loop?.stop();
+    this.remoteTasks.close();
     await this.s.bull.close();
   }
 

@@ -47,6 +47,7 @@ export async function dispatchAgain(s: CoordinatorState, r: RunRecord, why: stri
 
 export async function reconcileOnce(s: CoordinatorState): Promise<void> {
   const now = Date.now();
+  await s.tasks.reconcile();
   for (const r of s.store.remoteRuns()) {
     const queue = r.queueName ?? 'default';
     const jobId = trainJobId(r.id, r.attempt);

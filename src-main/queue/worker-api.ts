@@ -82,7 +82,8 @@ export async function handleWorkerRequest(s: CoordinatorState, req: IncomingMess
     }
     case 'POST /worker/task-result': {
       const t = await body(req, TaskResultSchema, route, true);
-      throw new ApiError('conflict', `${route}: task ${t.taskId} of run ${t.runId} was not dispatched by this coordinator`);
+      sendJson(res, 200, { ok: true, ...s.tasks.result(t) });
+      return;
     }
     case 'PUT /worker/checkpoint':
       sendJson(res, 200, await putCheckpoint(s, req, url));

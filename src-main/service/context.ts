@@ -13,6 +13,7 @@ import type { EventHub } from './events.js';
 import type { RunQueue } from './run-queue.js';
 import type { WorkerInfo } from '../shared/workers.js';
 import type { TrainProgress } from './train-recorder.js';
+import { localRunner, type JobRunner } from './job-runner.js';
 
 /**
  * Distributed mode (queue/coordinator.ts): runs sent through a broker instead of this process's RunQueue.
@@ -28,6 +29,8 @@ export interface RemoteDispatch {
   cancel(id: string): void;
   progress(id: string): TrainProgress | null;
   workers(): WorkerInfo[];
+  /** Runs a stored task's engine job on a remote worker (evaluations, analyses); absent: on this process's threads. */
+  readonly runner?: JobRunner;
 }
 
 export interface ServiceContext {
@@ -75,4 +78,9 @@ export function reconcile(ctx: ServiceContext): void {
     return;
   }
   for (const id of ids) ctx.events.emit('run:status', { id, status: 'interrupted', error: ctx.store.getRun(id)?.error ?? null });
+}
+
+/** The runner of a task's engine job: the remote one where a broker is configured, else this process's worker threads. */
+export function jobRunner(ctx: ServiceContext): JobRunner {
+  return ctx.remote?.runner ?? localRunner;
 }

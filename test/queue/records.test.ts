@@ -22,7 +22,8 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-records-'));
   const store = new Store(path.join(dir, 'ascl.db'));
   s = { store, events: new EventHub(), owner: { pid: process.pid, host: 'coord' }, token: 'x'.repeat(16), keepCheckpoints: 2, version: 't',
-    bull: {} as BullQueues, log: () => {}, startedAt: Date.now(), cancels: new Map(), leaseSeq: new Map(), progress: new Map(), uploads: new Map() };
+    bull: {} as BullQueues, log: () => {}, startedAt: Date.now(), cancels: new Map(), leaseSeq: new Map(), progress: new Map(), uploads: new Map(),
+    tasks: { claim: () => { throw new Error('no tasks here'); }, result: () => ({ applied: false }), reconcile: async () => {} } };
 });
 afterEach(() => { s.store.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 

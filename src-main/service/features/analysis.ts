@@ -7,8 +7,9 @@ import type { ApiHandlers } from '../../shared/channels.js';
 import { ApiError } from '../../api/dispatch.js';
 import { attackBudget, fractionNumber, type RunConfig } from '../../shared/run-config.js';
 import { EVALUATION_DEFAULTS } from '../../shared/evaluation.js';
-import { requireConfig, requireRun, type ServiceContext } from '../context.js';
-import { runAnalyzeJob, type EvalProgress } from '../eval-job.js';
+import { jobRunner, requireConfig, requireRun, type ServiceContext } from '../context.js';
+import type { EvalProgress } from '../eval-job.js';
+import type { TaskPlacement } from '../job-runner.js';
 import type { AnalysisOutcome } from '../../shared/rows.js';
 import { startTask } from '../tasks.js';
 import { deletedRun } from './evaluations.js';
@@ -22,18 +23,18 @@ export interface AnalyzeRequest {
   /** t-SNE points (default 1000 benign + 100 adversarial, as Figure 6). */
   tsneBenign?: number; tsneAdversarial?: number;
 }
-export type Analyze = (runId: string, o: AnalyzeRequest, onProgress?: (p: EvalProgress) => void) => Promise<AnalysisOutcome>;
+export type Analyze = (runId: string, o: AnalyzeRequest, onProgress?: (p: EvalProgress) => void, at?: TaskPlacement) => Promise<AnalysisOutcome>;
 
 export function analyzer(ctx: ServiceContext): Analyze {
   const { store, backend } = ctx;
-  return async (runId, o, onProgress) => {
+  return async (runId, o, onProgress, at) => {
     const r = requireRun(ctx, runId);
     const config = requireConfig(r, 'analyze');
     const checkpoints = store.checkpoints(runId).reverse().map((c) => ({ epoch: c.epoch, file: store.resolveFile(c.file), sha256: c.sha256 }));
     if (checkpoints.length === 0) throw new ApiError('conflict', `analyze: run ${runId} has no checkpoint yet; train it for at least one epoch first`);
-    const outcome = await runAnalyzeJob({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
+    const outcome = await jobRunner(ctx).analyze({ kind: 'analyze', config, checkpoints, overEpochs: o.overEpochs, epsSweep: o.epsSweep, tsne: o.tsne,
       tsneBenign: o.tsneBenign ?? 1000, tsneAdversarial: o.tsneAdversarial ?? 100,
-      n: o.n, ...analysisAttack(config, o), seed: o.seed, backend }, onProgress).done;
+      n: o.n, ...analysisAttack(config, o), seed: o.seed, backend }, onProgress, at);
     if (!store.getRun(runId)) throw deletedRun('analyze', runId, null, 'analysis');
     if (outcome.rdivEpochs.length) store.setRdivEpoch(runId, outcome.rdivEpochs);
     if (outcome.rdivEps.length) store.setRdivEps(runId, outcome.rdivEps);
@@ -59,7 +60,7 @@ export function analysisHandlers(ctx: ServiceContext, analyze: Analyze): Analysi
       if (!store.checkpoints(r.id)[0]) throw new ApiError('conflict', `analysis:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
       const taskId = startTask(ctx, 'analysis', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('analysis:start', r.id, id, 'analysis');
-        await analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: req.n ?? 512, steps: req.steps ?? null, seed: config.seed });
+        await analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: req.n ?? 512, steps: req.steps ?? null, seed: config.seed }, undefined, { runId: r.id, taskId: id });
         return null;
       });
       return { taskId };

@@ -5,8 +5,9 @@
  * grid id in their protocol (`protocol.grid`).
  */
 import { randomUUID } from 'node:crypto';
-import type { ServiceContext } from '../context.js';
-import { runEvalGridJob, type EvalProgress } from '../eval-job.js';
+import { jobRunner, type ServiceContext } from '../context.js';
+import type { EvalProgress } from '../eval-job.js';
+import type { TaskPlacement } from '../job-runner.js';
 import type { EvalJob } from '../protocol.js';
 import type { EvalOutcome } from '../../shared/rows.js';
 import { deletedRun } from './evaluations.js';
@@ -20,13 +21,13 @@ export interface GridEvaluation {
 }
 
 export type EvaluateGrid = (job: EvalJob & { epsGrid: number[] }, runId: string | null, checkpointEpoch: number | null,
-  onProgress?: (p: EvalProgress) => void) => Promise<GridEvaluation>;
+  onProgress?: (p: EvalProgress) => void, at?: TaskPlacement) => Promise<GridEvaluation>;
 
 export function gridEvaluator(ctx: ServiceContext): EvaluateGrid {
   const { store, events } = ctx;
-  return async (job, runId, checkpointEpoch, onProgress) => {
+  return async (job, runId, checkpointEpoch, onProgress, at) => {
     const gridId = randomUUID();
-    const outcomes = (await runEvalGridJob(job, onProgress).done).map((o) => ({
+    const outcomes = (await jobRunner(ctx).evalGrid(job, onProgress, at)).map((o) => ({
       ...o, protocol: { ...o.protocol, grid: o.protocol.grid ? { ...o.protocol.grid, id: gridId } : undefined },
     }));
     if (runId === null) return { gridId, ids: outcomes.map(() => null), outcomes };

@@ -7,15 +7,17 @@ import type { ApiHandlers } from '../../shared/channels.js';
 import { ApiError } from '../../api/dispatch.js';
 import { ATTACKS, type AttackName } from '../../shared/options.js';
 import { attackBudget, fractionNumber } from '../../shared/run-config.js';
-import { requireConfig, requireRun, type ServiceContext } from '../context.js';
-import { runEvalJob, type EvalProgress } from '../eval-job.js';
+import { jobRunner, requireConfig, requireRun, type ServiceContext } from '../context.js';
+import type { EvalProgress } from '../eval-job.js';
+import type { TaskPlacement } from '../job-runner.js';
 import type { EvalJob } from '../protocol.js';
 import type { EvalOutcome } from '../../shared/rows.js';
 import { startTask } from '../tasks.js';
 import type { EvaluateGrid } from './eval-grid.js';
 
 type EvalHandlers = Pick<ApiHandlers, 'evals:list' | 'evals:start'>;
-export type Evaluate = (job: EvalJob, runId: string | null, checkpointEpoch: number | null, onProgress?: (p: EvalProgress) => void) => Promise<{ id: number | null; outcome: EvalOutcome }>;
+export type Evaluate = (job: EvalJob, runId: string | null, checkpointEpoch: number | null, onProgress?: (p: EvalProgress) => void,
+  at?: TaskPlacement) => Promise<{ id: number | null; outcome: EvalOutcome }>;
 
 export function deletedRun(where: string, runId: string, taskId: number | null, what: string): Error {
   return new Error(`${where}: run ${runId} was deleted before its ${what}${taskId !== null ? ` (task ${taskId})` : ''} finished; nothing was stored`);
@@ -23,8 +25,8 @@ export function deletedRun(where: string, runId: string, taskId: number | null, 
 
 export function evaluator(ctx: ServiceContext): Evaluate {
   const { store, events } = ctx;
-  return async (job, runId, checkpointEpoch, onProgress) => {
-    const outcome = await runEvalJob(job, onProgress).done;
+  return async (job, runId, checkpointEpoch, onProgress, at) => {
+    const outcome = await jobRunner(ctx).eval(job, onProgress, at);
     if (runId === null) return { id: null, outcome };
     if (!store.getRun(runId)) throw deletedRun('evaluate', runId, null, `${outcome.attack} evaluation`);
     let id: number;
@@ -79,8 +81,9 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate, evaluateGr
       const taskId = startTask(ctx, 'eval', r.id, req, async (id) => {
         if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
         try {
-          if (grid && evaluateGrid) return (await evaluateGrid({ ...job, epsGrid: grid }, r.id, ckpt.epoch)).ids[0];
-          return (await evaluate(job, r.id, ckpt.epoch)).id;
+          const at = { runId: r.id, taskId: id };
+          if (grid && evaluateGrid) return (await evaluateGrid({ ...job, epsGrid: grid }, r.id, ckpt.epoch, undefined, at)).ids[0];
+          return (await evaluate(job, r.id, ckpt.epoch, undefined, at)).id;
         } catch (err) {
           if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
           throw err;
