@@ -16,6 +16,7 @@ import { studyReport } from '../service/study/report.js';
 import { reportCsv, reportMarkdown } from '../service/study/render.js';
 import { epsSvg, selectionSvg, tableSvg } from '../service/study/render-svg.js';
 import { Store } from '../store/store.js';
+import { brokerUrlFrom, checkBroker, parseBrokerUrl } from '../queue/broker-url.js';
 import { chromiumPath, svgToPng } from './svg-png.js';
 import { EXIT, UsageError, existingDbPath, formatDuration, intFlag, jsonLine, readJsonFile, storeOptionsOf } from './common.js';
 
@@ -56,16 +57,18 @@ function runCommand(): Command {
     .option('--workers <n>', 'runs trained at once (one worker thread each); evaluations run one at a time beside them', intFlag('--workers'), 1)
     .addOption(new Option('--backend <backend>', 'compute backend of the evaluations').choices(BACKENDS).default('auto'))
     .option('--data-dir <dir>', 'the dataset folder, put into every run\'s configuration (or set ASCL_DATA_DIR)')
-    .option('--broker <url>', 'distribute the runs through a queue broker (not supported by this build)')
+    .option('--broker <url>', 'queue the runs for the workers of this broker (or ASCL_BROKER); the coordinator serving --db dispatches them, ' +
+      'evaluations run here on the checkpoints it stores')
     .option('--json', 'JSON lines on stdout')
     .action(async (file: string, o: RunFlags) => {
-      if (o.broker !== undefined) {
-        throw new UsageError(`ascl study run: --broker ${o.broker}: this build trains a study's runs on this machine's worker threads only; ` +
-          'distributing them through a broker is not supported yet (run without --broker)');
-      }
+      // A bad broker URL, a wrong password or no Redis there: exit 2 before anything is stored.
+      const brokerText = brokerUrlFrom(o.broker);
+      const broker = brokerText === null ? null : parseBrokerUrl(brokerText);
+      if (broker) await checkBroker(broker);
       const study = readStudyFile(file, o.dataDir ?? (process.env.ASCL_DATA_DIR || undefined));
       const keep = study.report.summary.kind === 'last' ? 2 : 100_000;
-      const service = await createAppService({ ...storeOptionsOf(o), workers: o.workers, backend: o.backend, keepCheckpoints: keep, log: () => {} });
+      const service = await createAppService({ ...storeOptionsOf(o), workers: o.workers, backend: o.backend, keepCheckpoints: keep, log: () => {},
+        ...(broker ? { submitTo: broker } : {}) });
       let stopping = false;
       const onSignal = (): void => {
         if (stopping) return;

@@ -8,6 +8,7 @@
 import os from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Coordinator } from '../queue/coordinator.js';
+import { Submitter } from '../queue/submitter.js';
 import type { BrokerUrl } from '../queue/broker-url.js';
 import { VERSION } from './features/info.js';
 import type { ApiHandlers, ApiService, RunStatus } from '../shared/channels.js';
@@ -49,6 +50,11 @@ export interface AppServiceOptions {
   log?: (message: string) => void;
   /** Distributed mode: runs go to remote workers through this broker; the worker API needs `token` (>= 16 characters). */
   broker?: { url: BrokerUrl; token: string };
+  /**
+   * Distributed mode without coordinating (`ascl train|study run --broker` on the coordinator's store): new runs
+   * are queued for the broker's workers and followed through the store; the coordinator dispatches them.
+   */
+  submitTo?: BrokerUrl;
 }
 
 export interface AppService extends ApiService {
@@ -93,6 +99,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     coordinator.adopt();
     ctx.remote = coordinator;
   }
+  const submitter = !coordinator && options.submitTo ? new Submitter({ broker: options.submitTo, store, events, log }) : null;
+  if (submitter) ctx.remote = submitter;
   reconcile(ctx);
   if (coordinator) {
     try {
@@ -139,6 +147,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
 
     async close() {
       await remote?.close();
+      await submitter?.close();
       await runs.close();
       store.close();
     },
