@@ -54,7 +54,7 @@ describe('ascl train --broker: queued for the coordinator, trained by a worker, 
     expect(figures(c.db, id)).toEqual(figures(localDb, localId));
   }, 800_000);
 
-  it('--broker http://x (not redis://) and --broker redis://127.0.0.1:<free port> (no Redis) exit 2 and store no run', async () => {
+  it('--broker http://x (not redis://) and --broker redis://127.0.0.1:<free port> (no Redis), and --queue without a broker, exit 2 and store no run', async () => {
     const db = path.join(c.dir, 'bad', 'ascl.db');
     fs.mkdirSync(path.dirname(db), { recursive: true });
     const args = ['train', '--dataset', 'synthetic', '--epochs', '1', '--db', db, '--json'];
@@ -64,8 +64,24 @@ describe('ascl train --broker: queued for the coordinator, trained by a worker, 
     const none = await runCli([...args, '--broker', `redis://127.0.0.1:${await freePort()}`], { env: { ASCL_HOME: path.dirname(db) } });
     expect(none.code, none.stderr).toBe(2);
     expect(none.stderr).toMatch(/no Redis/);
+    const queueAlone = await runCli([...args, '--queue', 'gpu-a100'], { env: { ASCL_HOME: path.dirname(db), ASCL_BROKER: '' } });
+    expect(queueAlone.code, queueAlone.stderr).toBe(2);
+    expect(queueAlone.stderr).toMatch(/--queue "gpu-a100" needs a broker/);
     expect(fs.existsSync(db) ? readStore(db, (s) => s.listRuns().length) : 0).toBe(0);
   }, 120_000);
+
+  it('--queue gpu-a100, 1 epoch: the run is trained by the worker of queue gpu-a100 (not the default one) and exit 0', async () => {
+    const gpu = c.startWorker({ queue: 'gpu-a100' });
+    const cfg = path.join(c.dir, 'cfg-queue.json');
+    fs.writeFileSync(cfg, JSON.stringify({ ...CONFIG, epochs: 1, seed: 7 }));
+    const r = await runCli(['train', '--config', cfg, '--db', c.db, '--broker', c.brokerUrl, '--queue', 'gpu-a100', '--json'], { timeoutMs: 400_000, env: { ASCL_HOME: path.join(c.dir, 'cli') } });
+    const detail = `${r.stdout}\n${r.stderr}\n${c.logs()}`;
+    expect(r.code, detail).toBe(0);
+    const run = readStore(c.db, (s) => s.requireRun(String(lastJson(r.stdout).runId)));
+    const gpuId = readStore(c.db, (s) => s.workerInfos().find((w) => w.pid === gpu.pid)?.id);
+    expect([run.queueName, run.status, run.epochsDone], detail).toEqual(['gpu-a100', 'completed', 1]);
+    expect(run.workerId, detail).toBe(gpuId);
+  }, 500_000);
 });
 
 describe('ascl study run --broker: a tiny study through the coordinator', () => {
