@@ -15,8 +15,9 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-export async function startRedisProc(o: { password?: string } = {}): Promise<RedisProc> {
-  const port = await freeLoopbackPort();
+/** `port`: reuse one (a restart: a server without persistence comes back empty on the same port). */
+export async function startRedisProc(o: { password?: string; port?: number } = {}): Promise<RedisProc> {
+  const port = o.port ?? await freeLoopbackPort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(o.password !== undefined ? ['--requirepass', o.password] : [])];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

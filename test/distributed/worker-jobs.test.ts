@@ -153,4 +153,25 @@ describe('ascl worker with a fake coordinator', () => {
     await q.close();
     await fake.close();
   }, 300_000);
+
+  it('Redis killed and restarted empty while the worker idles: a job enqueued afterwards is still taken and completed', async () => {
+    const config = toStoredConfig(parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 1, limit: 64, batchSize: 32, evalSubset: 32, pgdSteps: 2, backend: 'wasm' }));
+    const fake = await coordinator(config);
+    const w = startWorker('restart', fake);
+    const deadline = Date.now() + 200_000;
+    while (!/taking jobs/.test(w.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const port = redis.port;
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 3000));
+    redis = await startRedisProc({ port });
+    const enqueuedAt = Date.now();
+    const q = await enqueue('restart', ['after1']);
+    while (!recordsOf(fake, 'after1').some((r) => r.message.kind === 'done') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    process.stderr.write(`after a Redis restart the job was done ${Date.now() - enqueuedAt} ms after it was enqueued; watchdog restarts: ${(w.stderr().match(/recreating it/g) ?? []).length}\n`);
+    w.child.kill('SIGTERM');
+    expect(await w.exited, w.stderr()).toBe(0);
+    expect(recordsOf(fake, 'after1').at(-1)?.message, w.stderr()).toMatchObject({ kind: 'done', status: 'completed' });
+    await q.close();
+    await fake.close();
+  }, 300_000);
 });
