@@ -22,8 +22,10 @@ import { trainJobId, type JobProgress } from './wire.js';
 /** How often the store is read for the watched runs' epochs and status (the coordinator writes them). */
 export const SUBMITTER_POLL_MS = 500;
 const JOB_ID = /^(.+)-a(\d+)$/;
+/** A run still queued this long gets one hint: nothing dispatches or takes it unless a coordinator and a worker of its queue are up. */
+export const QUEUED_HINT_MS = 30_000;
 
-interface Watched { status: RunStatus; epochs: number }
+interface Watched { status: RunStatus; epochs: number; queue: string; since: number; hinted: boolean }
 
 export class Submitter implements RemoteDispatch {
   readonly brokerUrl: string;
@@ -49,7 +51,7 @@ export class Submitter implements RemoteDispatch {
     for (const id of ids) {
       const r = this.o.store.getRun(id);
       if (!r || r.queueName === null) continue;
-      this.watched.set(id, { status: r.status, epochs: this.o.store.epochs(id).length });
+      this.watched.set(id, { status: r.status, epochs: this.o.store.epochs(id).length, queue: r.queueName, since: Date.now(), hinted: false });
       // A failed add (Redis down) is not lost: the coordinator's reconcile loop adds the job of every queued run.
       this.bull.add(r.queueName, trainJobId(r.id, r.attempt), { kind: 'train', runId: r.id, attempt: r.attempt })
         .catch((err: unknown) => this.o.log(`ascl: run ${id}: ${(err as Error).message}; the coordinator adds its job once the broker answers`));
@@ -106,6 +108,11 @@ export class Submitter implements RemoteDispatch {
           const rows = this.o.store.epochs(id).slice(w.epochs);
           w.epochs += rows.length;
           for (const row of rows) this.o.events.emit('run:epoch', { id, row });
+        }
+        if (r.status === 'queued' && !w.hinted && Date.now() - w.since >= QUEUED_HINT_MS) {
+          w.hinted = true;
+          this.o.log(`ascl: run ${id} is still queued after ${QUEUED_HINT_MS / 1000} s: it is dispatched by \`ascl serve --broker\` serving ${this.o.store.dbPath} ` +
+            `and trained by an \`ascl worker --queue ${w.queue}\`; is each of them running? (\`ascl workers --db ${this.o.store.dbPath}\` lists the workers)`);
         }
         if (r.status === w.status) continue;
         w.status = r.status;
