@@ -69,6 +69,10 @@ export function startTrain(ctx: JobContext, job: Job, runId: string, claim: Trai
         samplesPerSecond: s.samplesPerSecond, etaSeconds: perStep === null ? null : Math.max(0, (total - s.step - 1) * perStep) },
       s.stepInEpoch + 1 === s.stepsPerEpoch);
     }
+    if (m.kind === 'epoch') {
+      // For the benchmark's epoch-to-UI latency (bench/distributed.ts parses this line): the record itself carries no time.
+      ctx.log(`ascl worker: run ${runId}: epoch ${m.m.epoch} ended at ${Date.now()}`);
+    }
     if (m.kind === 'done' || m.kind === 'error') finalMessage = m;
     relay.push(m);
   };
