@@ -174,4 +174,41 @@ describe('ascl worker with a fake coordinator', () => {
     await q.close();
     await fake.close();
   }, 300_000);
+
+  it('the coordinator failing every record for 6 s (HTTP 503) mid-run: heartbeats say `retrying`, then every record is delivered in seq order (0..n, none skipped) and the run completes', async () => {
+    const config = toStoredConfig(parseRunConfig({ dataset: 'synthetic', model: 'small-cnn', defense: 'nat', epochs: 2, limit: 64, batchSize: 32, evalSubset: 32, pgdSteps: 2, backend: 'wasm' }));
+    let failUntil: number | null = null;
+    let refused = 0;
+    const beats: Array<{ state: string; message: string | null }> = [];
+    const fake = await startFakeCoordinator((r) => {
+      if (r.route === '/worker/hello') return { status: 200, body: { ok: true, coordinator: { version: 'test' } } };
+      if (r.route === '/worker/heartbeat') { beats.push(r.body as { state: string; message: string | null }); return { status: 200, body: { cancelRuns: [], cancelTasks: [] } }; }
+      if (r.route === '/worker/claim') return { status: 200, body: { kind: 'train', lease: 'L1', config, checkpoint: null, datasetFingerprint: null, keepCheckpoints: 2 } };
+      if (r.route === '/worker/record' || r.route === '/worker/checkpoint') {
+        failUntil ??= Date.now() + 6000;
+        if (Date.now() < failUntil) { refused++; return { status: 503, body: { error: { code: 'internal', message: 'coordinator restarting' } } }; }
+      }
+      return r.route === '/worker/checkpoint' ? { status: 200, body: { ok: true } } : ok;
+    });
+    const q = await enqueue('flaky', ['f1']);
+    const w = startWorker('flaky', fake);
+    const deadline = Date.now() + 240_000;
+    while (!recordsOf(fake, 'f1').some((r) => r.message.kind === 'done') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    w.child.kill('SIGTERM');
+    expect(await w.exited, w.stderr()).toBe(0);
+    // Every record request (a refused one is retried with the same seq): first seen in order 0..n, none skipped, ending with done.
+    const accepted = fake.received.filter((r) => r.route === '/worker/record').map((r) => r.body as { seq: number; message: { kind: string; status?: string } });
+    const seqs = [...new Set(accepted.map((r) => r.seq))];
+    expect(seqs).toEqual(seqs.map((_, i) => i));
+    expect(accepted.at(-1)?.message).toMatchObject({ kind: 'done', status: 'completed' });
+    expect(refused).toBeGreaterThan(0);
+    const retrying = beats.filter((b) => b.state === 'retrying');
+    expect(retrying.length, JSON.stringify(beats.map((b) => b.state))).toBeGreaterThan(0);
+    expect(retrying[0].message).toMatch(/the coordinator is unreachable \(POST \/worker\/record .*HTTP 503.*coordinator restarting\); retrying in .* s, results are kept/);
+    expect(w.stderr()).toMatch(/the coordinator is reachable again/);
+    expect(beats.at(-1)?.state).toBe('stopped');
+    process.stderr.write(`flaky coordinator: ${refused} requests refused, ${retrying.length} heartbeats said retrying, ${seqs.length} records delivered in order\n`);
+    await q.close();
+    await fake.close();
+  }, 300_000);
 });
