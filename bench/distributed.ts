@@ -66,13 +66,17 @@ function apiAt(url: string, token: string | null): Api {
   };
 }
 
+const EpochEvent = z.object({ event: z.string(), payload: z.object({ id: z.string(), row: z.object({ epoch: z.number() }).passthrough() }).passthrough() });
+
 /** Every run:epoch event of the served API, timed on arrival. */
 async function watchEpochs(url: string, token: string | null): Promise<{ seen: EpochSeen[]; close(): void }> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/events`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   const seen: EpochSeen[] = [];
   ws.on('message', (data: WebSocket.RawData) => {
     const at = Date.now();
-    const m = z.object({ event: z.string(), payload: z.object({ id: z.string(), row: z.object({ epoch: z.number() }).passthrough() }).passthrough() }).safeParse(JSON.parse(String(data)));
+    let json: unknown;
+    try { json = JSON.parse(String(data)); } catch { return; } // not an event: nothing to time
+    const m = EpochEvent.safeParse(json);
     if (m.success && m.data.event === 'run:epoch') seen.push({ id: m.data.payload.id, epoch: m.data.payload.row.epoch, at });
   });
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
