@@ -12,7 +12,7 @@ let cluster: Cluster | null = null;
 afterAll(async () => { await cluster?.stop(); });
 
 describe('cancel through the broker', () => {
-  it('a 40-epoch run cancelled after its first epoch -> cancelled with 1..k epochs (k < 40); a queued run cancelled -> never started; then a 1-epoch run completes on the same worker', async () => {
+  it('live progress of a remote run; a 40-epoch run cancelled after its first epoch -> cancelled with 1..k epochs (k < 40); a queued run cancelled -> never started; then a 1-epoch run completes on the same worker', async () => {
     const c = await createCluster({ backend: 'wasm' });
     cluster = c;
     const run = (id: string) => { const s = new Store(c.db, { readonly: true }); try { return { r: s.requireRun(id), epochs: s.epochNumbers(id) }; } finally { s.close(); } };
@@ -22,6 +22,12 @@ describe('cancel through the broker', () => {
     const { id: long } = await c.api<{ id: string }>('runs:start', { config: { ...CONFIG, epochs: 40 } });
     const { id: queued } = await c.api<{ id: string }>('runs:start', { config: { ...CONFIG, epochs: 2, seed: 5 } });
     await waitFor('the long run\'s first epoch', () => (run(long).r.epochsDone >= 1 ? true : undefined), 180_000, () => c.logs());
+    // Live progress reaches the coordinator through QueueEvents (the store holds no progress of a remote run).
+    const live = await waitFor('live progress of the remote run', async () => {
+      const g = await c.api<{ progress: number; where: string | null; queue: string | null }>('runs:get', { id: long });
+      return g.progress > 0 && g.progress <= 1 ? g : undefined;
+    }, 60_000, () => c.logs());
+    expect(live).toMatchObject({ queue: 'default', where: expect.stringMatching(/-\d+-/) });
     expect(run(queued).r.status).toBe('queued');
     await c.api('runs:cancel', { id: queued });
     expect(run(queued).r.status).toBe('cancelled');
