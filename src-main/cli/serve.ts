@@ -39,7 +39,9 @@ export function serveCommand(): Command {
       let server;
       try {
         const routes = service.workerRoutes ? [{ prefix: '/worker/', handle: service.workerRoutes }] : undefined;
-        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, staticDir: uiDir, appHomes: [path.dirname(service.store.dbPath)], routes });
+        server = await startServer(service, { host: opts.host, port: opts.port, token: opts.token, staticDir: uiDir, appHomes: [path.dirname(service.store.dbPath)], routes,
+          // A worker's checkpoint upload (hundreds of MB over a slow link) must not be cut off after a minute.
+          ...(routes ? { requestTimeoutMs: 30 * 60_000 } : {}) });
       } catch (err) {
         await service.close();
         throw new UsageError((err as Error).message);

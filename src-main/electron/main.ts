@@ -44,7 +44,7 @@ const broker = brokerFromEnv(process.env);
 const service = await createAppService({ dbPath: resolveDbPath(process.env.ASCL_DB), ...(broker ? { broker } : {}) });
 const workerServer = service.workerRoutes && broker
   ? await startServer(service, { host: process.env.ASCL_COORDINATOR_HOST ?? '127.0.0.1', port: Number(process.env.ASCL_COORDINATOR_PORT ?? 5317), token: broker.token,
-    staticDir: RENDERER_DIR, appHomes: [], routes: [{ prefix: '/worker/', handle: service.workerRoutes }] })
+    staticDir: RENDERER_DIR, appHomes: [], routes: [{ prefix: '/worker/', handle: service.workerRoutes }], requestTimeoutMs: 30 * 60_000 })
   : null;
 if (workerServer) console.error(`ASCL Studio: coordinator for \`ascl worker\` processes at ${workerServer.url.replace(/\?token=.*$/, '')} (broker ${broker?.url.redacted})`);
 const windows = (): Win[] => BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed());

@@ -43,6 +43,8 @@ export interface ServerOptions {
    * /worker/ API, queue/worker-api.ts); it answers itself or throws an ApiError answered here.
    */
   routes?: Array<{ prefix: string; handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> }>;
+  /** The most a whole request may take (default 60 s); a coordinator receiving checkpoint uploads needs longer. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningServer { url: string; host: string; port: number; close(): Promise<void> }
@@ -128,7 +130,7 @@ export async function startServer(service: ApiService, options: ServerOptions): 
     });
   });
   server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 60_000;
   server.on('connection', (socket: Socket) => { socket.on('error', quiet('socket')); });
   // An Expect header other than 100-continue: 417 with a JSON body (Node's default has none).
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
