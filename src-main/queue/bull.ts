@@ -5,8 +5,9 @@
  * at 1 s) and pick a restarted Redis up again by themselves.
  */
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { redisOptions, redactText, type BrokerUrl } from './broker-url.js';
-import { BULL_PREFIX, JobProgressSchema, bullQueueName, type JobData, type JobProgress } from './wire.js';
+import { BULL_PREFIX, CANCEL_REQUESTS_KEY, JobProgressSchema, bullQueueName, type JobData, type JobProgress } from './wire.js';
 
 export const REDIS_CALL_MS = 3000;
 /** Finished jobs kept in Redis for inspection; the store holds what matters. */
@@ -24,6 +25,7 @@ export type JobStateName = 'completed' | 'failed' | 'active' | 'waiting' | 'dela
 export class BullQueues {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, QueueEvents>();
+  private plain: Redis | null = null;
 
   constructor(private readonly broker: BrokerUrl, private readonly onProgress: (jobId: string, p: JobProgress) => void, private readonly log: (m: string) => void) {}
 
@@ -69,7 +71,31 @@ export class BullQueues {
     }
   }
 
+  /** A plain connection for the cancel requests (retries for ever, fails a command within REDIS_CALL_MS). */
+  private redis(): Redis {
+    if (this.plain) return this.plain;
+    const b = this.broker;
+    this.plain = new Redis({ host: b.host, port: b.port, db: b.db, ...(b.username !== null ? { username: b.username } : {}), ...(b.password !== null ? { password: b.password } : {}),
+      ...(b.tls ? { tls: {} } : {}), maxRetriesPerRequest: 1, commandTimeout: REDIS_CALL_MS, retryStrategy: (times: number) => Math.min(100 * times, 1000) });
+    this.plain.on('error', (err: Error) => this.log(`broker: ${redactText(err.message)}`));
+    return this.plain;
+  }
+
+  /** Asks the coordinator to cancel a run (from another process). */
+  async requestCancel(runId: string): Promise<void> {
+    await withTimeout(this.redis().sadd(CANCEL_REQUESTS_KEY, runId), REDIS_CALL_MS, `broker: cancel request of ${runId}`);
+  }
+
+  /** The cancel requests waiting, taken out of Redis. */
+  async takeCancelRequests(): Promise<string[]> {
+    const got = await withTimeout(this.redis().spop(CANCEL_REQUESTS_KEY, 100), REDIS_CALL_MS, 'broker: cancel requests');
+    return Array.isArray(got) ? got : [];
+  }
+
   async close(): Promise<void> {
+    const plain = this.plain;
+    this.plain = null;
+    plain?.disconnect();
     const all = [...this.events.values(), ...this.queues.values()];
     this.events.clear();
     this.queues.clear();

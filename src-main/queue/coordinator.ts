@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RemoteDispatch } from '../service/context.js';
-import { RunConflictError, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { Owner } from '../store/base.js';
 import type { EventHub } from '../service/events.js';
 import { DEFAULT_QUEUE, type WorkerInfo } from '../shared/workers.js';
@@ -16,8 +16,8 @@ import type { TrainProgress } from '../service/train-recorder.js';
 import { checkBroker, type BrokerUrl } from './broker-url.js';
 import { BullQueues } from './bull.js';
 import type { CoordinatorState } from './coordinator-state.js';
-import { settleRemote } from './lease.js';
 import { startReconcileLoop } from './reconcile.js';
+import { cancelRemote } from './cancel.js';
 import { handleWorkerRequest } from './worker-api.js';
 import { RemoteTasks } from './remote-task.js';
 import type { JobRunner } from '../service/job-runner.js';
@@ -85,28 +85,8 @@ export class Coordinator implements RemoteDispatch {
   }
 
   cancel(id: string): void {
-    const r = this.o.store.getRun(id);
-    if (!r || r.queueName === null) return;
-    if (r.status === 'queued') {
-      try {
-        this.o.store.transition(id, 'cancelled', { from: ['queued'], where: 'runs:cancel' });
-        this.s.events.emit('run:status', { id, status: 'cancelled', error: null });
-        this.s.bull.remove(r.queueName, trainJobId(r.id, r.attempt)).catch((err: unknown) => this.o.log(`coordinator: cancel ${id}: ${(err as Error).message}`));
-        return;
-      } catch (err) {
-        // A worker claimed it meanwhile: cancel it there.
-        if (!(err instanceof RunConflictError)) throw err;
-        this.cancel(id);
-        return;
-      }
-    }
-    if (r.status === 'running' && r.workerId !== null) {
-      // Answered in the worker's next heartbeat; its `done cancelled` record ends the run.
-      this.s.cancels.set(id, r.workerId);
-      this.loop?.kick();
-      return;
-    }
-    if (r.status === 'running') settleRemote(this.s, id, 'cancelled', null);
+    cancelRemote(this.s, id);
+    this.loop?.kick();
   }
 
   progress(id: string): TrainProgress | null { return this.s.progress.get(id) ?? null; }

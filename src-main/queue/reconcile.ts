@@ -14,6 +14,7 @@ import type { RunRecord } from '../store/rows.js';
 import { workerAlive } from './claim.js';
 import { emitStatus, type CoordinatorState } from './coordinator-state.js';
 import { settleRemote } from './lease.js';
+import { cancelRemote } from './cancel.js';
 import { trainJobId } from './wire.js';
 
 export const RECONCILE_MS = 3000;
@@ -47,6 +48,7 @@ export async function dispatchAgain(s: CoordinatorState, r: RunRecord, why: stri
 
 export async function reconcileOnce(s: CoordinatorState): Promise<void> {
   const now = Date.now();
+  for (const id of await s.bull.takeCancelRequests()) cancelRemote(s, id);
   await s.tasks.reconcile();
   for (const r of s.store.remoteRuns()) {
     const queue = r.queueName ?? 'default';

@@ -27,6 +27,12 @@ import { queueName, WORKER_STATES, WORKER_JOB_KINDS } from '../shared/workers.js
 export const BULL_PREFIX = 'ascl';
 export const bullQueueName = (queue: string): string => `runs-${queue}`;
 
+/**
+ * A Redis set of run ids whose cancel was asked for by a process that is not the coordinator (`ascl train --broker`
+ * interrupted with Ctrl-C): the coordinator's reconcile loop takes them and cancels each as runs:cancel would.
+ */
+export const CANCEL_REQUESTS_KEY = `${BULL_PREFIX}:cancel-requests`;
+
 /** Job ids: enqueueing the same attempt or task twice adds nothing (BullMQ ignores a duplicate id). */
 export const trainJobId = (runId: string, attempt: number): string => `${runId}-a${attempt}`;
 export const taskJobId = (runId: string, taskId: number): string => `${runId}-t${taskId}`;
