@@ -76,15 +76,27 @@ describe('ascl workers', () => {
     expect(fs.existsSync('/tmp/ascl-no-such-folder-xyz')).toBe(false);
   });
 
-  it('the real program on an existing store: read through the service\'s workers:list (none reported yet)', async () => {
+  it('the real program on an existing store, read through the service\'s workers:list: none, then gpu1 after its heartbeat is stored', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascl-workers-'));
     try {
       const db = path.join(dir, 'ascl.db');
-      await (await createAppService({ dbPath: db, workers: 1 })).close();
-      let out = '';
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
-      try { await buildProgram().parseAsync(['workers', '--db', db], { from: 'user' }); } finally { spy.mockRestore(); }
-      expect(out).toBe(`no workers have reported to this store's coordinator (${db})\n`);
+      const service = await createAppService({ dbPath: db, workers: 1 });
+      await service.close();
+      const ascl = async (args: string[]): Promise<string> => {
+        let out = '';
+        const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
+        try { await buildProgram().parseAsync(['workers', ...args, '--db', db], { from: 'user' }); } finally { spy.mockRestore(); }
+        return out;
+      };
+      expect(await ascl([])).toBe(`no workers have reported to this store's coordinator (${db})\n`);
+      // As the coordinator records a heartbeat (the store's workers table), one second ago.
+      const writer = await createAppService({ dbPath: db, workers: 1 });
+      const [gpu] = twoWorkers(Date.now());
+      writer.store.upsertWorker(gpu, Date.now() - 1000);
+      await writer.close();
+      const listed = JSON.parse(await ascl(['--json'])) as WorkerInfo[];
+      expect(listed.map((w) => [w.id, w.state, w.jobs.length])).toEqual([['gpu1-4242-ab12', 'busy', 2]]);
+      expect(await ascl([])).toMatch(/^HOST.*\ngpu1\s+4242\s+gpu-a100\s.*busy.*\ds ago\s+gpu1-4242-ab12\n$/s);
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
