@@ -18,6 +18,7 @@ import { serveCommand } from './serve.js';
 import { studyCommand } from './study.js';
 import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
+import { workersCommand } from './workers.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -29,8 +30,8 @@ export function buildProgram(): Command {
   for (const c of [trainCommand(), presetsCommand(), runsCommand(), showCommand(), exportCommand(), resumeCommand(),
     doctorCommand(), evalCommand(), analyzeCommand(), serveCommand(),
     studyCommand(),
-    // Distributed mode (issue 10).
-    workerCommand(),
+    // Distributed mode (issue 10): a worker process, and the workers that reported to this store's coordinator.
+    workerCommand(), workersCommand(),
     // Training health and first steps.
     quickstartCommand()]) {
     program.addCommand(c);

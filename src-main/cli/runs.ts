@@ -22,7 +22,8 @@ function epochsOrError(store: Store, id: string): { epochs: EpochRecord[]; error
   }
 }
 
-function table(rows: string[][]): string {
+/** Columns padded to their widest cell, two spaces apart (also `ascl workers`). */
+export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }

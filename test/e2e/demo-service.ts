@@ -13,6 +13,7 @@ import { Rng } from '../../src-main/engine/rng.js';
 import { standardError } from '../../src-main/shared/evaluation.js';
 import { demoStudyHandlers } from './demo-studies.js';
 import { amplifiedPerturbation, pngDataUrl } from '../../src-main/service/png.js';
+import type { WorkerInfo } from '../../src-main/shared/workers.js';
 
 const SELECTIONS = ['global', 'hard', 'soft', 'leaked'];
 const FIELDS: ApiResponses['config:describe']['fields'] = [
@@ -28,7 +29,10 @@ const FIELDS: ApiResponses['config:describe']['fields'] = [
 
 interface DemoRun { s: RunSummary; config: RunConfig; epochs: EpochRow[]; steps: Array<{ step: number; time: number; v: Record<string, number> }>; evals: EvalRow[]; quality: number }
 
-export function createDemoService(options: { runs?: number; stepMs?: number; stepsPerEpoch?: number } = {}): ApiService & { close(): void } {
+/** distributed: a broker the demo pretends to dispatch through and the workers it lists (default: none, runs "train" here). */
+export interface DemoOptions { runs?: number; stepMs?: number; stepsPerEpoch?: number; distributed?: { broker: { url: string; queues: string[] }; workers: WorkerInfo[] } }
+
+export function createDemoService(options: DemoOptions = {}): ApiService & { close(): void } {
   const bus = new EventEmitter();
   const runs = new Map<string, DemoRun>();
   const stepsPerEpoch = options.stepsPerEpoch ?? 40;
@@ -126,7 +130,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
   return {
     close: () => clearInterval(timer),
     on(event, listener) { bus.on(event, listener as (p: unknown) => void); return () => { bus.off(event, listener as (p: unknown) => void); }; },
-    'app:info': async () => ({ version: 'demo', backend: 'wasm', workers: 2, dbPath: ':memory:' }),
+    'app:info': async () => ({ version: 'demo', backend: 'wasm', workers: 2, dbPath: ':memory:', broker: options.distributed?.broker ?? null }),
     'config:describe': async () => ({ fields: FIELDS }),
     'presets:list': async () => [{ name: 'table3-ascl-leaked', description: 'Table 3: ASCL with Leaked-LS on CIFAR-10', config: { defense: 'ascl', selection: 'leaked' } }],
     'runs:list': async () => [...runs.values()].map((r) => ({ ...r.s })),
@@ -137,6 +141,7 @@ export function createDemoService(options: { runs?: number; stepMs?: number; ste
       return { ids: combos.map((c) => create({ ...req.config, ...c }).s.id) };
     },
     'runs:cancel': async (req) => { const r = get(req.id); r.s.status = 'cancelled'; emit('run:status', { id: req.id, status: 'cancelled', error: null }); return { ok: true }; },
+    'workers:list': async () => options.distributed?.workers ?? [],
     'runs:resume': async (req) => { const r = get(req.id); r.s.status = 'queued'; return { ok: true }; },
     'runs:delete': async (req) => { get(req.id); runs.delete(req.id); return { ok: true }; },
     'metrics:epochs': async (req) => get(req.runId).epochs,

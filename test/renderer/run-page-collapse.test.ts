@@ -17,14 +17,15 @@ vi.mock('svelte/store', () => import('../../node_modules/svelte/src/store/index-
 // jsdom has no canvas: the charts are replaced by a double that renders their titles.
 vi.mock('../../src-renderer/src/components/Chart.svelte', () => import('./chart-double.svelte'));
 
-const fake = vi.hoisted(() => ({ epochs: [] as EpochRow[] }));
+// extra: distributed mode's where/queue/attempt of the run (absent for a run of a single machine).
+const fake = vi.hoisted(() => ({ epochs: [] as EpochRow[], extra: {} as Partial<RunSummary> }));
 vi.mock('../../src-renderer/src/api/index.js', () => ({
   api: {
     async call(channel: string, req: { id?: string; runId?: string; term?: string }) {
       const summary: RunSummary = {
         id: 'r1', name: 'r1', group: null, status: 'completed', defense: 'ascl', selection: 'global', dataset: 'mnist', model: 'small-cnn', seed: 0,
         backend: 'wasm', epochsDone: fake.epochs.length, epochsTotal: 3, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
-        error: null, progress: 1, etaSeconds: null,
+        error: null, progress: 1, etaSeconds: null, ...fake.extra,
       };
       if (channel === 'runs:get') return { ...summary, config: { model: 'small-cnn', batchNorm: false } };
       if (channel === 'runs:list') return [summary];
@@ -52,7 +53,7 @@ function show(): void {
   app = mount(Run, { target, props: { id: 'r1' } });
   flushSync();
 }
-afterEach(() => { if (app) unmount(app); app = null; document.body.innerHTML = ''; });
+afterEach(() => { if (app) unmount(app); app = null; document.body.innerHTML = ''; fake.extra = {}; });
 
 describe('Run.svelte collapse warning', () => {
   it('epochs 1-3 with warnings at 2 and 3 (dead 83.6% last): the box quotes epoch 3\'s warning, the KPI reads 83.6%', async () => {
@@ -69,5 +70,19 @@ describe('Run.svelte collapse warning', () => {
     await waitFor(() => { if (document.querySelector('[data-testid=kpi-epoch]')?.textContent !== '2 / 3') throw new Error('not loaded'); });
     expect(document.querySelector('[data-testid=collapse-warning]')).toBeNull();
     expect(document.querySelector('[data-testid=kpi-dead-latent]')!.textContent).toBe('–');
+  });
+
+  it('distributed mode: a run on worker gpu2-7-cd of queue default, attempt 3, says so in its header; without where, nothing', async () => {
+    fake.epochs = [row(1, null, null)];
+    fake.extra = { where: 'gpu2-7-cd', queue: 'default', attempt: 3 };
+    show();
+    const where = await waitFor(() => { const w = document.querySelector('[data-testid=run-where]'); if (!w) throw new Error('not loaded'); return w; });
+    expect(where.textContent).toBe(' · worker gpu2-7-cd · queue default · attempt 3');
+    if (app) unmount(app);
+    document.body.innerHTML = '';
+    fake.extra = {};
+    show();
+    await waitFor(() => { if (document.querySelector('[data-testid=kpi-epoch]')?.textContent !== '1 / 3') throw new Error('not loaded'); });
+    expect(document.querySelector('[data-testid=run-where]')).toBeNull();
   });
 });

@@ -67,4 +67,14 @@ describe('Runs.svelte (run queue)', () => {
     await fireEvent.click(screen.getByRole('button', { name: /^completed/ }));
     expect([...document.querySelectorAll('tr[data-run-id]')].map((r) => r.getAttribute('data-run-id'))).toEqual(['r-done']);
   });
+
+  it('distributed mode: the running run on worker gpu1-4242-ab12, queue gpu-a100, attempt 2 says so; a local run says "local"; a run without either says nothing', async () => {
+    fake.runs = [{ ...run('r-remote', 'running', 4), where: 'gpu1-4242-ab12', queue: 'gpu-a100', attempt: 2 }, { ...run('r-local', 'completed', 10), where: 'local', queue: null, attempt: 1 }, run('r-old', 'completed', 10)];
+    await refreshRuns();
+    render(Runs);
+    const remote = await waitFor(() => { const el = document.querySelector('tr[data-run-id="r-remote"]'); if (!el) throw new Error('no row'); return el; });
+    expect(remote.querySelector('[data-testid="run-where"]')!.textContent).toBe('worker gpu1-4242-ab12 · queue gpu-a100 · attempt 2');
+    expect(document.querySelector('tr[data-run-id="r-local"] [data-testid="run-where"]')!.textContent).toBe('local');
+    expect(document.querySelector('tr[data-run-id="r-old"] [data-testid="run-where"]')).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-/** Hash routes: #/setup, #/runs, #/run/<id>, #/rdiv?runs=a,b, #/compare?runs=a,b, #/latent/<id>, #/robustness?runs=a,b, #/matrix?runs=a,b[&rows=groups][&eps=8/255], #/examples/<id>?eval=&vs=&vsEval=&filter=. */
+/** Hash routes: #/setup, #/runs, #/run/<id>, #/rdiv?runs=a,b, #/compare?runs=a,b, #/latent/<id>, #/robustness?runs=a,b, #/matrix?runs=a,b[&rows=groups][&eps=8/255], #/examples/<id>?eval=&vs=&vsEval=&filter=, #/workers. */
 import { readable } from 'svelte/store';
 
 export interface Route { page: string; id: string | null; params: URLSearchParams }
