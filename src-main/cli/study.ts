@@ -70,18 +70,28 @@ function runCommand(): Command {
       const service = await createAppService({ ...storeOptionsOf(o), workers: o.workers, backend: o.backend, keepCheckpoints: keep, log: () => {},
         ...(broker ? { submitTo: broker } : {}) });
       let stopping = false;
+      // Closed once: by the signal's path or by the normal end, whichever comes first.
+      let closing: Promise<void> | null = null;
+      const closeService = (): Promise<void> => (closing ??= service.close());
       const onSignal = (): void => {
         if (stopping) return;
         stopping = true;
-        process.stderr.write('\nascl study run: stopping; the runs in progress are cancelled and resume on the next `ascl study run`\n');
+        process.stderr.write('\nascl study run: stopping; the runs in progress are cancelled and resume on the next `ascl study run`; ' +
+          'an evaluation in progress is dropped (nothing of it is stored) and made again then\n');
         void (async () => {
-          for (const r of service.store.listRuns()) if ((r.status === 'running' || r.status === 'queued') && r.ownerPid === process.pid) await service['runs:cancel']({ id: r.id }).catch(() => {});
+          for (const r of service.store.listRuns()) {
+            if ((r.status !== 'running' && r.status !== 'queued') || r.ownerPid !== process.pid) continue;
+            await service['runs:cancel']({ id: r.id }).catch((err: unknown) => process.stderr.write(`ascl study run: cancel ${r.id}: ${(err as Error).message}\n`));
+          }
+          // Not waiting for an evaluation in flight (AutoAttack can take many minutes): the store holds only finished ones.
+          await closeService();
+          process.exit(EXIT.interrupted);
         })();
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        const r = await runStudy(service, study, { backend: o.backend, onEvent: (e) => {
+        const r = await runStudy(service, study, { backend: o.backend, shouldStop: () => stopping, onEvent: (e) => {
           if (o.json) jsonLine(e);
           else process.stdout.write(`${describeEvent(e)}\n`);
         } });
@@ -89,7 +99,7 @@ function runCommand(): Command {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        await service.close();
+        await closeService();
       }
     });
 }

@@ -22,7 +22,12 @@ export type StudyEvent =
   | { event: 'analysis'; action: 'start' | 'done'; runId: string }
   | { event: 'end'; study: string; ok: boolean; failed: string[] };
 
-export interface StudyRunOptions { backend: BackendChoice; onEvent?: (e: StudyEvent) => void }
+export interface StudyRunOptions {
+  backend: BackendChoice;
+  onEvent?: (e: StudyEvent) => void;
+  /** Once true (Ctrl-C), no further evaluation or analysis starts; what is stored stays, the rest is made by the next call. */
+  shouldStop?: () => boolean;
+}
 
 /** Runs the study to its end (or until a run fails); answers whether everything planned is stored. */
 export async function runStudy(service: AppService, study: Study, o: StudyRunOptions): Promise<{ ok: boolean; failed: string[] }> {
@@ -61,9 +66,9 @@ export async function runStudy(service: AppService, study: Study, o: StudyRunOpt
       const status = await waitForEnd(service, runId);
       emit({ event: 'run-end', runId, ...label, status });
       if (status !== 'completed') { failed.push(`${m.plan.group} seed ${m.plan.seed}: run ${runId} ${status}`); return; }
-      const next = evalChain.then(() => evaluateRun(service, study, runId, m, o, emit).catch((err: unknown) => {
+      const next = evalChain.then(() => (o.shouldStop?.() ? undefined : evaluateRun(service, study, runId, m, o, emit).catch((err: unknown) => {
         failed.push(`${m.plan.group} seed ${m.plan.seed}: run ${runId}: ${(err as Error).message}`);
-      }));
+      })));
       evalChain = next;
       await next;
     })());
@@ -98,6 +103,7 @@ async function evaluateRun(service: AppService, study: Study, runId: string, bef
   const now = matchPlan(store, [before.plan], study.report.summary, study.evaluation.rdivEps?.eps ?? null)[0];
   for (const [i, p] of before.plan.evals.entries()) {
     if (now.evals[i]) continue;
+    if (o.shouldStop?.()) return;
     if (!ckpt) throw new Error(`study ${study.name}: run ${runId} has no stored checkpoint of epoch ${epoch} (the summary epoch) to evaluate; checkpoints kept: ${store.checkpoints(runId).map((c) => c.epoch).join(', ') || 'none'}`);
     const config = run.config;
     const job: EvalJob = { kind: 'eval', source: { kind: 'checkpoint', file: store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
@@ -108,7 +114,7 @@ async function evaluateRun(service: AppService, study: Study, runId: string, bef
     emit({ event: 'eval', action: 'done', runId, attack: p.attack, n: r.outcome.n, robustAccuracy: r.outcome.robustAccuracy, seconds: r.outcome.seconds });
   }
   const g = study.evaluation.rdivEps;
-  if (g && !now.rdivEpsDone) {
+  if (g && !now.rdivEpsDone && !o.shouldStop?.()) {
     emit({ event: 'analysis', action: 'start', runId });
     await service.analyze(runId, { overEpochs: false, epsSweep: g.eps, tsne: false, n: g.n, steps: g.steps, seed: study.evaluation.seed });
     emit({ event: 'analysis', action: 'done', runId });
