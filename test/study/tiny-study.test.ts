@@ -133,10 +133,10 @@ describe('tiny study: 2 methods x 2 seeds, 1 epoch, PGD-2 at eps 2/255 on 16 syn
     } finally { s.close(); }
   }, 900_000);
 
-  it('--broker is refused with exit code 2, and an unknown key of the study file names it', async () => {
-    const b = await runCli(['study', 'run', file, '--db', db, '--broker', 'redis://127.0.0.1:6379']);
-    expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/--broker.*not supported/);
+  it('--broker redis://127.0.0.1:1 (nothing listening) and an unknown key of the study file: exit code 2 naming the problem', async () => {
+    const b = await runCli(['study', 'run', file, '--db', db, '--broker', 'redis://127.0.0.1:1']);
+    expect(b.code, b.stderr).toBe(2);
+    expect(b.stderr).toMatch(/no Redis at 127\.0\.0\.1:1/);
     const bad = path.join(dir, 'bad.json');
     fs.writeFileSync(bad, JSON.stringify({ name: 'bad', runs: { presets: ['table4/adv'], seeds: [0] }, evaluation: { attacks: [{ attack: 'pgd' }] }, colour: 'red' }));
     const u = await runCli(['study', 'run', bad, '--db', db]);
