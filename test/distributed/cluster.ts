@@ -7,24 +7,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from '../cli/cli-helpers.js';
+import { freeLoopbackPort } from './redis-proc.js';
 
 export interface Proc { name: string; child: ChildProcess; pid: number; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
 
 /** A free loopback TCP port (bound and released: a tiny race, acceptable for tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 function startProc(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
