@@ -11,7 +11,7 @@ import { createAppService } from '../../src-main/service/app-service.js';
 import { workersCommand, type WorkersSource } from '../../src-main/cli/workers.js';
 import { buildProgram } from '../../src-main/cli/index.js';
 import type { WorkerInfo } from '../../src-main/shared/workers.js';
-import { twoWorkers } from '../shared/worker-fixtures.js';
+import { twoWorkers } from '../fixtures/worker-fixtures.js';
 
 const NOW = Date.parse('2026-12-02T05:00:00Z');
 

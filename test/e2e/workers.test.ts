@@ -1,13 +1,13 @@
 /**
  * The Workers page in the served UI, on the demo service pretending to dispatch through a broker with
- * two workers (test/shared/worker-fixtures.ts): both rows with their host, queue, state and jobs, the
+ * two workers (test/fixtures/worker-fixtures.ts): both rows with their host, queue, state and jobs, the
  * run links, reached from the navigation; the Setup form offers the broker's queues; no console or CSP errors; a screenshot (test-artifacts/workers.png).
  */
 import { describe, expect, it } from 'vitest';
 import { createDemoService } from './demo-service.js';
 import { screenshot } from './browser.js';
 import { NO_CHROMIUM, serveAppForTests } from './served-app.js';
-import { twoWorkers } from '../shared/worker-fixtures.js';
+import { twoWorkers } from '../fixtures/worker-fixtures.js';
 
 const app = serveAppForTests('ascl-workers-ui-', () => createDemoService({
   runs: 2, stepMs: 1000, stepsPerEpoch: 10,

@@ -8,7 +8,7 @@
 import { screen, waitFor } from '@testing-library/dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerInfo } from '../../src-main/shared/workers.js';
-import { twoWorkers } from '../shared/worker-fixtures.js';
+import { twoWorkers } from '../fixtures/worker-fixtures.js';
 import { cleanup, render } from './mount.js';
 
 // @ts-expect-error the runtime's source file has no declaration of its own (its types are svelte's)

@@ -1,7 +1,7 @@
 /** What the Workers page and `ascl workers` show of a worker (shared/workers-view.ts): ages, labels, rows, where a run runs. */
 import { describe, expect, it } from 'vitest';
 import { heartbeatAge, runWhereLabel, workerJobLabel, workerRows, WORKER_COLUMNS } from '../../src-main/shared/workers-view.js';
-import { twoWorkers } from './worker-fixtures.js';
+import { twoWorkers } from '../fixtures/worker-fixtures.js';
 
 const NOW = Date.parse('2026-12-02T05:00:00Z');
 const ago = (ms: number): string => new Date(NOW - ms).toISOString();
