@@ -15,6 +15,10 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     testTimeout: 120_000,
+    // Two test files run at once on two cores: each run's wasm backend keeps one thread (the
+    // single-threaded binary), as a fixed setting of service/core-share.ts. The threaded binary and
+    // the 'auto' share are tested where named (test/backend/wasm-threads.test.ts, test/service/core-share.test.ts).
+    env: { ASCL_WASM_THREADS: '1' },
     hookTimeout: 120_000,
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [

@@ -5,6 +5,7 @@
  * the store. The handlers live by feature in ./features/ (runs, metrics, evaluations, analysis,
  * export, info); this file composes them and owns the store's lifetime.
  */
+import type { ThreadsSetting } from './core-share.js';
 import os from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Coordinator } from '../queue/coordinator.js';
@@ -41,6 +42,8 @@ export interface AppServiceOptions {
   backend?: BackendChoice;
   /** Newest checkpoints kept per run (older ones are deleted once a newer one is recorded). */
   keepCheckpoints?: number;
+  /** Cores per run on wasm: 'auto' shares the machine's cores (service/core-share.ts); default ASCL_WASM_THREADS, else 'auto'. */
+  threads?: ThreadsSetting;
   /** Engine modules replaced by test doubles (service/engine.ts); default: the real engine. */
   engineModules?: Partial<EngineModules>;
   /** Open the store read-only (`ascl runs`, `show`, `export`): every channel that writes answers `conflict`. */
@@ -61,6 +64,8 @@ export interface AppService extends ApiService {
   readonly store: Store;
   /** Resolves with the run's status once it is no longer queued or running in this service. */
   waitForRun(id: string): Promise<RunStatus>;
+  /** Cores the run's wasm backend was given, while it runs in this service (service/core-share.ts); null otherwise. */
+  runThreads(id: string): number | null;
   /** Runs an evaluation on a worker; stores it when `runId` is given. */
   evaluate: Evaluate;
   /** Runs an eps-grid evaluation on one worker; stores one evaluation per grid value when `runId` is given. */
@@ -89,7 +94,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const log = options.log ?? ((m: string) => console.error(m));
   const store = new Store(options.dbPath, { readonly: options.readonly ?? false, createFolder: options.createFolder });
   const events = new EventHub();
-  const runs = new RunQueue({ workers, store, events, backend, log, keepCheckpoints: options.keepCheckpoints ?? 2, engineModules: options.engineModules });
+  const runs = new RunQueue({ workers, store, events, backend, log, keepCheckpoints: options.keepCheckpoints ?? 2, engineModules: options.engineModules, threads: options.threads });
   const ctx: ServiceContext = { store, events, runs, owner: runs.owner, backend, workers, log };
   let coordinator: Coordinator | null = null;
   if (options.broker) {
@@ -131,6 +136,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     store,
     on: (event, listener) => events.on(event, listener),
 
+    runThreads(id: string): number | null {
+      return runs.liveJob(id)?.threads ?? null;
+    },
     waitForRun(id: string): Promise<RunStatus> {
       return new Promise((resolve) => {
         const r = store.getRun(id);

@@ -50,9 +50,9 @@ export interface StartedBackend { backend: BackendName; device: RunDevice | null
 
 const NAMES: readonly string[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
-export async function initBackend(choice: BackendChoice, gpu: number | null = null): Promise<StartedBackend> {
-  const init = await importFunction<(c: BackendChoice, o: { gpu: number | null }) => Promise<unknown> | unknown>(modules.backend, 'initBackend', 'initBackend');
-  const r = await init(choice, { gpu });
+export async function initBackend(choice: BackendChoice, gpu: number | null = null, threads = 1): Promise<StartedBackend> {
+  const init = await importFunction<(c: BackendChoice, o: { gpu: number | null; threads: number }) => Promise<unknown> | unknown>(modules.backend, 'initBackend', 'initBackend');
+  const r = await init(choice, { gpu, threads });
   // Accept either the backend's name or an object carrying it ({ name }).
   const name = typeof r === 'string' ? r : (r as { name?: unknown } | null)?.name;
   if (typeof name !== 'string' || !NAMES.includes(name)) {

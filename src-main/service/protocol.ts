@@ -23,6 +23,8 @@ export interface TrainJob {
   /** Absolute folder of the store; checkpoint files go under it (see store/paths.ts). */
   home: string;
   resume: ResumeCandidate[];
+  /** Cores the run's wasm backend may use (service/core-share.ts); absent: 1. Results do not depend on it. */
+  threads?: number;
   /** Engine modules to use instead of the defaults (service/engine.ts); a seam for tests' doubles. */
   engineModules?: Partial<EngineModules>;
 }

@@ -10,6 +10,7 @@ import type { RunRecord } from '../store/rows.js';
 import type { EngineModules } from './engine.js';
 import type { EventHub } from './events.js';
 import { TrainJobHandle, type TrainProgress } from './train-job.js';
+import { mayStart, parseThreadsSetting, threadsForRun, type CoreShare, type ThreadsSetting } from './core-share.js';
 
 export const HEARTBEAT_MS = 5000;
 
@@ -26,6 +27,8 @@ export interface RunQueueOptions {
   keepCheckpoints: number;
   engineModules?: Partial<EngineModules>;
   log: (message: string) => void;
+  /** Cores per run on wasm (service/core-share.ts); default: ASCL_WASM_THREADS, else 'auto'. */
+  threads?: ThreadsSetting;
 }
 
 export class RunQueue {
@@ -36,6 +39,9 @@ export class RunQueue {
   private readonly jobs = new Set<TrainJobHandle>();
   private readonly active = new Map<string, TrainJobHandle>();
   private activeTasks = 0;
+  /** Cores held by running jobs (a run's wasm threads; 1 per task), and the share policy (service/core-share.ts). */
+  private heldCores = 0;
+  private readonly share: CoreShare;
   /** Whether this queue ever held a task (only then are unfinished task rows marked on close). */
   private hadTasks = false;
   private closed = false;
@@ -44,6 +50,7 @@ export class RunQueue {
   private heartbeatError: string | null = null;
 
   constructor(private readonly o: RunQueueOptions) {
+    this.share = { setting: o.threads ?? parseThreadsSetting(process.env.ASCL_WASM_THREADS), cores: os.availableParallelism(), workers: o.workers };
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
     openQueues.add(this);
@@ -133,20 +140,27 @@ export class RunQueue {
 
   private pump(): void {
     const { store, events } = this.o;
-    while (!this.closed && this.jobs.size + this.activeTasks < this.o.workers && this.queue.length > 0) {
+    while (!this.closed && this.jobs.size + this.activeTasks < this.o.workers && this.queue.length > 0 && mayStart(this.share, this.heldCores)) {
       const item = this.queue.shift()!;
       if (item.kind === 'task') {
         this.activeTasks++;
-        void item.start().finally(() => { this.activeTasks--; this.pump(); });
+        this.heldCores++;
+        void item.start().finally(() => { this.activeTasks--; this.heldCores--; this.pump(); });
         continue;
       }
+      // The runs starting together share the cores no running run holds.
+      const starting = Math.min(this.o.workers - this.jobs.size - this.activeTasks, 1 + this.queuedRunIds().length);
+      const threads = threadsForRun(this.share, this.heldCores, starting);
       const job = new TrainJobHandle(item.runId, {
         store, events, owner: this.owner, backend: this.o.backend, log: this.o.log, keepCheckpoints: this.o.keepCheckpoints,
-        engineModules: this.o.engineModules, onBackend: (b) => { this.lastBackend = b; },
+        engineModules: this.o.engineModules, onBackend: (b) => { this.lastBackend = b; }, threads,
       });
       this.active.set(item.runId, job);
       this.jobs.add(job);
+      this.heldCores += threads;
       const release = (): void => {
+        if (!this.jobs.has(job)) return;
+        this.heldCores -= threads;
         this.jobs.delete(job);
         if (this.active.get(item.runId) === job) this.active.delete(item.runId);
       };

@@ -26,6 +26,8 @@ export interface TrainJobContext {
   engineModules?: Partial<EngineModules>;
   log: (message: string) => void;
   onBackend?: (b: BackendName) => void;
+  /** Cores the run's wasm backend may use (service/core-share.ts); absent: 1. */
+  threads?: number;
 }
 
 export type { TrainProgress };
@@ -44,6 +46,9 @@ export class TrainJobHandle {
 
   get progress(): TrainProgress | null { return this.recorder?.progress ?? null; }
 
+  /** Cores the run's wasm backend was given (service/core-share.ts). */
+  get threads(): number { return this.ctx.threads ?? 1; }
+
   /** true once the run's final status is recorded (the thread may still be exiting). */
   get settled(): boolean { return this.isSettled; }
 
@@ -60,7 +65,7 @@ export class TrainJobHandle {
     const job: TrainJob = {
       kind: 'train', runId: this.runId, config, backend: this.ctx.backend, home: store.home,
       resume: store.checkpoints(this.runId).map((c) => ({ epoch: c.epoch, file: c.file, sha256: c.sha256 })),
-      engineModules: this.ctx.engineModules,
+      threads: this.ctx.threads ?? 1, engineModules: this.ctx.engineModules,
     };
     // Conditional: only a run still queued and still ours starts (RunConflictError otherwise).
     store.startRun(this.runId, owner);

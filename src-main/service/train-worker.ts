@@ -48,7 +48,7 @@ function restore(): { checkpoint: TrainCheckpoint | undefined; skipped: string[]
 async function main(): Promise<void> {
   const { config } = job;
   useEngineModules(job.engineModules);
-  const { backend, device } = await initBackend(config.backend === 'auto' ? job.backend : config.backend, config.gpu);
+  const { backend, device } = await initBackend(config.backend === 'auto' ? job.backend : config.backend, config.gpu, job.threads ?? 1);
   post({ kind: 'started', backend, device });
   const { checkpoint, skipped } = restore();
   post({ kind: 'resumed', epoch: checkpoint?.epoch ?? 0, globalStep: checkpoint?.globalStep ?? 0, skipped });

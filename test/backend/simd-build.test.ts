@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { SIMD_GENERATED, compileSimdKernels, generatedSource } from '../../src-main/engine/backend/kernels/build.js';
 
 describe('SIMD kernels build (AssemblyScript)', () => {
-  it('the committed simd-kernels.generated.ts is what ./assembly/kernels.ts compiles to (npm run build:kernels)', async () => {
-    const binary = await compileSimdKernels();
-    expect(await readFile(SIMD_GENERATED, 'utf8')).toBe(generatedSource(binary));
+  it('the committed simd-kernels.generated.ts is what ./assembly/kernels.ts compiles to, plain and shared (npm run build:kernels)', async () => {
+    const [plain, shared] = [await compileSimdKernels('plain'), await compileSimdKernels('shared')];
+    expect(await readFile(SIMD_GENERATED, 'utf8')).toBe(generatedSource(plain, shared));
+  });
+
+  it('the shared variant instantiates on a shared memory of the threaded heap\'s maximum (65536 pages), the plain one refuses it', async () => {
+    const heap = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const shared = new WebAssembly.Module(await compileSimdKernels('shared'));
+    expect(() => new WebAssembly.Instance(shared, { env: { memory: heap } })).not.toThrow();
+    const plain = new WebAssembly.Module(await compileSimdKernels('plain'));
+    expect(() => new WebAssembly.Instance(plain, { env: { memory: heap } })).toThrow(/memory/i);
   });
 
   it('the module owns no memory state: it imports env.memory and has no data segment or global', async () => {

@@ -5,8 +5,9 @@
  *   2. `webgpu`: @tensorflow/tfjs-backend-webgpu on Dawn (optional package `webgpu`): Vulkan, Metal
  *      or D3D12 on a hardware adapter (./webgpu/); a software adapter only with
  *      ASCL_WEBGPU_ALLOW_SOFTWARE=1, under `auto` and when named.
- *   3. `wasm`: @tensorflow/tfjs-backend-wasm, single-threaded SIMD binary (the threaded one
- *      does not start in Node), with this project's training kernels (./kernels/).
+ *   3. `wasm`: @tensorflow/tfjs-backend-wasm with this project's training kernels (./kernels/):
+ *      the single-threaded SIMD binary, or with `threads` > 1 the threaded one, started in Node
+ *      by ./wasm-threads.ts (one run's operators split over that many cores).
  *   4. `cpu`: pure JavaScript, about 85x slower than PyTorch on a training step.
  * One backend per process or worker thread (tfjs state is global to a JS realm); one GPU per
  * process (`gpu`: the `--gpu N` index; CUDA_VISIBLE_DEVICES for tensorflow, Dawn's adapter list
@@ -17,6 +18,7 @@ import path from 'node:path';
 import type { BackendChoice, BackendName } from '../../shared/options.js';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './kernels/index.js';
+import { MAX_WASM_THREADS, withThreadedWasm } from './wasm-threads.js';
 import { softwareAllowed, startWebgpu, webgpuAdapter, type WebgpuAdapterRecord } from './webgpu/start.js';
 import { noHardwareWebgpuReason } from './webgpu/hardware-hint.js';
 
@@ -36,11 +38,18 @@ export interface BackendReport {
   customKernels: string[];
   /** The GPU adapter of `webgpu` (null unless webgpu was started). */
   adapter: WebgpuAdapterRecord | null;
+  /** Threads in XNNPACK's pool on wasm (1: the single-threaded binary); null unless wasm was started. */
+  wasmThreads: number | null;
 }
 
 export interface BackendOptions {
   /** The GPU to use (`--gpu N`), or null: the backend's own choice. */
   gpu?: number | null;
+  /**
+   * Cores one wasm backend may use (1 to 8; default 1, the single-threaded binary). Other
+   * backends ignore it: tfjs-node sizes its own thread pool, a GPU needs none.
+   */
+  threads?: number;
 }
 
 /** The kernels in ./kernels/ rely on this version's internals (heap layout, `asm.memory`). */
@@ -49,6 +58,7 @@ const PINNED_WASM_VERSION = '4.22.0';
 const attempts: BackendAttempt[] = [];
 let active: BackendName | null = null;
 let customKernels: string[] = [];
+let wasmThreads: number | null = null;
 /** Serialises concurrent calls: backend start is global state. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -95,8 +105,10 @@ export function wasmBinaryFolder(): string {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
 }
 
-async function startWasm(): Promise<boolean> {
-  return tryVariant('wasm', '@tensorflow/tfjs-backend-wasm (SIMD, single-threaded) + project kernels', async () => {
+async function startWasm(o: BackendOptions): Promise<boolean> {
+  const threads = o.threads ?? 1;
+  const variant = threads === 1 ? 'SIMD, single-threaded' : `SIMD, ${threads} threads`;
+  return tryVariant('wasm', `@tensorflow/tfjs-backend-wasm (${variant}) + project kernels`, async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (wasm.version_wasm !== PINNED_WASM_VERSION) {
       throw new Error(
@@ -106,7 +118,9 @@ async function startWasm(): Promise<boolean> {
     }
     if (tf.findBackend('wasm') === null) wasm.setWasmPaths(wasmBinaryFolder());
     customKernels = registerWasmKernels(); // before the backend starts: kernel setup runs then
-    await setBackendOrThrow('wasm');
+    if (threads === 1) await setBackendOrThrow('wasm');
+    else await withThreadedWasm(threads, () => setBackendOrThrow('wasm'));
+    wasmThreads = threads;
   });
 }
 
@@ -133,6 +147,10 @@ const starters: Record<BackendName, (o: BackendOptions) => Promise<boolean>> = {
 const ORDER: BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 async function init(choice: BackendChoice, o: BackendOptions): Promise<BackendName> {
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_WASM_THREADS)) {
+    throw new Error(`initBackend: threads must be an integer from 1 to ${MAX_WASM_THREADS}, got ${JSON.stringify(o.threads)}`);
+  }
+  // Started already: the first call's backend (and thread count) holds for the process.
   if (active !== null && (choice === 'auto' || choice === active)) return active;
   const candidates = choice === 'auto' ? ORDER : [choice];
   if (!(choice === 'auto' || ORDER.includes(choice))) {
@@ -176,5 +194,5 @@ export function currentBackend(): BackendName | null {
 
 /** Which backends were tried, which started, why others were skipped. */
 export function backendReport(): BackendReport {
-  return { active, attempts: attempts.map((a) => ({ ...a })), customKernels: [...customKernels], adapter: webgpuAdapter() };
+  return { active, attempts: attempts.map((a) => ({ ...a })), customKernels: [...customKernels], adapter: webgpuAdapter(), wasmThreads };
 }

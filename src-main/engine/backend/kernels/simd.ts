@@ -3,8 +3,8 @@
  * on that backend's own linear memory, so they read and write tensors in place (no copies).
  * Pointers are byte offsets from `offsetOf`; scratch space comes from the backend's malloc.
  */
-import { SIMD_KERNELS_WASM_BASE64 } from './simd-kernels.generated.js';
-import type { WasmBackendLike } from './wasm-kernel-utils.js';
+import { SIMD_KERNELS_SHARED_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './simd-kernels.generated.js';
+import { heapMemory, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export interface SimdKernels {
   channelSums(x: number, m: number, c: number, sum: number): void;
@@ -21,15 +21,18 @@ export interface SimdKernels {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null = null;
+/** Compiled once per heap kind: the threaded binary's heap is a shared memory (../wasm-threads.ts). */
+const compiled: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 const instances = new WeakMap<WasmBackendLike, SimdKernels>();
 
 export function simdKernels(backend: WasmBackendLike): SimdKernels {
   let k = instances.get(backend);
   if (!k) {
-    // 2 KB module: synchronous compilation is fine (and needed: kernels are synchronous).
-    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM_BASE64, 'base64'));
-    const instance = new WebAssembly.Instance(compiled, { env: { memory: backend.wasm.asm.memory } });
+    const memory = heapMemory(backend);
+    const kind = memory.buffer instanceof SharedArrayBuffer ? 'shared' : 'plain';
+    // 3 KB module: synchronous compilation is fine (and needed: kernels are synchronous).
+    compiled[kind] ??= new WebAssembly.Module(Buffer.from(kind === 'shared' ? SIMD_KERNELS_SHARED_WASM_BASE64 : SIMD_KERNELS_WASM_BASE64, 'base64'));
+    const instance = new WebAssembly.Instance(compiled[kind], { env: { memory } });
     k = instance.exports as unknown as SimdKernels;
     instances.set(backend, k);
   }
@@ -52,8 +55,8 @@ export function withScratch<T>(backend: WasmBackendLike, bytes: number, fn: (ptr
 
 /** A fresh Float64Array / Float32Array view of the heap (never keep one across an allocation). */
 export function f64View(backend: WasmBackendLike, ptr: number, length: number): Float64Array {
-  return new Float64Array(backend.wasm.HEAPU8.buffer, ptr, length);
+  return new Float64Array(heapMemory(backend).buffer, ptr, length);
 }
 export function f32View(backend: WasmBackendLike, ptr: number, length: number): Float32Array {
-  return new Float32Array(backend.wasm.HEAPU8.buffer, ptr, length);
+  return new Float32Array(heapMemory(backend).buffer, ptr, length);
 }

@@ -4,7 +4,7 @@
  * intermediates, and registering a kernel in place of a stock one.
  *
  * Relies on tfjs-backend-wasm 4.22.0 internals (`dataIdMap`, the emscripten module's
- * `asm.memory`): the version is pinned in package.json.
+ * `asm.memory`, or `wasmMemory` in the threaded binary): the version is pinned in package.json.
  */
 import { tf } from '../../tf.js';
 
@@ -26,15 +26,24 @@ export interface WasmBackendLike {
     HEAPU8: Uint8Array;
     _malloc(bytes: number): number;
     _free(ptr: number): void;
-    /** emscripten internal: the instance's exports, including its linear memory. */
-    asm: { memory: WebAssembly.Memory };
+    /** emscripten internal: the instance's exports, including its linear memory (single-threaded binary). */
+    asm?: { memory?: WebAssembly.Memory };
+    /** emscripten internal: the shared heap the threaded binary imports (it exports none). */
+    wasmMemory?: WebAssembly.Memory;
   };
+}
+
+/** The backend's linear memory, either binary's. Take views of `.buffer` after any allocation (it can grow). */
+export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory {
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  if (!memory) throw new Error('heapMemory: the wasm backend exposes neither asm.memory nor wasmMemory (tfjs-backend-wasm 4.22 expected)');
+  return memory;
 }
 
 export function asWasmBackend(backend: unknown): WasmBackendLike {
   const b = backend as Partial<WasmBackendLike> | null;
-  if (!b || !b.dataIdMap || !b.wasm?.asm?.memory) {
-    throw new Error('wasm kernels: expected a tfjs-backend-wasm 4.22 backend (dataIdMap, wasm.asm.memory), got something else');
+  if (!b || !b.dataIdMap || !(b.wasm?.asm?.memory ?? b.wasm?.wasmMemory)) {
+    throw new Error('wasm kernels: expected a tfjs-backend-wasm 4.22 backend (dataIdMap, wasm.asm.memory or wasm.wasmMemory), got something else');
   }
   return b as WasmBackendLike;
 }

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { engineChildArgs } from '../../src-main/engine/backend/worker-spawn.js';
+import { backendReport, initBackend } from '../../src-main/engine/backend/index.js';
+import { tf } from '../../src-main/engine/tf.js';
+
+const run = promisify(execFile);
+
+interface StepOutput { wasmThreads: number; shapes: number[][]; bytes: string[] }
+
+/** The fixture in its own process: one tfjs backend per process, and pthread workers end with it. */
+async function step(threads: number): Promise<StepOutput> {
+  const { stdout } = await run(process.execPath, [...engineChildArgs(new URL('./fixtures/threaded-step.ts', import.meta.url))], { timeout: 120_000, env: { ...process.env, ASCL_TEST_THREADS: String(threads) } });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as StepOutput;
+}
+
+describe('wasm with XNNPACK threads (the threaded binary started in Node)', () => {
+  it('x [16,16,16,3], conv-BN-ReLU-pool-conv(s2)-dense: loss and all 4 gradients bitwise equal with 1, 2 and 3 threads', async () => {
+    const [one, two, three] = [await step(1), await step(2), await step(3)];
+    expect([one.wasmThreads, two.wasmThreads, three.wasmThreads]).toEqual([1, 2, 3]);
+    expect(one.shapes).toEqual([[], [16, 16, 16, 3], [3, 3, 3, 32], [3, 3, 32, 64], [1024, 10]]);
+    expect(two.bytes).toEqual(one.bytes);
+    expect(three.bytes).toEqual(one.bytes);
+    const loss = new Float32Array(Buffer.from(one.bytes[0], 'base64').buffer.slice(0))[0];
+    expect(Number.isFinite(loss) && loss > 0).toBe(true);
+  });
+
+  it('threads 2 in this process: the pool has 2 threads, our SIMD kernels run on the shared heap, and 5 repeated steps leak nothing', async () => {
+    expect(await initBackend('wasm', { threads: 2 })).toBe('wasm');
+    expect(backendReport().wasmThreads).toBe(2);
+    expect(backendReport().attempts.at(-1)?.variant).toContain('2 threads');
+    const w = tf.variable(tf.randomNormal([3, 3, 8, 16], 0, 0.2, 'float32', 1));
+    const x = tf.randomUniform([4, 8, 8, 8], 0, 1, 'float32', 2);
+    const opt = tf.train.sgd(0.01);
+    const once = () => {
+      const cost = opt.minimize(() => tf.mean(tf.square(tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')), 2, 2, 'valid'))) as tf.Scalar, true)!;
+      const v = cost.dataSync()[0];
+      cost.dispose();
+      return v;
+    };
+    once();
+    const tensors = tf.memory().numTensors;
+    const values: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      values.push(once());
+      expect(tf.memory().numTensors, `step ${i + 2}`).toBe(tensors);
+    }
+    expect(values[4]).toBeLessThan(values[0]);
+  });
+
+  it.each([0, 9, 1.5])('threads %s is refused with a message naming the allowed range', async (threads) => {
+    await expect(initBackend('wasm', { threads })).rejects.toThrow(/threads must be an integer from 1 to 8, got/);
+  });
+});
