@@ -4,7 +4,9 @@
  * For each model at batch 128: samples/s of one ASCL training step (./train-step.ts) on one core
  * (one worker thread) and on two (two worker threads, each running its own step concurrently:
  * one run per core), the effective GFLOPS per core, the same step in PyTorch with 1 and 2 threads
- * (./torch_reference_step.py), and the ratio ours(2 cores) / torch(2 threads). `--cores N` runs the
+ * (./torch_reference_step.py), and the ratio ours(2 cores) / torch(2 threads); then one run using
+ * the 2 cores (XNNPACK threads, src-main/engine/backend/wasm-threads.ts) against its one-core speed,
+ * and the one-core step's per-kernel profile (./kernel-profile.ts). `--cores N` runs the
  * multi-core part with N workers (and torch with N threads) instead of 2. Sections by other
  * areas are included when their files exist: ./attacks.ts (attackBench), ./selection.ts (selectionBench).
  * With --json the last line is one JSON object keyed by model (and section).
@@ -20,6 +22,7 @@ import { BACKENDS, MODELS, type ModelName } from '../src-main/shared/options.js'
 import { engineWorkerUrl, spawnEngineWorker } from '../src-main/engine/backend/worker-spawn.js';
 import type { StepWorkerData, StepWorkerMessage } from './step-worker.js';
 import type { StepTiming } from './train-step.js';
+import { byKernel, formatKernelTable, type KernelRow } from './kernel-profile.js';
 import { runTorchStep, torchHasCuda, torchUnavailable } from './torch-reference.js';
 
 const Args = z.object({
@@ -104,6 +107,13 @@ export interface ModelBench {
   /** Ours per core in samples per CPU-second (two-core run): what a core does when not contended. */
   samplesPerCpuSecond: number;
   gflopsPerCpuSecond: number;
+  /** One run whose wasm backend uses `cores` threads: samples/s, its speed-up over one core, and ours/torch(cores threads). */
+  oneRunSamplesPerSecond?: number;
+  oneRunSpeedup?: number;
+  oneRunRatio?: number | null;
+  /** The one-core step's kernels (slowest 25 by shape) and per kernel name. */
+  kernels?: KernelRow[];
+  kernelSummary?: Array<{ kernel: string; ms: number; share: number }>;
 }
 
 /** One GPU: one worker; the reference is PyTorch on CUDA where present. */
@@ -137,9 +147,17 @@ async function benchModelGpu(model: ModelName, a: Args, log: (s: string) => void
 async function benchModel(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
   if (a.backend === 'webgpu') return benchModelGpu(model, a, log);
   const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
-  const single = await timeInWorkers(1, data);
+  const single = await timeInWorkers(1, { ...data, profile: true });
   const [one] = single.timings;
   log(`  ${model}: 1 core  ${one.samplesPerSecond.toFixed(1)} samples/s (${one.msPerStep.toFixed(0)} ms/step; ${single.samplesPerCpuSecond.toFixed(1)} per CPU-second)`);
+  if (one.profile) {
+    log(`  ${model}: per-kernel profile of one step on 1 core (${one.profile.stepMs.toFixed(0)} ms with profiling, ${one.profile.totalMs.toFixed(0)} ms in kernels):`);
+    for (const line of formatKernelTable(one.profile.rows)) log(line);
+    log(`  by kernel: ${byKernel(one.profile.rows).slice(0, 10).map((k) => `${k.kernel} ${(100 * k.share).toFixed(1)}%`).join(', ')}`);
+  }
+  // One run on all the cores: XNNPACK's threads (wasm only; other backends size their own pools).
+  const oneRun = a.backend === 'wasm' ? (await timeInWorkers(1, { ...data, threads: a.cores })).timings[0] : null;
+  if (oneRun) log(`  ${model}: 1 run on ${a.cores} cores ${oneRun.samplesPerSecond.toFixed(1)} samples/s (${(oneRun.samplesPerSecond / one.samplesPerSecond).toFixed(2)}x its 1-core speed)`);
   const pair = await timeInWorkers(a.cores, data);
   const two = pair.timings;
   const sps2 = two.reduce((s, t) => s + t.samplesPerSecond, 0);
@@ -168,6 +186,12 @@ async function benchModel(model: ModelName, a: Args, log: (s: string) => void): 
     gflopPerStep: flops / 1e9,
     samplesPerCpuSecond: pair.samplesPerCpuSecond,
     gflopsPerCpuSecond: (pair.samplesPerCpuSecond / data.batch) * flops / 1e9,
+    ...(oneRun ? {
+      oneRunSamplesPerSecond: oneRun.samplesPerSecond,
+      oneRunSpeedup: oneRun.samplesPerSecond / one.samplesPerSecond,
+      oneRunRatio: torch2 ? oneRun.samplesPerSecond / torch2 : null,
+    } : {}),
+    ...(one.profile ? { kernels: one.profile.rows.slice(0, 25), kernelSummary: byKernel(one.profile.rows) } : {}),
   };
 }
 
@@ -211,6 +235,10 @@ async function main(): Promise<void> {
     log(`${model.padEnd(9)}${f(r.samplesPerSecondOneCore)}${f(r.samplesPerSecond)}${f(r.torchSamplesPerSecondOneThread)}${f(r.torchSamplesPerSecond)}${f(r.ratio, 2).padStart(13)}${f(r.samplesPerCpuSecond).padStart(11)}${f(r.gflopsPerCore).padStart(13)}${f(r.gflopsPerCpuSecond).padStart(14)}${f(r.gflopPerStep).padStart(12)}`);
   }
   log('targets: small-cnn ratio >= 1.2, resnet20 ratio >= 0.4, >= 20 GFLOPS per core');
+  for (const model of a.models) {
+    const r = out[model] as Partial<ModelBench>;
+    if (r.oneRunSpeedup !== undefined) log(`${model}: one run on ${a.cores} cores ${r.oneRunSamplesPerSecond?.toFixed(1)} samples/s = ${r.oneRunSpeedup.toFixed(2)}x one core (target >= 1.6); vs torch ${a.cores}t ${r.oneRunRatio == null ? '-' : r.oneRunRatio.toFixed(2)}`);
+  }
   if (a.extras) {
     for (const [file, name, key] of [['./attacks.js', 'attackBench', 'attacks'], ['./selection.js', 'selectionBench', 'selection']] as const) {
       try {

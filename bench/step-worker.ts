@@ -1,6 +1,7 @@
 /**
- * Worker entry of `npm run bench`: starts its own backend (one single-threaded wasm backend per
- * worker = per core), warms a training step up, waits for `go`, times steps, posts the timing.
+ * Worker entry of `npm run bench`: starts its own backend (wasm: `threads` cores in XNNPACK's
+ * pool, 1 = the single-threaded binary), warms a training step up, waits for `go`, times steps,
+ * posts the timing (and, with `profile`, one more step's per-kernel profile).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
@@ -14,8 +15,10 @@ export const StepWorkerData = z.object({
   batch: z.number().int().positive(),
   steps: z.number().int().positive(),
   warmup: z.number().int().min(0),
+  threads: z.number().int().min(1).max(8).default(1),
+  profile: z.boolean().default(false),
 });
-export type StepWorkerData = z.infer<typeof StepWorkerData>;
+export type StepWorkerData = z.input<typeof StepWorkerData>;
 
 export type StepWorkerMessage =
   | { type: 'ready' }
@@ -27,9 +30,9 @@ if (parentPort) {
   const post = (m: StepWorkerMessage): void => port.postMessage(m);
   try {
     const d = StepWorkerData.parse(workerData);
-    const backend = await initBackend(d.backend);
+    const backend = await initBackend(d.backend, { threads: d.threads });
     const timing = await timeTrainStep(d.model, {
-      batch: d.batch, steps: d.steps, warmup: d.warmup,
+      batch: d.batch, steps: d.steps, warmup: d.warmup, profile: d.profile,
       beforeTiming: () => new Promise<void>((resolve) => {
         port.once('message', () => resolve());
         post({ type: 'ready' });

@@ -13,6 +13,7 @@ import { getObjective } from '../src-main/engine/objectives/index.js';
 import { Rng } from '../src-main/engine/rng.js';
 import { createOptimizer } from '../src-main/engine/train/optimizer.js';
 import { makeTrainStep } from '../src-main/engine/train/step.js';
+import { profileKernels, type KernelRow } from './kernel-profile.js';
 
 export interface StepTiming {
   model: ModelName;
@@ -23,6 +24,8 @@ export interface StepTiming {
   flopsPerStep: number;
   /** Live tensors after the first and the last timed step (equal when nothing leaks). */
   tensorsAfter: [number, number];
+  /** One more step under tf.profile, when asked (./kernel-profile.ts). */
+  profile?: { rows: KernelRow[]; totalMs: number; stepMs: number };
 }
 
 /**
@@ -64,6 +67,8 @@ export interface TimeStepOptions {
   seed?: number;
   /** Awaited between warm-up and timing (workers use it to start timing together). */
   beforeTiming?: () => Promise<void>;
+  /** After timing, profile one more step per kernel. */
+  profile?: boolean;
 }
 
 export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}): Promise<StepTiming> {
@@ -93,7 +98,14 @@ export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}
       if (i === 0) first = tf.memory().numTensors;
     }
     const ms = (performance.now() - t0) / steps;
-    return { model, batch, msPerStep: ms, samplesPerSecond: (batch / ms) * 1000, flopsPerStep: stepFlops(f), tensorsAfter: [first, tf.memory().numTensors] };
+    const tensorsAfter: [number, number] = [first, tf.memory().numTensors];
+    let profile: StepTiming['profile'];
+    if (opts.profile) {
+      const p0 = performance.now();
+      const p = await profileKernels(() => call(1000));
+      profile = { ...p, stepMs: performance.now() - p0 };
+    }
+    return { model, batch, msPerStep: ms, samplesPerSecond: (batch / ms) * 1000, flopsPerStep: stepFlops(f), tensorsAfter, profile };
   } finally {
     tf.dispose([x, y]);
     optimizer.dispose();
