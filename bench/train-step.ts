@@ -13,7 +13,7 @@ import { getObjective } from '../src-main/engine/objectives/index.js';
 import { Rng } from '../src-main/engine/rng.js';
 import { createOptimizer } from '../src-main/engine/train/optimizer.js';
 import { makeTrainStep } from '../src-main/engine/train/step.js';
-import { profileKernels, type KernelRow } from './kernel-profile.js';
+import { kernelFlops, profileKernels, type KernelRow } from './kernel-profile.js';
 
 export interface StepTiming {
   model: ModelName;
@@ -30,25 +30,11 @@ export interface StepTiming {
 
 /**
  * Multiply-add FLOPs (2 per MAC) of the convolutions and matmuls of one forward pass of `logits`,
- * read from tf.profile's kernel list (Conv2D: 2 * |out| * KH * KW * CI; MatMul: 2 * M * N * K).
+ * read from tf.profile's kernel list (per kernel: ./kernel-profile.ts `kernelFlops`).
  */
 export async function forwardFlops(forward: () => tf.Tensor): Promise<number> {
   const info = await tf.profile(() => forward());
-  let flops = 0;
-  for (const k of info.kernels) {
-    const out = k.outputShapes[0] ?? [];
-    const outSize = out.reduce((a, b) => a * b, 1);
-    if (k.name === 'Conv2D' || k.name === 'FusedConv2D') {
-      const [kh, kw, ci] = k.inputShapes[1];
-      flops += 2 * outSize * kh * kw * ci;
-    } else if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul') {
-      const a = k.inputShapes[0];
-      const b = k.inputShapes[1];
-      const shared = a[a.length - 1] === b[b.length - 2] || a[a.length - 1] === b[b.length - 1] ? a[a.length - 1] : a[a.length - 2];
-      flops += 2 * outSize * shared;
-    }
-  }
-  return flops;
+  return info.kernels.reduce((sum, k) => sum + (kernelFlops(k.name, k.inputShapes as number[][], k.outputShapes as number[][]) ?? 0), 0);
 }
 
 /**
