@@ -12,14 +12,14 @@
  * `ASCL_WASM_THREADS` overrides: `auto` (the default, the rule above) or a count from 1 to 8 for
  * every run (1: the single-threaded binary, as before this existed).
  */
-import { MAX_WASM_THREADS } from '../engine/backend/wasm-threads-limits.js';
+import { MAX_WASM_THREADS, isWasmThreadCount } from '../engine/backend/wasm-threads-limits.js';
 
 export type ThreadsSetting = 'auto' | number;
 
 export function parseThreadsSetting(value: string | undefined, where = 'ASCL_WASM_THREADS'): ThreadsSetting {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+  if (!isWasmThreadCount(n)) {
     throw new Error(`${where}: expected 'auto' or an integer from 1 to ${MAX_WASM_THREADS}, got ${JSON.stringify(value)}`);
   }
   return n;

@@ -19,6 +19,7 @@ import type { BackendChoice, BackendName } from '../../shared/options.js';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './kernels/index.js';
 import { MAX_WASM_THREADS, withThreadedWasm } from './wasm-threads.js';
+import { isWasmThreadCount } from './wasm-threads-limits.js';
 import { softwareAllowed, startWebgpu, webgpuAdapter, type WebgpuAdapterRecord } from './webgpu/start.js';
 import { noHardwareWebgpuReason } from './webgpu/hardware-hint.js';
 
@@ -147,7 +148,7 @@ const starters: Record<BackendName, (o: BackendOptions) => Promise<boolean>> = {
 const ORDER: BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 async function init(choice: BackendChoice, o: BackendOptions): Promise<BackendName> {
-  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_WASM_THREADS)) {
+  if (o.threads !== undefined && !isWasmThreadCount(o.threads)) {
     throw new Error(`initBackend: threads must be an integer from 1 to ${MAX_WASM_THREADS}, got ${JSON.stringify(o.threads)}`);
   }
   // Started already: the first call's backend (and thread count) holds for the process.

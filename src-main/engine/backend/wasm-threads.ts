@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
 import { tf } from '../tf.js';
-import { MAX_WASM_THREADS } from './wasm-threads-limits.js';
+import { MAX_WASM_THREADS, isWasmThreadCount } from './wasm-threads-limits.js';
 
 export { MAX_WASM_THREADS };
 
@@ -44,7 +44,7 @@ function pthreadWorkerSource(): string {
  * Returns the pool size the backend reports.
  */
 export async function withThreadedWasm(threads: number, start: () => Promise<void>): Promise<number> {
-  if (!Number.isInteger(threads) || threads < 2 || threads > MAX_WASM_THREADS) {
+  if (!isWasmThreadCount(threads) || threads < 2) {
     throw new Error(`withThreadedWasm: threads must be an integer from 2 to ${MAX_WASM_THREADS}, got ${JSON.stringify(threads)}`);
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
