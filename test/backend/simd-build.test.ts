@@ -1,16 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { SIMD_GENERATED, compileSimdKernels, generatedSource } from '../../src-main/engine/backend/kernels/build.js';
+import { SIMD_GENERATED, compileAllSimdKernels, compileSimdKernels, generatedSource } from '../../src-main/engine/backend/kernels/build.js';
+import { fmaEnabled } from '../../src-main/engine/backend/kernels/simd.js';
 
 describe('SIMD kernels build (AssemblyScript)', () => {
-  it('the committed simd-kernels.generated.ts is what ./assembly/kernels.ts compiles to, plain and shared (npm run build:kernels)', async () => {
-    const [plain, shared] = [await compileSimdKernels('plain'), await compileSimdKernels('shared')];
-    expect(await readFile(SIMD_GENERATED, 'utf8')).toBe(generatedSource(plain, shared));
+  it('the committed simd-kernels.generated.ts is what ./assembly/kernels.ts compiles to, 4 variants: plain, shared, plain-fma, shared-fma (npm run build:kernels)', async () => {
+    expect(await readFile(SIMD_GENERATED, 'utf8')).toBe(generatedSource(await compileAllSimdKernels()));
+  });
+
+  it('the -fma builds use f32x4.relaxed_madd (opcode 0xfd 0x105) and the plain ones do not; Node 20 compiles them once fmaEnabled() set the flag', async () => {
+    // relaxed_madd for f32x4 is SIMD prefix 0xfd followed by LEB128 0x105 = 0x85 0x02.
+    const hasMadd = (b: Uint8Array): boolean => b.some((x, i) => x === 0xfd && b[i + 1] === 0x85 && b[i + 2] === 0x02);
+    const [plain, withFma] = [await compileSimdKernels('plain'), await compileSimdKernels('plain-fma')];
+    expect(hasMadd(plain)).toBe(false);
+    expect(hasMadd(withFma)).toBe(true);
+    expect(fmaEnabled()).toBe(process.env.ASCL_WASM_FMA !== '0');
+    expect(WebAssembly.validate(withFma)).toBe(fmaEnabled());
   });
 
   it('the shared variant instantiates on a shared memory of the threaded heap\'s maximum (65536 pages), the plain one refuses it', async () => {
     const heap = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-    const shared = new WebAssembly.Module(await compileSimdKernels('shared'));
+    const shared = new WebAssembly.Module(await compileSimdKernels(fmaEnabled() ? 'shared-fma' : 'shared'));
     expect(() => new WebAssembly.Instance(shared, { env: { memory: heap } })).not.toThrow();
     const plain = new WebAssembly.Module(await compileSimdKernels('plain'));
     expect(() => new WebAssembly.Instance(plain, { env: { memory: heap } })).toThrow(/memory/i);

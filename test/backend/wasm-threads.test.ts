@@ -7,11 +7,12 @@ import { tf } from '../../src-main/engine/tf.js';
 
 const run = promisify(execFile);
 
-interface StepOutput { wasmThreads: number; shapes: number[][]; bytes: string[] }
+interface StepOutput { wasmThreads: number; poolThreads: number; shapes: number[][]; bytes: string[] }
 
 /** The fixture in its own process: one tfjs backend per process, and pthread workers end with it. */
-async function step(threads: number): Promise<StepOutput> {
-  const { stdout } = await run(process.execPath, [...engineChildArgs(new URL('./fixtures/threaded-step.ts', import.meta.url))], { timeout: 120_000, env: { ...process.env, ASCL_TEST_THREADS: String(threads) } });
+async function step(threads: number, conv = 'auto'): Promise<StepOutput> {
+  const env = { ...process.env, ASCL_TEST_THREADS: String(threads), ASCL_WASM_CONV: conv };
+  const { stdout } = await run(process.execPath, [...engineChildArgs(new URL('./fixtures/threaded-step.ts', import.meta.url))], { timeout: 120_000, env });
   const line = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as StepOutput;
 }
@@ -20,11 +21,21 @@ describe('wasm with XNNPACK threads (the threaded binary started in Node)', () =
   it('x [16,16,16,3], conv-BN-ReLU-pool-conv(s2)-dense: loss and all 4 gradients bitwise equal with 1, 2 and 3 threads', async () => {
     const [one, two, three] = [await step(1), await step(2), await step(3)];
     expect([one.wasmThreads, two.wasmThreads, three.wasmThreads]).toEqual([1, 2, 3]);
+    expect([one.poolThreads, two.poolThreads, three.poolThreads]).toEqual([1, 2, 3]); // the filter gradients on our pool
     expect(one.shapes).toEqual([[], [16, 16, 16, 3], [3, 3, 3, 32], [3, 3, 32, 64], [1024, 10]]);
     expect(two.bytes).toEqual(one.bytes);
     expect(three.bytes).toEqual(one.bytes);
     const loss = new Float32Array(Buffer.from(one.bytes[0], 'base64').buffer.slice(0))[0];
     expect(Number.isFinite(loss) && loss > 0).toBe(true);
+  });
+
+  it('ASCL_WASM_CONV=gemm (every convolution on our implicit GEMM and kernel pool): the same step bitwise equal with 1, 2 and 3 threads', async () => {
+    const [one, two, three] = [await step(1, 'gemm'), await step(2, 'gemm'), await step(3, 'gemm')];
+    expect([one.poolThreads, two.poolThreads, three.poolThreads]).toEqual([1, 2, 3]);
+    expect(two.bytes).toEqual(one.bytes);
+    expect(three.bytes).toEqual(one.bytes);
+    const auto = await step(1);
+    expect(auto.bytes).not.toEqual(one.bytes); // the engines differ in summation order: the switch took effect
   });
 
   it('threads 2 in this process: the pool has 2 threads, our SIMD kernels run on the shared heap, and 5 repeated steps leak nothing', async () => {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { BackendChoice, BackendName } from '../../shared/options.js';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './kernels/index.js';
+import { setKernelPoolThreads } from './kernels/kernel-pool.js';
 import { MAX_WASM_THREADS, withThreadedWasm } from './wasm-threads.js';
 import { isWasmThreadCount } from './wasm-threads-limits.js';
 import { softwareAllowed, startWebgpu, webgpuAdapter, type WebgpuAdapterRecord } from './webgpu/start.js';
@@ -122,6 +123,7 @@ async function startWasm(o: BackendOptions): Promise<boolean> {
     if (threads === 1) await setBackendOrThrow('wasm');
     else await withThreadedWasm(threads, () => setBackendOrThrow('wasm'));
     wasmThreads = threads;
+    setKernelPoolThreads(threads);
   });
 }
 

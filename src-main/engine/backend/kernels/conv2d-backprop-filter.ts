@@ -7,9 +7,13 @@
  * is the convolution of x' = x^T [CI, H, W, N] ("batch" CI, "channels" N) with the filter
  * dy' [OH, OW, N, CO], stride 1, dilation = the forward stride, padding (pt, pl): its output
  * [CI, KH', KW', CO] (KH' >= KH) sliced to KH x KW and transposed to HWIO is dW.
+ * Where our implicit GEMM is chosen (./conv2d.ts), it computes dW directly, blocked over the pixels
+ * (./conv-gemm.ts), instead: that formulation streams dy once per output tile (memory bound).
  */
 import { tf } from '../../tf.js';
-import { asWasmBackend, conv2dExplicit, free, runKernel, type TensorInfo } from './wasm-kernel-utils.js';
+import { convGeometry } from './conv-gemm.js';
+import { gemmFilterGradient, xnnpackConv2d } from './conv2d.js';
+import { asWasmBackend, free, runKernel, type TensorInfo } from './wasm-kernel-utils.js';
 
 function conv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -28,13 +32,19 @@ function conv2DBackpropFilter(args: {
   }
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
   const { outHeight: oh, outWidth: ow, padInfo } = info;
+  const pads: [number, number, number, number] = [padInfo.top, padInfo.bottom, padInfo.left, padInfo.right];
+  if (Math.min(...pads) >= 0) {
+    const g = convGeometry(x.shape, attrs.filterShape, pads, [sh, sw], [1, 1]);
+    const viaGemm = g.oh === oh && g.ow === ow ? gemmFilterGradient(backend, x, dy, g) : null;
+    if (viaGemm) return viaGemm;
+  }
   const xT = runKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }); // [CI, H, W, N]
   const dyT = runKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, CO]
   // Output height is H + pt + pb - (OH-1)*sh: pb makes it exactly KH. A negative pb (forward
   // padding that dropped trailing input rows) cannot be passed: pad 0 and slice instead.
   const pb = Math.max(0, kh + (oh - 1) * sh - h - padInfo.top);
   const pr = Math.max(0, kw + (ow - 1) * sw - w - padInfo.left);
-  const full = conv2dExplicit(backend, xT, dyT, [padInfo.top, pb, padInfo.left, pr], [1, 1], [sh, sw]);
+  const full = xnnpackConv2d(backend, xT, dyT, [padInfo.top, pb, padInfo.left, pr], [1, 1], [sh, sw]);
   free(backend, xT, dyT);
   let cropped = full;
   if (full.shape[1] !== kh || full.shape[2] !== kw) {

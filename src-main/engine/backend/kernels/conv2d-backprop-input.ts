@@ -16,7 +16,8 @@
 import { tf } from '../../tf.js';
 import { phaseTaps, subPixelFilter } from './sub-pixel.js';
 import { f32View, simdKernels } from './simd.js';
-import { asWasmBackend, conv2dExplicit, DerivedCache, free, offsetOf, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
+import { conv2dExplicit } from './conv2d.js';
+import { asWasmBackend, DerivedCache, free, offsetOf, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 /** ResNet20 has 22 conv weights; a step's backward passes cycle through all of them. */
 const filters = new DerivedCache(64);

@@ -5,6 +5,7 @@
 import { tf } from '../../tf.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient } from './batch-norm-training.js';
+import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { castConfig, identityConfig, maximumConfig, minimumConfig } from './elementwise.js';
@@ -14,6 +15,7 @@ import { installReluGradient, reluGradConfig } from './relu-grad.js';
 import { registerWasmKernel } from './wasm-kernel-utils.js';
 
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   batchMatMulConfig,

@@ -107,16 +107,6 @@ export function explicitPad(top: number, bottom: number, left: number, right: nu
   return [[0, 0], [top, bottom], [left, right], [0, 0]] as PadArg;
 }
 
-/** Runs the stock XNNPACK conv2d (NHWC) with explicit padding, stride and dilation. */
-export function conv2dExplicit(
-  backend: WasmBackendLike, x: TensorInfo, filter: TensorInfo,
-  pads: [number, number, number, number], strides: [number, number], dilations: [number, number],
-): TensorInfo {
-  return runKernel('Conv2D', backend, { x, filter }, {
-    strides, dilations, pad: explicitPad(...pads), dataFormat: 'NHWC', dimRoundingMode: undefined,
-  });
-}
-
 /**
  * Tensors derived from a kernel input (a transposed or rearranged weight), cached by the
  * source's data id and a variant key: tfjs data never changes under a data id (`assign` swaps

@@ -261,3 +261,7 @@ export function col2im(colsPtr: usize, dxPtr: usize, n: i32, h: i32, w: i32, ci:
     }
   }
 }
+
+// The implicit-GEMM convolution kernels (fused multiply-add in the relaxed-SIMD builds).
+export { convGemm, packPanels, padNHWC } from './conv-gemm';
+export { convFilterGrad } from './conv-filter-grad';
