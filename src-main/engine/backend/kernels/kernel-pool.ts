@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 import { heapMemory, type WasmBackendLike } from './wasm-kernel-utils.js';
 import { simdKernels, simdModule, type SimdKernels } from './simd.js';
 
-/** The kernels that take a trailing [from, to) range and can be split. */
-export const POOLED_KERNELS = ['convGemm', 'convFilterGrad'] as const;
+/** The kernels that take a trailing [from, to) range and slot, and can be split. */
+export const POOLED_KERNELS = ['convGemm', 'convFilterGrad', 'channelSums', 'centredSquares', 'gradSums', 'channelAffine2'] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
 // Control words (Int32): generation, done count, kernel index (-1 = stop), argument count, failures, then
