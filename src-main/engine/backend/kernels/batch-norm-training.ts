@@ -12,7 +12,6 @@
  *      = a dy + p x + q   (p, q per channel)
  */
 import { tf } from '../../tf.js';
-import { kernelPool } from './kernel-pool.js';
 import { f32View, f64View, simdKernels, withScratch } from './simd.js';
 import { asWasmBackend, offsetOf, type TensorInfo } from './wasm-kernel-utils.js';
 
@@ -35,14 +34,14 @@ function forward(args: KernelArgs): TensorInfo[] {
   const y = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([c], 'float32');
   const variance = backend.makeOutput([c], 'float32');
-  const pool = kernelPool(backend);
+  const simd = simdKernels(backend);
   // scratch: f64 sums [C] | f32 a [C] | f32 zeros [C] | f32 k [C]
   withScratch(backend, c * 8 + c * 12, (ptr) => {
-    pool.run('channelSums', [offsetOf(backend, x), m, c, ptr], c, 4);
+    simd.channelSums(offsetOf(backend, x), m, c, ptr, 0, c, 0);
     const meanV = f32View(backend, offsetOf(backend, mean), c);
     const sums = f64View(backend, ptr, c);
     for (let j = 0; j < c; j++) meanV[j] = sums[j] / m;
-    pool.run('centredSquares', [offsetOf(backend, x), m, c, offsetOf(backend, mean), ptr], c, 4);
+    simd.centredSquares(offsetOf(backend, x), m, c, offsetOf(backend, mean), ptr, 0, c, 0);
     const sq = f64View(backend, ptr, c);
     const varV = f32View(backend, offsetOf(backend, variance), c);
     const g = f32View(backend, offsetOf(backend, gamma), c);
@@ -56,7 +55,7 @@ function forward(args: KernelArgs): TensorInfo[] {
       coef[c + j] = 0;
       coef[2 * c + j] = b[j] - a * meanV[j];
     }
-    pool.run('channelAffine2', [offsetOf(backend, x), offsetOf(backend, x), m, c, ptr + c * 8, ptr + c * 12, ptr + c * 16, offsetOf(backend, y)], m, 1);
+    simd.channelAffine2(offsetOf(backend, x), offsetOf(backend, x), m, c, ptr + c * 8, ptr + c * 12, ptr + c * 16, offsetOf(backend, y), 0, m, 0);
   });
   return [y, mean, variance];
 }
@@ -69,10 +68,10 @@ function backward(args: KernelArgs): TensorInfo[] {
   const dx = backend.makeOutput(x.shape, 'float32');
   const dgamma = backend.makeOutput([c], 'float32');
   const dbeta = backend.makeOutput([c], 'float32');
-  const pool = kernelPool(backend);
+  const simd = simdKernels(backend);
   // scratch: f64 [sum dy | sum dy*xc] [2C] | f32 a [C] | f32 p [C] | f32 q [C]
   withScratch(backend, c * 16 + c * 12, (ptr) => {
-    pool.run('gradSums', [offsetOf(backend, x), offsetOf(backend, dy), m, c, offsetOf(backend, mean), ptr], c, 4);
+    simd.gradSums(offsetOf(backend, x), offsetOf(backend, dy), m, c, offsetOf(backend, mean), ptr, 0, c, 0);
     const sums = f64View(backend, ptr, 2 * c);
     const g = f32View(backend, offsetOf(backend, gamma), c);
     const mu = f32View(backend, offsetOf(backend, mean), c);
@@ -94,7 +93,7 @@ function backward(args: KernelArgs): TensorInfo[] {
       coef[c + j] = p;
       coef[2 * c + j] = (-a * sumDy + dm[j]) / m - p * mu[j];
     }
-    pool.run('channelAffine2', [offsetOf(backend, dy), offsetOf(backend, x), m, c, ptr + c * 16, ptr + c * 20, ptr + c * 24, offsetOf(backend, dx)], m, 1);
+    simd.channelAffine2(offsetOf(backend, dy), offsetOf(backend, x), m, c, ptr + c * 16, ptr + c * 20, ptr + c * 24, offsetOf(backend, dx), 0, m, 0);
   });
   return [dx, dgamma, dbeta];
 }

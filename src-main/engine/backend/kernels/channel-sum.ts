@@ -5,7 +5,6 @@
  * keep the stock kernel.
  */
 import { tf } from '../../tf.js';
-import { kernelPool } from './kernel-pool.js';
 import { f32View, f64View, simdKernels, withScratch } from './simd.js';
 import { asWasmBackend, offsetOf, runKernel, type TensorInfo } from './wasm-kernel-utils.js';
 
@@ -21,7 +20,7 @@ function sum(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf
   const m = x.shape.reduce((p, q) => p * q, 1) / c;
   const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c], 'float32');
   withScratch(backend, c * 8, (ptr) => {
-    kernelPool(backend).run('channelSums', [offsetOf(backend, x), m, c, ptr], c, 4);
+    simdKernels(backend).channelSums(offsetOf(backend, x), m, c, ptr, 0, c, 0);
     f32View(backend, offsetOf(backend, out), c).set(f64View(backend, ptr, c));
   });
   return out;

@@ -6,8 +6,9 @@
 // Layouts are channels-last (NHWC): a feature map is [M, C] with M = N*H*W.
 
 // The per-channel reductions take a channel range [c0, c1) (c0 a multiple of 4) and the affine map a row
-// range [r0, r1), plus the pool's slot (unused): ../kernel-pool.ts splits them over threads, each channel's
-// sum still accumulated over the rows in order, so any split is bitwise one thread's result.
+// range [r0, r1), plus a pool slot (unused), so that ../kernel-pool.ts could split them with each channel
+// still summed over the rows in order (bitwise one thread's result). They run whole, on the calling thread:
+// split, they measured slower (../kernel-pool.ts, POOLED_KERNELS).
 
 /** Sums per channel of x: pass 1 of batch norm (float64), channels [c0, c1). */
 export function channelSums(xPtr: usize, m: i32, c: i32, sumPtr: usize, c0: i32, c1: i32, slot: i32): void {
