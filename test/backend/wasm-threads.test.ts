@@ -61,6 +61,11 @@ describe('wasm with XNNPACK threads (the threaded binary started in Node)', () =
     expect(values[4]).toBeLessThan(values[0]);
   });
 
+  it('a process that started 2 threads ends by itself once its work is done (no process.exit): pthreads do not hold it', async () => {
+    const { stdout } = await run(process.execPath, [...engineChildArgs(new URL('./fixtures/threaded-exit.ts', import.meta.url))], { timeout: 60_000 });
+    expect(Number.isFinite((JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { sum: number }).sum)).toBe(true);
+  });
+
   it.each([0, 9, 1.5])('threads %s is refused with a message naming the allowed range', async (threads) => {
     await expect(initBackend('wasm', { threads })).rejects.toThrow(/threads must be an integer from 1 to 8, got/);
   });

@@ -54,6 +54,15 @@ export async function withThreadedWasm(threads: number, start: () => Promise<voi
       // A plain CommonJS script: no loader flags of the parent (`--input-type=module` would make it ESM).
       if (String(url).startsWith('blob:')) super(source, { eval: true, execArgv: [] });
       else super(url, options);
+      // A pthread must not keep its thread alive: XNNPACK's pool threads never end, and emscripten `ref()`s a
+      // worker while its pthread runs, which kept the run's (or evaluation's) worker thread, hence `ascl
+      // train` and `ascl eval`, from exiting after the job. The thread that owns the backend waits for its
+      // kernels synchronously, so nothing needs these handles to stay alive.
+      this.unref();
+    }
+
+    override ref(): this {
+      return this;
     }
   }
   const hadWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
