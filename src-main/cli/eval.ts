@@ -17,6 +17,7 @@ import type { EvalOutcome, SanityFlag } from '../shared/rows.js';
 import { sanityFlags } from '../shared/sanity-flags.js';
 import { flagLines, iterationLine } from './sanity-lines.js';
 import { runEvalJob, type EvalProgress } from '../service/eval-job.js';
+import { loneJobThreads } from '../service/core-share.js';
 import { UsageError, existingDbPath, fractionFlag, intFlag, jsonLine, parseRequest } from './common.js';
 import { taskProgress } from './progress.js';
 import { epsGridFlag } from './eps-grid-flag.js';
@@ -74,7 +75,8 @@ export function evalCommand(): Command {
           checkpointEpoch = ckpt.epoch;
           const job: EvalJob = { kind: 'eval', source: { kind: 'checkpoint', file: service.store.resolveFile(ckpt.file), sha256: ckpt.sha256, config },
             dataset: config.dataset, dataDir: o.dataDir ?? config.dataDir, attack: o.attack, eps: o.eps ?? attackBudget(config).eps,
-            steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null, batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+            steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null, batchSize: o.batchSize, seed: o.seed, backend: o.backend,
+            threads: loneJobThreads() };
           const grid = o.epsGrid;
           if (grid !== undefined) {
             const gridJob = { ...job, epsGrid: grid };
@@ -95,7 +97,7 @@ export function evalCommand(): Command {
         // An external model: nothing is stored, so no store is opened.
         const job: EvalJob = { kind: 'eval', source: { kind: 'layers-model', path: modelFile! }, dataset: o.dataset!, dataDir: o.dataDir ?? null,
           attack: o.attack, eps: o.eps ?? EVALUATION_DEFAULTS[o.dataset!].eps, steps: o.steps ?? null, stepSize: o.stepSize ?? null, n: o.n ?? null,
-          batchSize: o.batchSize, seed: o.seed, backend: o.backend };
+          batchSize: o.batchSize, seed: o.seed, backend: o.backend, threads: loneJobThreads() };
         r = await withProgress(job, o.json === true, async (p) => ({ id: null, outcome: await runEvalJob(job, p).done }));
         // Nothing to compare with: only the flags of this evaluation alone (its iteration record, its eps).
         const out = r.outcome;

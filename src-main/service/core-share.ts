@@ -3,7 +3,8 @@
  *
  * The run queue hands out cores as it starts runs (`auto`): the runs starting together share the
  * cores no running job holds, so a lone run gets all of them and a batch (a sweep, a study's
- * queue) gets one each; an evaluation task holds one core. While every core is held, the next
+ * queue) gets one each; evaluation and analysis tasks get their share by the same rule (a lone
+ * AutoAttack gets every core; results do not depend on the count). While every core is held, the next
  * job waits for one to be freed rather than oversubscribe them: a started backend cannot change
  * its thread count, and XNNPACK's threads spin-wait, which two pools on one core turn into lost
  * time. The budget is max(cores, workers), so an explicit `workers` above the core count still
@@ -12,6 +13,7 @@
  * `ASCL_WASM_THREADS` overrides: `auto` (the default, the rule above) or a count from 1 to 8 for
  * every run (1: the single-threaded binary, as before this existed).
  */
+import os from 'node:os';
 import { MAX_WASM_THREADS, isWasmThreadCount } from '../engine/backend/wasm-threads-limits.js';
 
 export type ThreadsSetting = 'auto' | number;
@@ -48,4 +50,9 @@ export function threadsForRun(o: CoreShare, held: number, starting: number): num
   if (o.setting !== 'auto') return o.setting;
   const free = Math.max(0, coreBudget(o) - held);
   return Math.min(MAX_WASM_THREADS, o.cores, Math.max(1, Math.floor(free / Math.max(1, starting))));
+}
+
+/** Threads for a job alone in its process (`ascl eval`): every core under `auto`, else the fixed setting. */
+export function loneJobThreads(setting: ThreadsSetting = parseThreadsSetting(process.env.ASCL_WASM_THREADS)): number {
+  return threadsForRun({ setting, cores: os.availableParallelism(), workers: 1 }, 0, 1);
 }

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
   const choice = config && config.backend !== 'auto' ? config.backend : job.backend;
   // A checkpoint's run evaluates on the GPU it named (--gpu), as it trained.
   const gpu = config ? config.gpu : null;
-  await initBackend(choice, { gpu });
+  // Cores from the run queue (service/core-share.ts); results do not depend on the count (bitwise, docs/kernels.md).
+  await initBackend(choice, { gpu, threads: job.kind === 'examples' ? 1 : job.threads ?? 1 });
   if (job.kind === 'eval') await evaluate(job);
   else if (job.kind === 'examples') post({ kind: 'examples-result', result: await examplesImages(job) });
   else await analyze(job);

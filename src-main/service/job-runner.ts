@@ -7,8 +7,11 @@ import type { AnalysisOutcome, EvalOutcome } from '../shared/rows.js';
 import { runAnalyzeJob, runEvalGridJob, runEvalJob, type EvalProgress } from './eval-job.js';
 import type { AnalyzeJob, EvalJob } from './protocol.js';
 
-/** The stored task a job belongs to (evals:start, analysis:start); a job without one (the CLI's) always runs here. */
-export interface TaskPlacement { runId: string; taskId: number }
+/**
+ * The stored task a job belongs to (evals:start, analysis:start); a job without one (the CLI's) always runs here.
+ * `threads`: the cores the run queue gave it, for a job that runs here (a remote worker decides its own).
+ */
+export interface TaskPlacement { runId: string; taskId: number; threads?: number }
 
 export interface JobRunner {
   eval(job: EvalJob, onProgress?: (p: EvalProgress) => void, at?: TaskPlacement): Promise<EvalOutcome>;
@@ -16,8 +19,13 @@ export interface JobRunner {
   analyze(job: AnalyzeJob, onProgress?: (p: EvalProgress) => void, at?: TaskPlacement): Promise<AnalysisOutcome>;
 }
 
+/** The job with the placement's thread count, where it has one. */
+function placed<J extends EvalJob | AnalyzeJob>(job: J, at: TaskPlacement | undefined): J {
+  return at?.threads === undefined ? job : { ...job, threads: at.threads };
+}
+
 export const localRunner: JobRunner = {
-  eval: (job, onProgress) => runEvalJob(job, onProgress).done,
-  evalGrid: (job, onProgress) => runEvalGridJob(job, onProgress).done,
-  analyze: (job, onProgress) => runAnalyzeJob(job, onProgress).done,
+  eval: (job, onProgress, at) => runEvalJob(placed(job, at), onProgress).done,
+  evalGrid: (job, onProgress, at) => runEvalGridJob(placed(job, at), onProgress).done,
+  analyze: (job, onProgress, at) => runAnalyzeJob(placed(job, at), onProgress).done,
 };

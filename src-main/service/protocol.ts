@@ -47,6 +47,8 @@ export interface EvalJob {
   backend: BackendChoice;
   /** Set: evaluate every eps of this strictly increasing grid in one job (`eps` is then unused); the result is an eval-grid-result. */
   epsGrid?: number[];
+  /** Cores the job's wasm backend may use (service/core-share.ts); absent: 1. Results do not depend on it. */
+  threads?: number;
   engineModules?: Partial<EngineModules>;
 }
 
@@ -72,6 +74,8 @@ export interface AnalyzeJob {
   eps: number;
   seed: number;
   backend: BackendChoice;
+  /** As EvalJob's. */
+  threads?: number;
   engineModules?: Partial<EngineModules>;
 }
 

@@ -17,7 +17,8 @@ export const HEARTBEAT_MS = 5000;
 /** Every open queue of this process: two services on one store in one process must not interrupt each other's runs. */
 const openQueues = new Set<RunQueue>();
 
-type QueueItem = { kind: 'train'; runId: string } | { kind: 'task'; start: () => Promise<void> };
+/** A task's `start` gets the cores it may use (its wasm threads: service/core-share.ts). */
+type QueueItem = { kind: 'train'; runId: string } | { kind: 'task'; start: (threads: number) => Promise<void> };
 
 export interface RunQueueOptions {
   workers: number;
@@ -99,7 +100,7 @@ export class RunQueue {
     this.pump();
   }
 
-  enqueueTask(start: () => Promise<void>): void {
+  enqueueTask(start: (threads: number) => Promise<void>): void {
     this.hadTasks = true;
     this.queue.push({ kind: 'task', start });
     this.pump();
@@ -142,15 +143,16 @@ export class RunQueue {
     const { store, events } = this.o;
     while (!this.closed && this.jobs.size + this.activeTasks < this.o.workers && this.queue.length > 0 && mayStart(this.share, this.heldCores)) {
       const item = this.queue.shift()!;
+      // The jobs starting together (this one and those queued behind it, up to the free worker slots) share
+      // the cores no running job holds: a lone run or evaluation gets them all.
+      const starting = Math.min(this.o.workers - this.jobs.size - this.activeTasks, 1 + this.queue.length);
+      const threads = threadsForRun(this.share, this.heldCores, starting);
       if (item.kind === 'task') {
         this.activeTasks++;
-        this.heldCores++;
-        void item.start().finally(() => { this.activeTasks--; this.heldCores--; this.pump(); });
+        this.heldCores += threads;
+        void item.start(threads).finally(() => { this.activeTasks--; this.heldCores -= threads; this.pump(); });
         continue;
       }
-      // The runs starting together share the cores no running run holds.
-      const starting = Math.min(this.o.workers - this.jobs.size - this.activeTasks, 1 + this.queuedRunIds().length);
-      const threads = threadsForRun(this.share, this.heldCores, starting);
       const job = new TrainJobHandle(item.runId, {
         store, events, owner: this.owner, backend: this.o.backend, log: this.o.log, keepCheckpoints: this.o.keepCheckpoints,
         engineModules: this.o.engineModules, onBackend: (b) => { this.lastBackend = b; }, threads,

@@ -7,21 +7,21 @@
 import type { TaskKind } from '../store/tasks.js';
 import type { ServiceContext } from './context.js';
 
-/** The work of a task: resolves with the id of what it stored (an evaluation row) or null. */
-export type TaskWork = (taskId: number) => Promise<number | null>;
+/** The work of a task, with the cores the run queue gave it: resolves with the id of what it stored (an evaluation row) or null. */
+export type TaskWork = (taskId: number, threads: number) => Promise<number | null>;
 
 const CHANNEL: Record<TaskKind, string> = { eval: 'evals:start', analysis: 'analysis:start' };
 
 export function startTask(ctx: ServiceContext, kind: TaskKind, runId: string, request: unknown, work: TaskWork): number {
   const { store, events, runs, log, owner } = ctx;
   const taskId = store.createTask({ kind, runId, request, owner });
-  runs.enqueueTask(async () => {
+  runs.enqueueTask(async (threads) => {
     let ok = false;
     let error: string | null = null;
     let resultId: number | null = null;
     try {
       if (!store.startTask(taskId)) return; // interrupted while queued (the service closed)
-      resultId = await work(taskId);
+      resultId = await work(taskId, threads);
       ok = true;
     } catch (err) {
       error = (err as Error).message;

@@ -1,7 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mayStart, parseThreadsSetting, threadsForRun, type CoreShare } from '../../src-main/service/core-share.js';
+import { loneJobThreads, mayStart, parseThreadsSetting, threadsForRun, type CoreShare } from '../../src-main/service/core-share.js';
+import { EventHub } from '../../src-main/service/events.js';
+import { RunQueue } from '../../src-main/service/run-queue.js';
+import { Store } from '../../src-main/store/index.js';
 import type { AppService } from '../../src-main/service/app-service.js';
 import { fakeService, tempDir, SMALL } from './helpers.js';
 
@@ -64,5 +67,32 @@ describe('the run queue hands out cores (fake engine, threads auto, workers 2)',
     for (const id of ids) expect(await service.waitForRun(id)).toBe('completed');
     off();
     expect(ids.map((id) => seen.get(id))).toEqual([Math.max(1, Math.floor(cores / 2)), Math.max(1, Math.floor(cores / 2))]);
+  });
+});
+
+describe('evaluation and analysis tasks get their share of cores too (RunQueue, threads auto, workers 2)', () => {
+  it('a lone task gets min(8, cores) threads; one queued while it runs waits for the cores (2+ cores), then gets them all', async () => {
+    const cores = os.availableParallelism();
+    const all = Math.min(8, cores);
+    const store = new Store(path.join(tempDir(), 'q.db'));
+    const queue = new RunQueue({ workers: 2, store, events: new EventHub(), backend: 'cpu', log: () => {}, keepCheckpoints: 2, threads: 'auto' });
+    const got: number[] = [];
+    let release = (): void => {};
+    const firstRuns = new Promise<void>((r) => { release = r; });
+    const secondDone = new Promise<void>((resolve) => {
+      queue.enqueueTask(async (t) => { got.push(t); await firstRuns; });
+      queue.enqueueTask(async (t) => { got.push(t); resolve(); });
+    });
+    expect(got).toEqual(cores >= 2 ? [all] : [1, 1]);
+    release();
+    await secondDone;
+    expect(got).toEqual(cores >= 2 ? [all, all] : [1, 1]);
+    await queue.close();
+    store.close();
+  });
+
+  it('ascl eval alone in its process: loneJobThreads is min(8, cores) under auto, the fixed count otherwise', () => {
+    expect(loneJobThreads('auto')).toBe(Math.min(8, os.availableParallelism()));
+    expect(loneJobThreads(3)).toBe(3);
   });
 });

@@ -58,9 +58,9 @@ export function analysisHandlers(ctx: ServiceContext, analyze: Analyze): Analysi
       });
       const config = requireConfig(r, 'analysis:start');
       if (!store.checkpoints(r.id)[0]) throw new ApiError('conflict', `analysis:start: run ${r.id} has no checkpoint yet; train it for at least one epoch first`);
-      const taskId = startTask(ctx, 'analysis', r.id, req, async (id) => {
+      const taskId = startTask(ctx, 'analysis', r.id, req, async (id, threads) => {
         if (!store.getRun(r.id)) throw deletedRun('analysis:start', r.id, id, 'analysis');
-        await analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: req.n ?? 512, steps: req.steps ?? null, seed: config.seed }, undefined, { runId: r.id, taskId: id });
+        await analyze(r.id, { overEpochs: false, epsSweep, tsne: req.tsne === true, n: req.n ?? 512, steps: req.steps ?? null, seed: config.seed }, undefined, { runId: r.id, taskId: id, threads });
         return null;
       });
       return { taskId };

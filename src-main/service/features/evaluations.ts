@@ -78,10 +78,10 @@ export function evalHandlers(ctx: ServiceContext, evaluate: Evaluate, evaluateGr
         dataset: config.dataset, dataDir: config.dataDir, attack: req.attack as AttackName, eps: eps?.success ? eps.data : budget.eps,
         steps: req.steps ?? null, stepSize: null, n: req.n ?? null, batchSize: config.batchSize, seed: config.seed, backend,
       };
-      const taskId = startTask(ctx, 'eval', r.id, req, async (id) => {
+      const taskId = startTask(ctx, 'eval', r.id, req, async (id, threads) => {
         if (!store.getRun(r.id)) throw deletedRun('evals:start', r.id, id, `${job.attack} evaluation`);
         try {
-          const at = { runId: r.id, taskId: id };
+          const at = { runId: r.id, taskId: id, threads };
           if (grid && evaluateGrid) return (await evaluateGrid({ ...job, epsGrid: grid }, r.id, ckpt.epoch, undefined, at)).ids[0];
           return (await evaluate(job, r.id, ckpt.epoch, undefined, at)).id;
         } catch (err) {
