@@ -6,7 +6,7 @@
  *
  * Why: XNNPACK in tfjs-backend-wasm 4.22 has no relaxed-SIMD build (a multiply then an add per lane), and
  * its filter gradient, as a forward convolution with the batch as the reduction, streams all of dy once
- * per output tile (memory bound; docs/kernels.md). Who calls which is ./conv-choice.ts.
+ * per output tile (memory bound; docs/kernels.md). Which pass runs on which engine: ./conv2d.ts.
  */
 import { kernelPool } from './kernel-pool.js';
 import { f32View, i32View, simdKernels, withScratch } from './simd.js';

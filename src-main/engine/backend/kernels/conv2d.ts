@@ -1,7 +1,7 @@
 /**
  * Conv2D for wasm, and the one place that chooses, per call, between XNNPACK's convolution (the stock
  * kernel) and our implicit GEMM (./conv-gemm.ts) for every convolution-shaped product: the forward pass,
- * the input gradient (./conv2d-backprop-input.ts) and, through `filterGradient`, the filter gradient.
+ * the input gradient (./conv2d-backprop-input.ts) and, through `gemmFilterGradient`, the filter gradient.
  *
  * The choice, measured per shape on XNNPACK and ours in one process (`npm run bench:conv`, docs/kernels.md):
  * the filter gradient on ours (1.05-6.7x faster on a 2-vCPU Xeon: XNNPACK's formulation streams dy once per

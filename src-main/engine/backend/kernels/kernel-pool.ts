@@ -21,11 +21,14 @@ import { simdKernels, simdModule, type SimdKernels } from './simd.js';
 export const POOLED_KERNELS = ['convGemm', 'convFilterGrad'] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
-// Control words (Int32): generation, done count, kernel index (-1 = stop), argument count, failures, then
+// Control words (Int32): generation, done count, kernel index, argument count, failures, then
 // MAX_ARGS arguments, then [from, to) per worker.
 const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, FAILED = 4, ARGS = 5, MAX_ARGS = 16, RANGES = ARGS + MAX_ARGS;
 
-/** The worker: instantiate, then wait for a generation, run its range, count itself done. Plain CommonJS. */
+/**
+ * The worker: instantiate, then wait for a generation, run its range, count itself done; it lives as long as
+ * the process (unref'd, like the backend it serves). Plain CommonJS.
+ */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, names } = workerData;
@@ -36,7 +39,6 @@ for (;;) {
   Atomics.wait(c, ${GEN}, gen);
   gen = Atomics.load(c, ${GEN});
   const k = c[${KERNEL}];
-  if (k < 0) break;
   const from = c[${RANGES} + 2 * index], to = c[${RANGES} + 2 * index + 1];
   if (from < to) {
     const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${NARGS}]));
