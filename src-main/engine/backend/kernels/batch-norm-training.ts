@@ -37,11 +37,11 @@ function forward(args: KernelArgs): TensorInfo[] {
   const simd = simdKernels(backend);
   // scratch: f64 sums [C] | f32 a [C] | f32 zeros [C] | f32 k [C]
   withScratch(backend, c * 8 + c * 12, (ptr) => {
-    simd.channelSums(offsetOf(backend, x), m, c, ptr, 0, c, 0);
+    simd.channelSums(offsetOf(backend, x), m, c, ptr);
     const meanV = f32View(backend, offsetOf(backend, mean), c);
     const sums = f64View(backend, ptr, c);
     for (let j = 0; j < c; j++) meanV[j] = sums[j] / m;
-    simd.centredSquares(offsetOf(backend, x), m, c, offsetOf(backend, mean), ptr, 0, c, 0);
+    simd.centredSquares(offsetOf(backend, x), m, c, offsetOf(backend, mean), ptr);
     const sq = f64View(backend, ptr, c);
     const varV = f32View(backend, offsetOf(backend, variance), c);
     const g = f32View(backend, offsetOf(backend, gamma), c);
@@ -55,7 +55,7 @@ function forward(args: KernelArgs): TensorInfo[] {
       coef[c + j] = 0;
       coef[2 * c + j] = b[j] - a * meanV[j];
     }
-    simd.channelAffine2(offsetOf(backend, x), offsetOf(backend, x), m, c, ptr + c * 8, ptr + c * 12, ptr + c * 16, offsetOf(backend, y), 0, m, 0);
+    simd.channelAffine2(offsetOf(backend, x), offsetOf(backend, x), m, c, ptr + c * 8, ptr + c * 12, ptr + c * 16, offsetOf(backend, y));
   });
   return [y, mean, variance];
 }
@@ -71,7 +71,7 @@ function backward(args: KernelArgs): TensorInfo[] {
   const simd = simdKernels(backend);
   // scratch: f64 [sum dy | sum dy*xc] [2C] | f32 a [C] | f32 p [C] | f32 q [C]
   withScratch(backend, c * 16 + c * 12, (ptr) => {
-    simd.gradSums(offsetOf(backend, x), offsetOf(backend, dy), m, c, offsetOf(backend, mean), ptr, 0, c, 0);
+    simd.gradSums(offsetOf(backend, x), offsetOf(backend, dy), m, c, offsetOf(backend, mean), ptr);
     const sums = f64View(backend, ptr, 2 * c);
     const g = f32View(backend, offsetOf(backend, gamma), c);
     const mu = f32View(backend, offsetOf(backend, mean), c);
@@ -93,7 +93,7 @@ function backward(args: KernelArgs): TensorInfo[] {
       coef[c + j] = p;
       coef[2 * c + j] = (-a * sumDy + dm[j]) / m - p * mu[j];
     }
-    simd.channelAffine2(offsetOf(backend, dy), offsetOf(backend, x), m, c, ptr + c * 16, ptr + c * 20, ptr + c * 24, offsetOf(backend, dx), 0, m, 0);
+    simd.channelAffine2(offsetOf(backend, dy), offsetOf(backend, x), m, c, ptr + c * 16, ptr + c * 20, ptr + c * 24, offsetOf(backend, dx));
   });
   return [dx, dgamma, dbeta];
 }

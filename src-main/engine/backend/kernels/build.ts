@@ -27,10 +27,8 @@ const ASC_FLAGS = ['--runtime', 'stub', '--noAssert', '--use', 'abort=', '--impo
  */
 const SHARED_FLAGS = [...ASC_FLAGS.map((f) => (f === 'simd' ? 'simd,threads' : f)), '--sharedMemory', '--maximumMemory', '65536'];
 
-/** Which heap the kernels are built for: the single-threaded binary's, or the threaded one's shared memory. */
-export type SimdHeap = 'plain' | 'shared';
 /**
- * A build: its heap, and `-fma` where relaxed SIMD is enabled (f32x4.relaxed_madd in ./assembly/fma.ts),
+ * A build: its heap (the single-threaded binary's, or the threaded one's shared memory), and `-fma` where relaxed SIMD is enabled (f32x4.relaxed_madd in ./assembly/fma.ts),
  * which V8 accepts only on CPUs and versions that have it (Node 20: behind a flag, see ./simd.ts).
  */
 export const SIMD_VARIANTS = ['plain', 'shared', 'plain-fma', 'shared-fma'] as const;

@@ -20,7 +20,7 @@ function sum(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf
   const m = x.shape.reduce((p, q) => p * q, 1) / c;
   const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c], 'float32');
   withScratch(backend, c * 8, (ptr) => {
-    simdKernels(backend).channelSums(offsetOf(backend, x), m, c, ptr, 0, c, 0);
+    simdKernels(backend).channelSums(offsetOf(backend, x), m, c, ptr);
     f32View(backend, offsetOf(backend, out), c).set(f64View(backend, ptr, c));
   });
   return out;

@@ -14,9 +14,9 @@ import { heapMemory, type WasmBackendLike } from './wasm-kernel-utils.js';
 import { simdKernels, simdModule, type SimdKernels } from './simd.js';
 
 /**
- * The kernels split over the pool. Batch norm's reductions and affine maps also take ranges, but pooled they
- * made one ResNet20 run on two cores slower (1.29x against 1.56x its one-core speed, `npm run bench`): they
- * are short, follow an XNNPACK convolution, and XNNPACK's pool thread still spins on the second core then.
+ * The kernels split over the pool. Batch norm's kernels are not: split by channel (commit a6f195f, reverted)
+ * they made one ResNet20 run on two cores slower (1.29x against 1.56x its one-core speed, `npm run bench`):
+ * they are short, follow an XNNPACK convolution, and XNNPACK's pool thread still spins on the second core then.
  */
 export const POOLED_KERNELS = ['convGemm', 'convFilterGrad'] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];

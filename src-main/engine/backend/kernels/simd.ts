@@ -9,11 +9,10 @@ import { SIMD_KERNELS_BASE64 } from './simd-kernels.generated.js';
 import { heapMemory, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export interface SimdKernels {
-  // Channel ranges [c0, c1) and row ranges [r0, r1), with the pool's slot: run them through ./kernel-pool.ts.
-  channelSums(x: number, m: number, c: number, sum: number, c0: number, c1: number, slot: number): void;
-  centredSquares(x: number, m: number, c: number, mean: number, sq: number, c0: number, c1: number, slot: number): void;
-  gradSums(x: number, dy: number, m: number, c: number, mean: number, sums: number, c0: number, c1: number, slot: number): void;
-  channelAffine2(u: number, v: number, m: number, c: number, a: number, b: number, k: number, out: number, r0: number, r1: number, slot: number): void;
+  channelSums(x: number, m: number, c: number, sum: number): void;
+  centredSquares(x: number, m: number, c: number, mean: number, sq: number): void;
+  gradSums(x: number, dy: number, m: number, c: number, mean: number, sums: number): void;
+  channelAffine2(u: number, v: number, m: number, c: number, a: number, b: number, k: number, out: number): void;
   col2im(cols: number, dx: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, pt: number, pl: number): void;
   reluGrad(dy: number, x: number, out: number, n: number): void;
   maximum(a: number, b: number, out: number, n: number): void;

@@ -5,41 +5,34 @@
 // that memory handed in by the JS side, which allocated it through the backend.
 // Layouts are channels-last (NHWC): a feature map is [M, C] with M = N*H*W.
 
-// The per-channel reductions take a channel range [c0, c1) (c0 a multiple of 4) and the affine map a row
-// range [r0, r1), plus a pool slot (unused), so that ../kernel-pool.ts could split them with each channel
-// still summed over the rows in order (bitwise one thread's result). They run whole, on the calling thread:
-// split, they measured slower (../kernel-pool.ts, POOLED_KERNELS).
-
-/** Sums per channel of x: pass 1 of batch norm (float64), channels [c0, c1). */
-export function channelSums(xPtr: usize, m: i32, c: i32, sumPtr: usize, c0: i32, c1: i32, slot: i32): void {
+/** Sums per channel of x and of x*x-free centred squares: pass 1 of batch norm (float64). */
+export function channelSums(xPtr: usize, m: i32, c: i32, sumPtr: usize): void {
   // sum[c] (f64) += x[r, c]
-  slot;
-  memory.fill(sumPtr + (<usize>c0 << 3), 0, <usize>(c1 - c0) << 3);
-  const c4 = c0 + ((c1 - c0) & ~3);
+  memory.fill(sumPtr, 0, <usize>c << 3);
+  const c4 = c & ~3;
   for (let r = 0; r < m; r++) {
     const row = xPtr + (<usize>(r * c) << 2);
-    let j = c0;
+    let j = 0;
     for (; j < c4; j += 4) {
       const v = v128.load(row + (<usize>j << 2));
       const a = sumPtr + (<usize>j << 3);
       v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
       v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
     }
-    for (; j < c1; j++) {
+    for (; j < c; j++) {
       const a = sumPtr + (<usize>j << 3);
       store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)));
     }
   }
 }
 
-/** sq[c] (f64) = sum_r (x[r, c] - mean[c])^2, mean given as f32 [C]: the biased variance's numerator, channels [c0, c1). */
-export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, sqPtr: usize, c0: i32, c1: i32, slot: i32): void {
-  slot;
-  memory.fill(sqPtr + (<usize>c0 << 3), 0, <usize>(c1 - c0) << 3);
-  const c4 = c0 + ((c1 - c0) & ~3);
+/** sq[c] (f64) = sum_r (x[r, c] - mean[c])^2, mean given as f32 [C]: the biased variance's numerator. */
+export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, sqPtr: usize): void {
+  memory.fill(sqPtr, 0, <usize>c << 3);
+  const c4 = c & ~3;
   for (let r = 0; r < m; r++) {
     const row = xPtr + (<usize>(r * c) << 2);
-    let j = c0;
+    let j = 0;
     for (; j < c4; j += 4) {
       const d = f32x4.sub(v128.load(row + (<usize>j << 2)), v128.load(meanPtr + (<usize>j << 2)));
       const d2 = f32x4.mul(d, d);
@@ -47,7 +40,7 @@ export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, sqPt
       v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(d2)));
       v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(d2, d2, 2, 3, 0, 1))), 16);
     }
-    for (; j < c1; j++) {
+    for (; j < c; j++) {
       const d = <f64>load<f32>(row + (<usize>j << 2)) - <f64>load<f32>(meanPtr + (<usize>j << 2));
       const a = sqPtr + (<usize>j << 3);
       store<f64>(a, load<f64>(a) + d * d);
@@ -59,15 +52,13 @@ export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, sqPt
  * Batch-norm backward pass 1: sumDy[c] = sum_r dy, sumDyXc[c] = sum_r dy * (x - mean), in f64.
  * sumsPtr holds 2*C f64: [sumDy | sumDyXc].
  */
-export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usize, sumsPtr: usize, c0: i32, c1: i32, slot: i32): void {
-  slot;
-  memory.fill(sumsPtr + (<usize>c0 << 3), 0, <usize>(c1 - c0) << 3);
-  memory.fill(sumsPtr + (<usize>(c + c0) << 3), 0, <usize>(c1 - c0) << 3);
+export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usize, sumsPtr: usize): void {
+  memory.fill(sumsPtr, 0, <usize>c << 4);
   const sum2 = sumsPtr + (<usize>c << 3);
-  const c4 = c0 + ((c1 - c0) & ~3);
+  const c4 = c & ~3;
   for (let r = 0; r < m; r++) {
     const off = <usize>(r * c) << 2;
-    let j = c0;
+    let j = 0;
     for (; j < c4; j += 4) {
       const o = off + (<usize>j << 2);
       const g = v128.load(dyPtr + o);
@@ -79,7 +70,7 @@ export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usi
       v128.store(b, f64x2.add(v128.load(b), f64x2.promote_low_f32x4(p)));
       v128.store(b, f64x2.add(v128.load(b, 16), f64x2.promote_low_f32x4(i32x4.shuffle(p, p, 2, 3, 0, 1))), 16);
     }
-    for (; j < c1; j++) {
+    for (; j < c; j++) {
       const o = off + (<usize>j << 2);
       const g = <f64>load<f32>(dyPtr + o);
       const a = sumsPtr + (<usize>j << 3);
@@ -90,11 +81,10 @@ export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usi
   }
 }
 
-/** out[r, c] = a[c] * u[r, c] + b[c] * v[r, c] + k[c] (v may equal u with b = 0): the affine maps of batch norm, rows [r0, r1). */
-export function channelAffine2(uPtr: usize, vPtr: usize, m: i32, c: i32, aPtr: usize, bPtr: usize, kPtr: usize, outPtr: usize, r0: i32, r1: i32, slot: i32): void {
-  m; slot;
+/** out[r, c] = a[c] * u[r, c] + b[c] * v[r, c] + k[c] (v may equal u with b = 0): the affine maps of batch norm. */
+export function channelAffine2(uPtr: usize, vPtr: usize, m: i32, c: i32, aPtr: usize, bPtr: usize, kPtr: usize, outPtr: usize): void {
   const c4 = c & ~3;
-  for (let r = r0; r < r1; r++) {
+  for (let r = 0; r < m; r++) {
     const off = <usize>(r * c) << 2;
     let j = 0;
     for (; j < c4; j += 4) {
