@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineChildArgs } from '../../src-main/engine/backend/worker-spawn.js';
 import { tf } from '../../src-main/engine/tf.js';
 import { convGeometry } from '../../src-main/engine/backend/kernels/conv-gemm.js';
+import { useGemm } from '../../src-main/engine/backend/kernels/conv2d.js';
+import { fmaEnabled } from '../../src-main/engine/backend/kernels/simd.js';
 import { expectClose, onCpuAndWasm, randomArray, useWasm } from './compare.js';
 import { GEMM_FIXTURE_CASES, gemmFixtureOutputs } from './fixtures/gemm-conv-cases.js';
 
@@ -53,6 +55,19 @@ describe('implicit-GEMM convolution (ASCL_WASM_CONV=gemm) on wasm matches cpu: f
     tf.dispose(x);
   });
 
+  it('engine rule: auto puts forward-shaped CI % 4 = 0, CO >= 8 on ours iff FMA, CI 3 / 6 and CO 3 on XNNPACK, dW always on ours; gemm and xnnpack force', () => {
+    process.env.ASCL_WASM_CONV = 'auto';
+    expect(fmaEnabled()).toBe(true); // Node 20 with the relaxed-SIMD flag set at start (simd.ts)
+    expect([useGemm('forward', 16, 16), useGemm('forward', 64, 8), useGemm('forward', 32, 64)]).toEqual([true, true, true]);
+    expect([useGemm('forward', 3, 16), useGemm('forward', 6, 16), useGemm('forward', 16, 3), useGemm('forward', 16, 4)]).toEqual([false, false, false, false]);
+    expect(useGemm('filter gradient')).toBe(true);
+    process.env.ASCL_WASM_CONV = 'gemm';
+    expect([useGemm('forward', 3, 3), useGemm('filter gradient')]).toEqual([true, true]);
+    process.env.ASCL_WASM_CONV = 'xnnpack';
+    expect([useGemm('forward', 16, 16), useGemm('filter gradient')]).toEqual([false, false]);
+    process.env.ASCL_WASM_CONV = 'auto';
+  });
+
   it('convGeometry refuses a filter whose input channels differ from x, and negative pads', () => {
     expect(() => convGeometry([1, 4, 4, 3], [3, 3, 2, 8], [1, 1, 1, 1], [1, 1], [1, 1])).toThrow(/filter \[3,3,2,8\] has 2 input channels, x \[1,4,4,3\] has 3/);
     expect(() => convGeometry([1, 4, 4, 3], [3, 3, 3, 8], [-1, 1, 1, 1], [1, 1], [1, 1])).toThrow(/pads \[-1,1,1,1\] must be integers >= 0/);
@@ -60,21 +75,23 @@ describe('implicit-GEMM convolution (ASCL_WASM_CONV=gemm) on wasm matches cpu: f
 });
 
 /** The fixture's outputs in a child process (FMA is decided once per process, at the first kernel). */
-async function fixtureValues(env: Record<string, string>): Promise<Float32Array[]> {
+async function fixtureValues(env: Record<string, string>): Promise<{ values: Float32Array[]; autoForward16: boolean }> {
   const { stdout } = await promisify(execFile)(process.execPath, [...engineChildArgs(new URL('./fixtures/gemm-conv.ts', import.meta.url))], {
     timeout: 120_000, env: { ...process.env, ...env },
   });
-  const { backend, bytes } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { backend: string; bytes: string[] };
+  const { backend, bytes, autoForward16 } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { backend: string; bytes: string[]; autoForward16: boolean };
   expect(backend).toBe('wasm');
-  return bytes.map((b) => {
+  const values = bytes.map((b) => {
     const buf = Buffer.from(b, 'base64'); // small buffers are views into Node's shared pool
     return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   });
+  return { values, autoForward16 };
 }
 
 describe('the plain-SIMD build of the GEMM kernels (ASCL_WASM_FMA=0, in a child process) matches cpu too', () => {
-  it(`${GEMM_FIXTURE_CASES.map((c) => `x [${c.n},${c.h},${c.w},${c.ci}] ${c.k}x${c.k}x${c.ci}x${c.co} stride ${c.s}`).join('; ')}: y, dx, dW within 1e-5`, async () => {
-    const plain = await fixtureValues({ ASCL_WASM_FMA: '0' });
+  it(`${GEMM_FIXTURE_CASES.map((c) => `x [${c.n},${c.h},${c.w},${c.ci}] ${c.k}x${c.k}x${c.ci}x${c.co} stride ${c.s}`).join('; ')}: y, dx, dW within 1e-5; auto keeps XNNPACK for the forward pass there`, async () => {
+    const { values: plain, autoForward16 } = await fixtureValues({ ASCL_WASM_FMA: '0' });
+    expect(autoForward16).toBe(false); // without FMA ours and XNNPACK tie (docs/kernels.md)
     await tf.setBackend('cpu');
     const outs = GEMM_FIXTURE_CASES.flatMap((c) => gemmFixtureOutputs(c));
     const cpu = outs.map((t) => t.dataSync() as Float32Array);

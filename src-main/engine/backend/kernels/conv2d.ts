@@ -4,13 +4,14 @@
  * the input gradient (./conv2d-backprop-input.ts) and, through `gemmFilterGradient`, the filter gradient.
  *
  * The choice, measured per shape on XNNPACK and ours in one process (`npm run bench:conv`, docs/kernels.md):
- * the filter gradient on ours (1.05-6.7x faster on a 2-vCPU Xeon: XNNPACK's formulation streams dy once per
- * output tile, ours is blocked over the pixels; with or without FMA), the forward pass and the input gradient
- * on XNNPACK (ours reached 0.46-1.24x of it: XNNPACK's packing and micro-kernels win on 16-32 channels).
+ * the filter gradient on ours (1.05-7.6x faster on two 2-vCPU Xeons: XNNPACK's formulation streams dy once per
+ * output tile, ours is blocked over the pixels; with or without FMA); the forward pass and the input gradient
+ * on ours where `useGemm` says (with FMA, CI a multiple of 4, CO >= 8), else on XNNPACK.
  * `ASCL_WASM_CONV=xnnpack` or `=gemm` forces one engine for every convolution (tests, benchmarks).
  */
 import { tf } from '../../tf.js';
 import { convGeometry, gemmConv2d, gemmFilterGrad, gemmFilterGradApplies, type ConvGeometry } from './conv-gemm.js';
+import { fmaEnabled } from './simd.js';
 import { asWasmBackend, explicitPad, runKernel, type TensorInfo, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export const CONV_ENGINES = ['auto', 'gemm', 'xnnpack'] as const;
@@ -26,10 +27,18 @@ function engineSetting(): ConvEngine {
 
 export type ConvPass = 'forward' | 'filter gradient';
 
-/** Whether this convolution (forward-shaped, which includes the input gradient) runs on our GEMM. */
-export function useGemm(pass: ConvPass): boolean {
+/**
+ * Whether this convolution (forward-shaped, which includes the input gradient) runs on our GEMM. In `auto`:
+ * the filter gradient always (where it applies); forward-shaped ones where our tile is fed by the vector
+ * packing (CI a multiple of 4) and fills its 8-channel panels (CO >= 8), with FMA: there ours measured
+ * 1.1-1.7x XNNPACK on a 2-vCPU Xeon (docs/kernels.md, 2026-12-02 late); without FMA the two tie (0.86-1.3x),
+ * and with CI = 3 or CO = 3 (the first layer) XNNPACK ties or wins, so those keep XNNPACK. The rule depends
+ * only on the shape and the build, never on timings, so a run's numbers do not depend on machine load.
+ */
+export function useGemm(pass: ConvPass, ci = 0, co = 0): boolean {
   const setting = engineSetting();
-  return setting === 'auto' ? pass === 'filter gradient' : setting === 'gemm';
+  if (setting !== 'auto') return setting === 'gemm';
+  return pass === 'filter gradient' || (fmaEnabled() && ci % 4 === 0 && ci > 0 && co >= 8);
 }
 
 /** conv(x, filter) with explicit padding [top, bottom, left, right], stride and dilation, NHWC. */
@@ -38,7 +47,7 @@ export function conv2dExplicit(
   pads: [number, number, number, number], strides: [number, number], dilations: [number, number],
 ): TensorInfo {
   const g = convGeometry(x.shape, filter.shape, pads, strides, dilations);
-  return useGemm('forward') ? gemmConv2d(backend, x, filter, g) : xnnpackConv2d(backend, x, filter, pads, strides, dilations);
+  return useGemm('forward', g.ci, g.co) ? gemmConv2d(backend, x, filter, g) : xnnpackConv2d(backend, x, filter, pads, strides, dilations);
 }
 
 /** The stock XNNPACK conv2d (NHWC) with explicit padding, stride and dilation. */
@@ -67,7 +76,7 @@ function conv2D(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?:
   const { top, bottom, left, right } = info.padInfo;
   if (info.dataFormat === 'channelsLast' && Math.min(top, bottom, left, right) >= 0) {
     const g = convGeometry(x.shape, filter.shape, [top, bottom, left, right], [info.strideHeight, info.strideWidth], [info.dilationHeight, info.dilationWidth]);
-    if (g.oh === info.outHeight && g.ow === info.outWidth && useGemm('forward')) return gemmConv2d(backend, x, filter, g);
+    if (g.oh === info.outHeight && g.ow === info.outWidth && useGemm('forward', g.ci, g.co)) return gemmConv2d(backend, x, filter, g);
   }
   return runKernel('Conv2D', backend, args.inputs as Record<string, TensorInfo>, attrs as unknown as Record<string, unknown>);
 }
