@@ -31,7 +31,7 @@ export type ConvPass = 'forward' | 'filter gradient';
  * Whether this convolution (forward-shaped, which includes the input gradient) runs on our GEMM. In `auto`:
  * the filter gradient always (where it applies); forward-shaped ones where our tile is fed by the vector
  * packing (CI a multiple of 4) and fills its 8-channel panels (CO >= 8), with FMA: there ours measured
- * 1.1-1.9x XNNPACK on a 2-vCPU Xeon (docs/kernels.md, 2026-12-03); without FMA the two tie (0.86-1.3x),
+ * 1.1-1.9x XNNPACK on a 2-vCPU Xeon (docs/kernels.md, 2026-12-03); without FMA the two tie (0.71-1.30x),
  * and with CI = 3 or CO = 3 (the first layer) XNNPACK ties or wins, so those keep XNNPACK. The rule depends
  * only on the shape and the build, never on timings, so a run's numbers do not depend on machine load.
  */
