@@ -58,13 +58,13 @@ describe('implicit-GEMM convolution (ASCL_WASM_CONV=gemm) on wasm matches cpu: f
   it('engine rule: auto puts forward-shaped CI % 4 = 0, CO >= 8 on ours iff FMA, CI 3 / 6 and CO 3 on XNNPACK, dW always on ours; gemm and xnnpack force', () => {
     process.env.ASCL_WASM_CONV = 'auto';
     expect(fmaEnabled()).toBe(true); // Node 20 with the relaxed-SIMD flag set at start (simd.ts)
-    expect([useGemm('forward', 16, 16), useGemm('forward', 64, 8), useGemm('forward', 32, 64)]).toEqual([true, true, true]);
-    expect([useGemm('forward', 3, 16), useGemm('forward', 6, 16), useGemm('forward', 16, 3), useGemm('forward', 16, 4)]).toEqual([false, false, false, false]);
-    expect(useGemm('filter gradient')).toBe(true);
+    expect([useGemm('forward', { ci: 16, co: 16 }), useGemm('forward', { ci: 64, co: 8 }), useGemm('forward', { ci: 32, co: 64 })]).toEqual([true, true, true]);
+    expect([useGemm('forward', { ci: 3, co: 16 }), useGemm('forward', { ci: 6, co: 16 }), useGemm('forward', { ci: 16, co: 3 }), useGemm('forward', { ci: 16, co: 4 })]).toEqual([false, false, false, false]);
+    expect(useGemm('filter gradient', { ci: 16, co: 16 })).toBe(true);
     process.env.ASCL_WASM_CONV = 'gemm';
-    expect([useGemm('forward', 3, 3), useGemm('filter gradient')]).toEqual([true, true]);
+    expect([useGemm('forward', { ci: 3, co: 3 }), useGemm('filter gradient', { ci: 16, co: 16 })]).toEqual([true, true]);
     process.env.ASCL_WASM_CONV = 'xnnpack';
-    expect([useGemm('forward', 16, 16), useGemm('filter gradient')]).toEqual([false, false]);
+    expect([useGemm('forward', { ci: 16, co: 16 }), useGemm('filter gradient', { ci: 16, co: 16 })]).toEqual([false, false]);
     process.env.ASCL_WASM_CONV = 'auto';
   });
 

@@ -35,7 +35,7 @@ export type ConvPass = 'forward' | 'filter gradient';
  * and with CI = 3 or CO = 3 (the first layer) XNNPACK ties or wins, so those keep XNNPACK. The rule depends
  * only on the shape and the build, never on timings, so a run's numbers do not depend on machine load.
  */
-export function useGemm(pass: ConvPass, ci = 0, co = 0): boolean {
+export function useGemm(pass: ConvPass, { ci, co }: Pick<ConvGeometry, 'ci' | 'co'>): boolean {
   const setting = engineSetting();
   if (setting !== 'auto') return setting === 'gemm';
   return pass === 'filter gradient' || (fmaEnabled() && ci % 4 === 0 && ci > 0 && co >= 8);
@@ -47,7 +47,7 @@ export function conv2dExplicit(
   pads: [number, number, number, number], strides: [number, number], dilations: [number, number],
 ): TensorInfo {
   const g = convGeometry(x.shape, filter.shape, pads, strides, dilations);
-  return useGemm('forward', g.ci, g.co) ? gemmConv2d(backend, x, filter, g) : xnnpackConv2d(backend, x, filter, pads, strides, dilations);
+  return useGemm('forward', g) ? gemmConv2d(backend, x, filter, g) : xnnpackConv2d(backend, x, filter, pads, strides, dilations);
 }
 
 /** The stock XNNPACK conv2d (NHWC) with explicit padding, stride and dilation. */
@@ -62,7 +62,7 @@ export function xnnpackConv2d(
 
 /** dW by our GEMM where it applies and is chosen, else null (the caller uses its XNNPACK formulation). */
 export function gemmFilterGradient(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo | null {
-  return gemmFilterGradApplies(g.co) && useGemm('filter gradient') ? gemmFilterGrad(backend, x, dy, g) : null;
+  return gemmFilterGradApplies(g.co) && useGemm('filter gradient', g) ? gemmFilterGrad(backend, x, dy, g) : null;
 }
 
 function conv2D(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
@@ -76,7 +76,7 @@ function conv2D(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?:
   const { top, bottom, left, right } = info.padInfo;
   if (info.dataFormat === 'channelsLast' && Math.min(top, bottom, left, right) >= 0) {
     const g = convGeometry(x.shape, filter.shape, [top, bottom, left, right], [info.strideHeight, info.strideWidth], [info.dilationHeight, info.dilationWidth]);
-    if (g.oh === info.outHeight && g.ow === info.outWidth && useGemm('forward', g.ci, g.co)) return gemmConv2d(backend, x, filter, g);
+    if (g.oh === info.outHeight && g.ow === info.outWidth && useGemm('forward', g)) return gemmConv2d(backend, x, filter, g);
   }
   return runKernel('Conv2D', backend, args.inputs as Record<string, TensorInfo>, attrs as unknown as Record<string, unknown>);
 }
