@@ -111,6 +111,8 @@ export interface ModelBench {
   oneRunSamplesPerSecond?: number;
   oneRunSpeedup?: number;
   oneRunRatio?: number | null;
+  /** The kernel pool per step in the one-core run and in the one run on all cores (./train-step.ts). */
+  pool?: { oneCore: StepTiming['pool']; oneRun: StepTiming['pool'] };
   /** The one-core step's kernels (slowest 25 by shape) and per kernel name. */
   kernels?: KernelRow[];
   kernelSummary?: Array<{ kernel: string; ms: number; share: number }>;
@@ -144,6 +146,19 @@ async function benchModelGpu(model: ModelName, a: Args, log: (s: string) => void
   };
 }
 
+/**
+ * Our kernel pool's share of a step: the pooled kernels' wall time, each thread's busy time in them, and the
+ * rest of the step (on one thread, or XNNPACK's pool). Against the one-core line it tells whether a run on N
+ * cores is held back by what is not split (the rest) or by the split itself (busy times above 1/N of one core's).
+ */
+function poolLine(t: StepTiming, where: string): string {
+  const p = t.pool;
+  if (p.calls === 0) return `kernel pool ${where}: no pooled calls`;
+  return `kernel pool ${where}: ${p.calls.toFixed(0)} calls/step, ${p.wallMs.toFixed(0)} ms/step wall ` +
+    `(${((100 * p.wallMs) / t.msPerStep).toFixed(0)}% of the step), busy ${p.busyMs.map((b) => b.toFixed(0)).join(' / ')} ms per thread, ` +
+    `rest of the step ${(t.msPerStep - p.wallMs).toFixed(0)} ms`;
+}
+
 async function benchModel(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
   if (a.backend === 'webgpu') return benchModelGpu(model, a, log);
   const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
@@ -157,7 +172,11 @@ async function benchModel(model: ModelName, a: Args, log: (s: string) => void): 
   }
   // One run on all the cores: XNNPACK's threads (wasm only; other backends size their own pools).
   const oneRun = a.backend === 'wasm' ? (await timeInWorkers(1, { ...data, threads: a.cores })).timings[0] : null;
-  if (oneRun) log(`  ${model}: 1 run on ${a.cores} cores ${oneRun.samplesPerSecond.toFixed(1)} samples/s (${(oneRun.samplesPerSecond / one.samplesPerSecond).toFixed(2)}x its 1-core speed)`);
+  if (oneRun) {
+    log(`  ${model}: 1 run on ${a.cores} cores ${oneRun.samplesPerSecond.toFixed(1)} samples/s (${(oneRun.samplesPerSecond / one.samplesPerSecond).toFixed(2)}x its 1-core speed)`);
+    log(`  ${model}: ${poolLine(one, 'on 1 core')}`);
+    log(`  ${model}: ${poolLine(oneRun, `on ${a.cores} cores`)}`);
+  }
   const pair = await timeInWorkers(a.cores, data);
   const two = pair.timings;
   const sps2 = two.reduce((s, t) => s + t.samplesPerSecond, 0);
@@ -190,6 +209,7 @@ async function benchModel(model: ModelName, a: Args, log: (s: string) => void): 
       oneRunSamplesPerSecond: oneRun.samplesPerSecond,
       oneRunSpeedup: oneRun.samplesPerSecond / one.samplesPerSecond,
       oneRunRatio: torch2 ? oneRun.samplesPerSecond / torch2 : null,
+      pool: { oneCore: one.pool, oneRun: oneRun.pool },
     } : {}),
     ...(one.profile ? { kernels: one.profile.rows.slice(0, 25), kernelSummary: byKernel(one.profile.rows) } : {}),
   };

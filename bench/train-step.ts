@@ -13,6 +13,7 @@ import { getObjective } from '../src-main/engine/objectives/index.js';
 import { Rng } from '../src-main/engine/rng.js';
 import { createOptimizer } from '../src-main/engine/train/optimizer.js';
 import { makeTrainStep } from '../src-main/engine/train/step.js';
+import { kernelPoolStats, resetKernelPoolStats, type KernelPoolStats } from '../src-main/engine/backend/kernels/kernel-pool.js';
 import { kernelFlops, profileKernels, type KernelRow } from './kernel-profile.js';
 
 export interface StepTiming {
@@ -24,6 +25,8 @@ export interface StepTiming {
   flopsPerStep: number;
   /** Live tensors after the first and the last timed step (equal when nothing leaks). */
   tensorsAfter: [number, number];
+  /** Our kernel pool's time per timed step (wasm; calls 0 elsewhere): what of the step is split over the threads. */
+  pool: KernelPoolStats;
   /** One more step under tf.profile, when asked (./kernel-profile.ts). */
   profile?: { rows: KernelRow[]; totalMs: number; stepMs: number };
 }
@@ -78,12 +81,15 @@ export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}
     await opts.beforeTiming?.();
     const steps = opts.steps ?? 3;
     let first = 0;
+    resetKernelPoolStats();
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) {
       await call(i + 100);
       if (i === 0) first = tf.memory().numTensors;
     }
     const ms = (performance.now() - t0) / steps;
+    const p = kernelPoolStats();
+    const pool = { calls: p.calls / steps, wallMs: p.wallMs / steps, busyMs: p.busyMs.map((b) => b / steps) };
     const tensorsAfter: [number, number] = [first, tf.memory().numTensors];
     let profile: StepTiming['profile'];
     if (opts.profile) {
@@ -91,7 +97,7 @@ export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}
       const p = await profileKernels(() => call(1000));
       profile = { ...p, stepMs: performance.now() - p0 };
     }
-    return { model, batch, msPerStep: ms, samplesPerSecond: (batch / ms) * 1000, flopsPerStep: stepFlops(f), tensorsAfter, profile };
+    return { model, batch, msPerStep: ms, samplesPerSecond: (batch / ms) * 1000, flopsPerStep: stepFlops(f), tensorsAfter, pool, profile };
   } finally {
     tf.dispose([x, y]);
     optimizer.dispose();

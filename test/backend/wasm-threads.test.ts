@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { engineChildArgs } from '../../src-main/engine/backend/worker-spawn.js';
 import { backendReport, initBackend } from '../../src-main/engine/backend/index.js';
 import { tf } from '../../src-main/engine/tf.js';
+import type { KernelPoolStats } from '../../src-main/engine/backend/kernels/kernel-pool.js';
 
 const run = promisify(execFile);
 
-interface StepOutput { wasmThreads: number; poolThreads: number; shapes: number[][]; bytes: string[] }
+interface StepOutput { wasmThreads: number; poolThreads: number; pool: KernelPoolStats; shapes: number[][]; bytes: string[] }
 
 /** The fixture in its own process: one tfjs backend per process, and pthread workers end with it. */
 async function step(threads: number, conv = 'auto'): Promise<StepOutput> {
@@ -32,6 +33,15 @@ describe('wasm with XNNPACK threads (the threaded binary started in Node)', () =
   it('ASCL_WASM_CONV=gemm (every convolution on our implicit GEMM and kernel pool): the same step bitwise equal with 1, 2 and 3 threads', async () => {
     const [one, two, three] = [await step(1, 'gemm'), await step(2, 'gemm'), await step(3, 'gemm')];
     expect([one.poolThreads, two.poolThreads, three.poolThreads]).toEqual([1, 2, 3]);
+    // The pool's statistics (what `npm run bench` prints): the same calls whatever the thread count, every
+    // thread busy, and no thread busier than the calls' wall time (one thread: its busy time is the wall time).
+    for (const s of [one, two, three]) {
+      expect(s.pool.calls, `${s.poolThreads} threads`).toBe(one.pool.calls);
+      expect(s.pool.busyMs).toHaveLength(s.poolThreads);
+      for (const b of s.pool.busyMs) expect(b > 0 && b <= s.pool.wallMs, `busy ${b} of wall ${s.pool.wallMs} ms`).toBe(true);
+    }
+    expect(one.pool.calls).toBeGreaterThan(0);
+    expect(one.pool.busyMs[0]).toBe(one.pool.wallMs);
     expect(two.bytes).toEqual(one.bytes);
     expect(three.bytes).toEqual(one.bytes);
     const auto = await step(1);

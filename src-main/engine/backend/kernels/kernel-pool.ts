@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { heapMemory, type WasmBackendLike } from './wasm-kernel-utils.js';
 import { simdKernels, simdModule, type SimdKernels } from './simd.js';
+import { MAX_WASM_THREADS, isWasmThreadCount } from '../wasm-threads-limits.js';
 
 /**
  * The kernels split over the pool. Batch norm's kernels are not: split by channel (commit a6f195f, reverted)
@@ -25,13 +26,40 @@ export type PooledKernel = (typeof POOLED_KERNELS)[number];
 // MAX_ARGS arguments, then [from, to) per worker.
 const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, FAILED = 4, ARGS = 5, MAX_ARGS = 16, RANGES = ARGS + MAX_ARGS;
 
+// Statistics words (Float64): calls, wall ms, then busy ms per thread (the calling thread first). Shared, so
+// that each worker adds its own busy time; process-wide, as one process has one wasm backend.
+const STATS_CALLS = 0, STATS_WALL = 1, STATS_BUSY = 2;
+const stats = new Float64Array(new SharedArrayBuffer(8 * (STATS_BUSY + MAX_WASM_THREADS)));
+
+/**
+ * Where the pooled kernels' time went since the last reset: `npm run bench` prints it per step, so that a run
+ * on N cores shows how much of the step is split at all (the rest runs on one thread) and what splitting cost
+ * (the threads' busy times against the same work on one thread).
+ */
+export interface KernelPoolStats {
+  calls: number;
+  /** From dispatch to the last thread done, summed over calls. */
+  wallMs: number;
+  /** Time inside the kernels per thread: the calling thread, then each worker. */
+  busyMs: number[];
+}
+
+export function kernelPoolStats(): KernelPoolStats {
+  return { calls: stats[STATS_CALLS], wallMs: stats[STATS_WALL], busyMs: Array.from(stats.subarray(STATS_BUSY, STATS_BUSY + poolThreads)) };
+}
+
+export function resetKernelPoolStats(): void {
+  stats.fill(0);
+}
+
 /**
  * The worker: instantiate, then wait for a generation, run its range, count itself done; it lives as long as
  * the process (unref'd, like the backend it serves). Plain CommonJS.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, index, names } = workerData;
+const { module, memory, control, index, names, stats } = workerData;
+const busy = new Float64Array(stats, ${STATS_BUSY} * 8);
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
 let gen = 0;
@@ -42,7 +70,9 @@ for (;;) {
   const from = c[${RANGES} + 2 * index], to = c[${RANGES} + 2 * index + 1];
   if (from < to) {
     const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${NARGS}]));
+    const t0 = performance.now();
     try { exports[names[k]](...args, from, to, index + 1); } catch (e) { Atomics.add(c, ${FAILED}, 1); }
+    busy[index + 1] += performance.now() - t0; // this worker's slot only: read after DONE (an Atomics edge)
   }
   Atomics.add(c, ${DONE}, 1);
   Atomics.notify(c, ${DONE});
@@ -53,6 +83,9 @@ let poolThreads = 1;
 
 /** Called by initBackend once the threaded binary started with `threads` threads (1: no pool). */
 export function setKernelPoolThreads(threads: number): void {
+  if (!isWasmThreadCount(threads)) {
+    throw new Error(`setKernelPoolThreads: threads must be an integer from 1 to ${MAX_WASM_THREADS}, got ${JSON.stringify(threads)}`);
+  }
   poolThreads = threads;
 }
 
@@ -69,7 +102,12 @@ class SerialPool implements KernelPool {
   readonly threads = 1;
   constructor(private readonly simd: SimdKernels) {}
   run(kernel: PooledKernel, args: readonly number[], total: number): void {
+    const t0 = performance.now();
     (this.simd[kernel] as (...a: number[]) => void)(...args, 0, total, 0);
+    const ms = performance.now() - t0;
+    stats[STATS_CALLS] += 1;
+    stats[STATS_WALL] += ms;
+    stats[STATS_BUSY] += ms;
   }
 }
 
@@ -79,7 +117,7 @@ class ThreadedPool implements KernelPool {
   constructor(private readonly simd: SimdKernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
     this.c = new Int32Array(new SharedArrayBuffer(4 * (RANGES + 2 * threads)));
     this.workers = Array.from({ length: threads - 1 }, (_, index) => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control: this.c.buffer, index, names: POOLED_KERNELS } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control: this.c.buffer, index, names: POOLED_KERNELS, stats: stats.buffer } });
       w.unref(); // a waiting pool never keeps the process alive
       w.on('error', (e: unknown) => console.error(`kernel pool worker ${index}:`, e));
       return w;
@@ -98,6 +136,7 @@ class ThreadedPool implements KernelPool {
     for (let w = 0; w < this.workers.length; w++) [c[RANGES + 2 * w], c[RANGES + 2 * w + 1]] = range(w + 1);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, FAILED, 0);
+    const t0 = performance.now();
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
     const [from, to] = range(0);
@@ -107,7 +146,10 @@ class ThreadedPool implements KernelPool {
     } catch (e) {
       error = e;
     }
+    stats[STATS_BUSY] += performance.now() - t0;
     for (let d = Atomics.load(c, DONE); d < this.workers.length; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
+    stats[STATS_CALLS] += 1;
+    stats[STATS_WALL] += performance.now() - t0;
     if (error) throw error;
     const failed = Atomics.load(c, FAILED);
     if (failed > 0) throw new Error(`KernelPool.run(${kernel}): ${failed} of ${this.workers.length} pool workers trapped (args ${args.join(',')})`);
