@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { engineChildArgs } from '../../src-main/engine/backend/worker-spawn.js';
 import { backendReport, initBackend } from '../../src-main/engine/backend/index.js';
 import { tf } from '../../src-main/engine/tf.js';
-import type { KernelPoolStats } from '../../src-main/engine/backend/kernels/kernel-pool.js';
+import { kernelPoolStats, resetKernelPoolStats, type KernelPoolStats } from '../../src-main/engine/backend/kernels/kernel-pool.js';
+import { batchNormTraining } from '../../src-main/engine/backend/batch-norm.js';
+import { randomArray } from './compare.js';
 
 const run = promisify(execFile);
 
@@ -69,6 +71,41 @@ describe('wasm with XNNPACK threads (the threaded binary started in Node)', () =
       expect(tf.memory().numTensors, `step ${i + 2}`).toBe(tensors);
     }
     expect(values[4]).toBeLessThan(values[0]);
+  });
+
+  it('threads 2: batch norm [8,32,32,16] split by rows over the pool: y and dx of sum(y * dy) match float64 closed forms within 1e-5', async () => {
+    expect(await initBackend('wasm', { threads: 2 })).toBe('wasm');
+    const [n, c] = [8 * 32 * 32, 16];
+    const xv = randomArray(n * c, 3, 2).map((v) => v + 0.5); // mean away from 0
+    const gv = randomArray(c, 4).map((v) => v + 1);
+    const bv = randomArray(c, 5);
+    const dv = randomArray(n * c, 6);
+    const [x, gamma, beta, dy] = [tf.tensor(xv, [8, 32, 32, c]), tf.tensor1d(gv), tf.tensor1d(bv), tf.tensor(dv, [8, 32, 32, c])];
+    resetKernelPoolStats();
+    const y = batchNormTraining(x, gamma, beta, 1e-5).y;
+    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a, gamma, beta, 1e-5).y, dy)) as tf.Scalar)(x);
+    const stats = kernelPoolStats();
+    // 8192 rows of 16 channels: the statistics, the affine maps and the gradient sums are split (the worker was busy)
+    expect(stats.calls).toBeGreaterThanOrEqual(5);
+    expect(stats.busyMs[1]).toBeGreaterThan(0);
+    // float64: y = g (x - mu) s + b; dx = g s (dy - mean(dy) - (x - mu) s^2 mean(dy (x - mu))) (Ioffe & Szegedy 2015)
+    const [yv, dxv] = [y.dataSync(), dx.dataSync()];
+    let errY = 0, errDx = 0;
+    for (let j = 0; j < c; j++) {
+      let mu = 0, v = 0, sd = 0, sdx = 0;
+      for (let r = 0; r < n; r++) mu += xv[r * c + j] / n;
+      for (let r = 0; r < n; r++) v += (xv[r * c + j] - mu) ** 2 / n;
+      const s = 1 / Math.sqrt(v + 1e-5);
+      for (let r = 0; r < n; r++) { sd += dv[r * c + j] / n; sdx += (dv[r * c + j] * (xv[r * c + j] - mu)) / n; }
+      for (let r = 0; r < n; r++) {
+        const i = r * c + j, xc = xv[i] - mu;
+        errY = Math.max(errY, Math.abs(yv[i] - (gv[j] * xc * s + bv[j])));
+        errDx = Math.max(errDx, Math.abs(dxv[i] - gv[j] * s * (dv[i] - sd - xc * s * s * sdx)));
+      }
+    }
+    expect(errY).toBeLessThan(1e-5);
+    expect(errDx).toBeLessThan(1e-5);
+    tf.dispose([x, gamma, beta, dy, y, dx]);
   });
 
   it('a process that started 2 threads ends by itself once its work is done (no process.exit): pthreads do not hold it', async () => {

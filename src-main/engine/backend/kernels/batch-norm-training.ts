@@ -12,6 +12,8 @@
  *      = a dy + p x + q   (p, q per channel)
  */
 import { tf } from '../../tf.js';
+import { minShareRows, pooledChannelSums } from './channel-sums.js';
+import { kernelPool } from './kernel-pool.js';
 import { f32View, f64View, simdKernels, withScratch } from './simd.js';
 import { asWasmBackend, offsetOf, type TensorInfo } from './wasm-kernel-utils.js';
 
@@ -34,14 +36,13 @@ function forward(args: KernelArgs): TensorInfo[] {
   const y = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([c], 'float32');
   const variance = backend.makeOutput([c], 'float32');
-  const simd = simdKernels(backend);
   // scratch: f64 sums [C] | f32 a [C] | f32 zeros [C] | f32 k [C]
   withScratch(backend, c * 8 + c * 12, (ptr) => {
-    simd.channelSums(offsetOf(backend, x), m, c, ptr);
+    pooledChannelSums(backend, 'channelSums', [offsetOf(backend, x), m, c], m, c, ptr);
     const meanV = f32View(backend, offsetOf(backend, mean), c);
     const sums = f64View(backend, ptr, c);
     for (let j = 0; j < c; j++) meanV[j] = sums[j] / m;
-    simd.centredSquares(offsetOf(backend, x), m, c, offsetOf(backend, mean), ptr);
+    pooledChannelSums(backend, 'centredSquares', [offsetOf(backend, x), m, c, offsetOf(backend, mean)], m, c, ptr);
     const sq = f64View(backend, ptr, c);
     const varV = f32View(backend, offsetOf(backend, variance), c);
     const g = f32View(backend, offsetOf(backend, gamma), c);
@@ -55,7 +56,8 @@ function forward(args: KernelArgs): TensorInfo[] {
       coef[c + j] = 0;
       coef[2 * c + j] = b[j] - a * meanV[j];
     }
-    simd.channelAffine2(offsetOf(backend, x), offsetOf(backend, x), m, c, ptr + c * 8, ptr + c * 12, ptr + c * 16, offsetOf(backend, y));
+    const affine = [offsetOf(backend, x), offsetOf(backend, x), m, c, ptr + c * 8, ptr + c * 12, ptr + c * 16, offsetOf(backend, y)];
+    kernelPool(backend).run('channelAffine2', affine, m, 1, minShareRows(c));
   });
   return [y, mean, variance];
 }
@@ -68,10 +70,9 @@ function backward(args: KernelArgs): TensorInfo[] {
   const dx = backend.makeOutput(x.shape, 'float32');
   const dgamma = backend.makeOutput([c], 'float32');
   const dbeta = backend.makeOutput([c], 'float32');
-  const simd = simdKernels(backend);
   // scratch: f64 [sum dy | sum dy*xc] [2C] | f32 a [C] | f32 p [C] | f32 q [C]
   withScratch(backend, c * 16 + c * 12, (ptr) => {
-    simd.gradSums(offsetOf(backend, x), offsetOf(backend, dy), m, c, offsetOf(backend, mean), ptr);
+    pooledChannelSums(backend, 'gradSums', [offsetOf(backend, x), offsetOf(backend, dy), m, c, offsetOf(backend, mean)], m, c, ptr);
     const sums = f64View(backend, ptr, 2 * c);
     const g = f32View(backend, offsetOf(backend, gamma), c);
     const mu = f32View(backend, offsetOf(backend, mean), c);
@@ -93,7 +94,8 @@ function backward(args: KernelArgs): TensorInfo[] {
       coef[c + j] = p;
       coef[2 * c + j] = (-a * sumDy + dm[j]) / m - p * mu[j];
     }
-    simd.channelAffine2(offsetOf(backend, dy), offsetOf(backend, x), m, c, ptr + c * 16, ptr + c * 20, ptr + c * 24, offsetOf(backend, dx));
+    const affine = [offsetOf(backend, dy), offsetOf(backend, x), m, c, ptr + c * 16, ptr + c * 20, ptr + c * 24, offsetOf(backend, dx)];
+    kernelPool(backend).run('channelAffine2', affine, m, 1, minShareRows(c));
   });
   return [dx, dgamma, dbeta];
 }

@@ -1,10 +1,11 @@
 /**
  * Sum over every axis but the last (the bias gradient of a conv or dense layer: dy [N, H, W, C]
  * -> [C]). The stock wasm Sum first transposes the reduced axes innermost (a full copy of dy);
- * here the SIMD `channelSums` kernel reads dy once, accumulating in float64. Other reductions
+ * here the SIMD `channelSums` kernel reads dy once, accumulating in float64 (on the pool: ./channel-sums.ts). Other reductions
  * keep the stock kernel.
  */
 import { tf } from '../../tf.js';
+import { pooledChannelSums } from './channel-sums.js';
 import { f32View, f64View, simdKernels, withScratch } from './simd.js';
 import { asWasmBackend, offsetOf, runKernel, type TensorInfo } from './wasm-kernel-utils.js';
 
@@ -20,7 +21,7 @@ function sum(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf
   const m = x.shape.reduce((p, q) => p * q, 1) / c;
   const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c], 'float32');
   withScratch(backend, c * 8, (ptr) => {
-    simdKernels(backend).channelSums(offsetOf(backend, x), m, c, ptr);
+    pooledChannelSums(backend, 'channelSums', [offsetOf(backend, x), m, c], m, c, ptr);
     f32View(backend, offsetOf(backend, out), c).set(f64View(backend, ptr, c));
   });
   return out;

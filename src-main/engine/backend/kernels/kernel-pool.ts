@@ -15,11 +15,12 @@ import { simdKernels, simdModule, type SimdKernels } from './simd.js';
 import { MAX_WASM_THREADS, isWasmThreadCount } from '../wasm-threads-limits.js';
 
 /**
- * The kernels split over the pool. Batch norm's kernels are not: split by channel (commit a6f195f, reverted)
- * they made one ResNet20 run on two cores slower (1.29x against 1.56x its one-core speed, `npm run bench`):
- * they are short, follow an XNNPACK convolution, and XNNPACK's pool thread still spins on the second core then.
+ * The kernels split over the pool: the convolutions, and batch norm's passes and the ReLU gradient split by
+ * rows (element ranges). Batch norm split by channel (commit a6f195f, reverted) made one ResNet20 run on two
+ * cores slower (1.29x against 1.56x its one-core speed): with 16 channels both threads wrote halves of every
+ * 64-byte row, the same cache lines. By rows, each thread owns whole rows.
  */
-export const POOLED_KERNELS = ['convGemm', 'convFilterGrad'] as const;
+export const POOLED_KERNELS = ['convGemm', 'convFilterGrad', 'channelSums', 'centredSquares', 'gradSums', 'channelAffine2', 'reluGrad'] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
 // Control words (Int32): generation, done count, kernel index, argument count, failures, then
@@ -93,9 +94,11 @@ export interface KernelPool {
   readonly threads: number;
   /**
    * Runs `kernel(...args, from, to, slot)` over [0, total), split in shares that are multiples of `grain`;
-   * `slot` (0 .. threads-1) indexes the thread's own scratch where the kernel needs one.
+   * `slot` (0 .. threads-1) indexes the thread's own scratch where the kernel needs one. Where the shares would
+   * be smaller than `minShare` (default: one grain) the calling thread runs it all: waking a thread costs more
+   * than a small kernel.
    */
-  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number): void;
+  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number, minShare?: number): void;
 }
 
 class SerialPool implements KernelPool {
@@ -114,7 +117,9 @@ class SerialPool implements KernelPool {
 class ThreadedPool implements KernelPool {
   private readonly c: Int32Array;
   private readonly workers: Worker[];
+  private readonly serial: SerialPool;
   constructor(private readonly simd: SimdKernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
+    this.serial = new SerialPool(simd);
     this.c = new Int32Array(new SharedArrayBuffer(4 * (RANGES + 2 * threads)));
     this.workers = Array.from({ length: threads - 1 }, (_, index) => {
       const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control: this.c.buffer, index, names: POOLED_KERNELS, stats: stats.buffer } });
@@ -124,8 +129,12 @@ class ThreadedPool implements KernelPool {
     });
   }
 
-  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number): void {
+  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number, minShare = grain): void {
     if (args.length > MAX_ARGS) throw new Error(`KernelPool.run(${kernel}): ${args.length} arguments, at most ${MAX_ARGS}`);
+    if (total < 2 * minShare) {
+      this.serial.run(kernel, args, total);
+      return;
+    }
     const c = this.c;
     const units = Math.ceil(total / grain);
     const share = Math.ceil(units / this.threads);

@@ -6,6 +6,8 @@
  * place: on a backend with `AsclReluGrad` it uses the kernel, elsewhere the original.
  */
 import { tf } from '../../tf.js';
+import { MIN_SHARE_ELEMENTS } from './channel-sums.js';
+import { kernelPool } from './kernel-pool.js';
 import { simdKernels } from './simd.js';
 import { asWasmBackend, offsetOf, type TensorInfo } from './wasm-kernel-utils.js';
 
@@ -15,7 +17,9 @@ function reluGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): Te
   const backend = asWasmBackend(args.backend);
   const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
   const out = backend.makeOutput(x.shape, 'float32');
-  simdKernels(backend).reluGrad(offsetOf(backend, dy), offsetOf(backend, x), offsetOf(backend, out), x.shape.reduce((p, q) => p * q, 1));
+  const n = x.shape.reduce((p, q) => p * q, 1);
+  // shares of 16 floats (64 bytes): threads meet in at most one cache line
+  kernelPool(backend).run('reluGrad', [offsetOf(backend, dy), offsetOf(backend, x), offsetOf(backend, out), n], n, 16, MIN_SHARE_ELEMENTS);
   return out;
 }
 

@@ -9,12 +9,13 @@ import { SIMD_KERNELS_BASE64 } from './simd-kernels.generated.js';
 import { heapMemory, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export interface SimdKernels {
-  channelSums(x: number, m: number, c: number, sum: number): void;
-  centredSquares(x: number, m: number, c: number, mean: number, sq: number): void;
-  gradSums(x: number, dy: number, m: number, c: number, mean: number, sums: number): void;
-  channelAffine2(u: number, v: number, m: number, c: number, a: number, b: number, k: number, out: number): void;
+  // pooled (./kernel-pool.ts): the last three arguments are the range [from, to) and the thread's slot
+  channelSums(x: number, m: number, c: number, partials: number, chunkRows: number, ch0: number, ch1: number, slot: number): void;
+  centredSquares(x: number, m: number, c: number, mean: number, partials: number, chunkRows: number, ch0: number, ch1: number, slot: number): void;
+  gradSums(x: number, dy: number, m: number, c: number, mean: number, partials: number, chunkRows: number, ch0: number, ch1: number, slot: number): void;
+  channelAffine2(u: number, v: number, m: number, c: number, a: number, b: number, k: number, out: number, r0: number, r1: number, slot: number): void;
   col2im(cols: number, dx: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, pt: number, pl: number): void;
-  reluGrad(dy: number, x: number, out: number, n: number): void;
+  reluGrad(dy: number, x: number, out: number, n: number, i0: number, i1: number, slot: number): void;
   maximum(a: number, b: number, out: number, n: number): void;
   minimum(a: number, b: number, out: number, n: number): void;
   maxPoolGrad(

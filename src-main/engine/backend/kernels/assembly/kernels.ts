@@ -5,12 +5,30 @@
 // that memory handed in by the JS side, which allocated it through the backend.
 // Layouts are channels-last (NHWC): a feature map is [M, C] with M = N*H*W.
 
-/** Sums per channel of x and of x*x-free centred squares: pass 1 of batch norm (float64). */
-export function channelSums(xPtr: usize, m: i32, c: i32, sumPtr: usize): void {
+// The per-channel sums below run over fixed chunks of rows, each into its own partial [C] (f64) of
+// partials [chunks][C] (the caller adds them in chunk order): the chunks depend only on M, so splitting
+// them across the kernel pool's threads (../kernel-pool.ts: [ch0, ch1), slot unused) gives bitwise the
+// same sums as one thread.
+
+/** The first row of chunk `ch` of `chunkRows` rows, clamped to M (chunk ch is [start(ch), start(ch + 1))). */
+// @ts-ignore: decorator
+@inline function chunkStart(ch: i32, chunkRows: i32, m: i32): i32 { return min(m, ch * chunkRows); }
+
+/** Sums per channel of x: pass 1 of batch norm, and the bias gradient (float64). */
+export function channelSums(xPtr: usize, m: i32, c: i32, partials: usize, chunkRows: i32, ch0: i32, ch1: i32, slot: i32): void {
+  slot; // the pooled signature
+  for (let ch = ch0; ch < ch1; ch++) {
+    const sumPtr = partials + (<usize>(ch * c) << 3);
+    channelSumsRows(xPtr, chunkStart(ch, chunkRows, m), chunkStart(ch + 1, chunkRows, m), c, sumPtr);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function channelSumsRows(xPtr: usize, r0: i32, r1: i32, c: i32, sumPtr: usize): void {
   // sum[c] (f64) += x[r, c]
   memory.fill(sumPtr, 0, <usize>c << 3);
   const c4 = c & ~3;
-  for (let r = 0; r < m; r++) {
+  for (let r = r0; r < r1; r++) {
     const row = xPtr + (<usize>(r * c) << 2);
     let j = 0;
     for (; j < c4; j += 4) {
@@ -26,11 +44,20 @@ export function channelSums(xPtr: usize, m: i32, c: i32, sumPtr: usize): void {
   }
 }
 
-/** sq[c] (f64) = sum_r (x[r, c] - mean[c])^2, mean given as f32 [C]: the biased variance's numerator. */
-export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, sqPtr: usize): void {
+/** sq[c] (f64) = sum_r (x[r, c] - mean[c])^2 per chunk, mean given as f32 [C]: the biased variance's numerator. */
+export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, partials: usize, chunkRows: i32, ch0: i32, ch1: i32, slot: i32): void {
+  slot;
+  for (let ch = ch0; ch < ch1; ch++) {
+    const sqPtr = partials + (<usize>(ch * c) << 3);
+    centredSquaresRows(xPtr, chunkStart(ch, chunkRows, m), chunkStart(ch + 1, chunkRows, m), c, meanPtr, sqPtr);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function centredSquaresRows(xPtr: usize, r0: i32, r1: i32, c: i32, meanPtr: usize, sqPtr: usize): void {
   memory.fill(sqPtr, 0, <usize>c << 3);
   const c4 = c & ~3;
-  for (let r = 0; r < m; r++) {
+  for (let r = r0; r < r1; r++) {
     const row = xPtr + (<usize>(r * c) << 2);
     let j = 0;
     for (; j < c4; j += 4) {
@@ -49,14 +76,23 @@ export function centredSquares(xPtr: usize, m: i32, c: i32, meanPtr: usize, sqPt
 }
 
 /**
- * Batch-norm backward pass 1: sumDy[c] = sum_r dy, sumDyXc[c] = sum_r dy * (x - mean), in f64.
- * sumsPtr holds 2*C f64: [sumDy | sumDyXc].
+ * Batch-norm backward pass 1: sumDy[c] = sum_r dy, sumDyXc[c] = sum_r dy * (x - mean), in f64, per chunk:
+ * partials [chunks][2C], each [sumDy | sumDyXc].
  */
-export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usize, sumsPtr: usize): void {
+export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usize, partials: usize, chunkRows: i32, ch0: i32, ch1: i32, slot: i32): void {
+  slot;
+  for (let ch = ch0; ch < ch1; ch++) {
+    const sumsPtr = partials + (<usize>(ch * c) << 4);
+    gradSumsRows(xPtr, dyPtr, chunkStart(ch, chunkRows, m), chunkStart(ch + 1, chunkRows, m), c, meanPtr, sumsPtr);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gradSumsRows(xPtr: usize, dyPtr: usize, r0: i32, r1: i32, c: i32, meanPtr: usize, sumsPtr: usize): void {
   memory.fill(sumsPtr, 0, <usize>c << 4);
   const sum2 = sumsPtr + (<usize>c << 3);
   const c4 = c & ~3;
-  for (let r = 0; r < m; r++) {
+  for (let r = r0; r < r1; r++) {
     const off = <usize>(r * c) << 2;
     let j = 0;
     for (; j < c4; j += 4) {
@@ -81,10 +117,14 @@ export function gradSums(xPtr: usize, dyPtr: usize, m: i32, c: i32, meanPtr: usi
   }
 }
 
-/** out[r, c] = a[c] * u[r, c] + b[c] * v[r, c] + k[c] (v may equal u with b = 0): the affine maps of batch norm. */
-export function channelAffine2(uPtr: usize, vPtr: usize, m: i32, c: i32, aPtr: usize, bPtr: usize, kPtr: usize, outPtr: usize): void {
+/**
+ * out[r, c] = a[c] * u[r, c] + b[c] * v[r, c] + k[c] (v may equal u with b = 0) for rows [r0, r1): the affine
+ * maps of batch norm (M rows in all; pooled by rows, each element computed alike on any thread).
+ */
+export function channelAffine2(uPtr: usize, vPtr: usize, m: i32, c: i32, aPtr: usize, bPtr: usize, kPtr: usize, outPtr: usize, r0: i32, r1: i32, slot: i32): void {
+  m; slot; // the pooled signature: M is the range's total
   const c4 = c & ~3;
-  for (let r = 0; r < m; r++) {
+  for (let r = r0; r < r1; r++) {
     const off = <usize>(r * c) << 2;
     let j = 0;
     for (; j < c4; j += 4) {
@@ -217,16 +257,17 @@ export function minimum(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
   }
 }
 
-/** ReLU's gradient: out = x > 0 ? dy : 0 (tfjs-core: dy * cast(step(x)), three kernels). */
-export function reluGrad(dyPtr: usize, xPtr: usize, outPtr: usize, n: i32): void {
-  const n4 = n & ~3;
+/** ReLU's gradient: out = x > 0 ? dy : 0 (tfjs-core: dy * cast(step(x)), three kernels), elements [i0, i1) of n. */
+export function reluGrad(dyPtr: usize, xPtr: usize, outPtr: usize, n: i32, i0: i32, i1: i32, slot: i32): void {
+  n; slot; // the pooled signature: n is the range's total
+  const n4 = i0 + ((i1 - i0) & ~3);
   const zero = f32x4.splat(0);
-  let i = 0;
+  let i = i0;
   for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     v128.store(outPtr + o, v128.and(v128.load(dyPtr + o), f32x4.gt(v128.load(xPtr + o), zero)));
   }
-  for (; i < n; i++) {
+  for (; i < i1; i++) {
     const o = <usize>i << 2;
     store<f32>(outPtr + o, load<f32>(xPtr + o) > 0 ? load<f32>(dyPtr + o) : 0);
   }
