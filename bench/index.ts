@@ -159,6 +159,14 @@ function poolLine(t: StepTiming, where: string): string {
     `rest of the step ${(t.msPerStep - p.wallMs).toFixed(0)} ms`;
 }
 
+/** Per pooled kernel: its one-core time and the ratio of its busy time summed over the threads to it. */
+function splitCosts(one: StepTiming, many: StepTiming): string {
+  return Object.entries(one.pool.byKernel).map(([kernel, t]) => {
+    const busy = many.pool.byKernel[kernel as keyof typeof many.pool.byKernel]?.busyMs.reduce((s, b) => s + b, 0);
+    return `${kernel} ${t.wallMs.toFixed(0)} ms ${busy === undefined ? '-' : `${(busy / t.wallMs).toFixed(2)}x`}`;
+  }).join(', ');
+}
+
 async function benchModel(model: ModelName, a: Args, log: (s: string) => void): Promise<ModelBench> {
   if (a.backend === 'webgpu') return benchModelGpu(model, a, log);
   const data: StepWorkerData = { model, backend: a.backend, batch: 128, steps: a.steps, warmup: 1 };
@@ -176,6 +184,7 @@ async function benchModel(model: ModelName, a: Args, log: (s: string) => void): 
     log(`  ${model}: 1 run on ${a.cores} cores ${oneRun.samplesPerSecond.toFixed(1)} samples/s (${(oneRun.samplesPerSecond / one.samplesPerSecond).toFixed(2)}x its 1-core speed)`);
     log(`  ${model}: ${poolLine(one, 'on 1 core')}`);
     log(`  ${model}: ${poolLine(oneRun, `on ${a.cores} cores`)}`);
+    log(`  ${model}: split cost per pooled kernel (busy on ${a.cores} cores / on 1): ${splitCosts(one, oneRun)}`);
   }
   const pair = await timeInWorkers(a.cores, data);
   const two = pair.timings;

@@ -13,7 +13,7 @@ import { getObjective } from '../src-main/engine/objectives/index.js';
 import { Rng } from '../src-main/engine/rng.js';
 import { createOptimizer } from '../src-main/engine/train/optimizer.js';
 import { makeTrainStep } from '../src-main/engine/train/step.js';
-import { kernelPoolStats, resetKernelPoolStats, type KernelPoolStats } from '../src-main/engine/backend/kernels/kernel-pool.js';
+import { kernelPoolStats, resetKernelPoolStats, type KernelPoolStats, type KernelPoolTimes } from '../src-main/engine/backend/kernels/kernel-pool.js';
 import { kernelFlops, profileKernels, type KernelRow } from './kernel-profile.js';
 
 export interface StepTiming {
@@ -89,7 +89,8 @@ export async function timeTrainStep(model: ModelName, opts: TimeStepOptions = {}
     }
     const ms = (performance.now() - t0) / steps;
     const p = kernelPoolStats();
-    const pool = { calls: p.calls / steps, wallMs: p.wallMs / steps, busyMs: p.busyMs.map((b) => b / steps) };
+    const perStep = (t: KernelPoolTimes): KernelPoolTimes => ({ calls: t.calls / steps, wallMs: t.wallMs / steps, busyMs: t.busyMs.map((b) => b / steps) });
+    const pool: KernelPoolStats = { ...perStep(p), byKernel: Object.fromEntries(Object.entries(p.byKernel).map(([k, t]) => [k, perStep(t)])) };
     const tensorsAfter: [number, number] = [first, tf.memory().numTensors];
     let profile: StepTiming['profile'];
     if (opts.profile) {

@@ -27,26 +27,43 @@ export type PooledKernel = (typeof POOLED_KERNELS)[number];
 // MAX_ARGS arguments, then [from, to) per worker.
 const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, FAILED = 4, ARGS = 5, MAX_ARGS = 16, RANGES = ARGS + MAX_ARGS;
 
-// Statistics words (Float64): calls, wall ms, then busy ms per thread (the calling thread first). Shared, so
-// that each worker adds its own busy time; process-wide, as one process has one wasm backend.
-const STATS_CALLS = 0, STATS_WALL = 1, STATS_BUSY = 2;
-const stats = new Float64Array(new SharedArrayBuffer(8 * (STATS_BUSY + MAX_WASM_THREADS)));
+// Statistics words (Float64), one block per pooled kernel: calls, wall ms, then busy ms per thread (the
+// calling thread first). Shared, so that each worker adds its own busy time; process-wide, as one process
+// has one wasm backend.
+const STATS_CALLS = 0, STATS_WALL = 1, STATS_BUSY = 2, STATS_BLOCK = STATS_BUSY + MAX_WASM_THREADS;
+const stats = new Float64Array(new SharedArrayBuffer(8 * STATS_BLOCK * POOLED_KERNELS.length));
 
 /**
  * Where the pooled kernels' time went since the last reset: `npm run bench` prints it per step, so that a run
  * on N cores shows how much of the step is split at all (the rest runs on one thread) and what splitting cost
- * (the threads' busy times against the same work on one thread).
+ * (the threads' busy times against the same work on one thread), in all and per kernel.
  */
-export interface KernelPoolStats {
+export interface KernelPoolTimes {
   calls: number;
   /** From dispatch to the last thread done, summed over calls. */
   wallMs: number;
   /** Time inside the kernels per thread: the calling thread, then each worker. */
   busyMs: number[];
 }
+export interface KernelPoolStats extends KernelPoolTimes {
+  byKernel: Partial<Record<PooledKernel, KernelPoolTimes>>;
+}
+
+function timesOf(block: Float64Array): KernelPoolTimes {
+  return { calls: block[STATS_CALLS], wallMs: block[STATS_WALL], busyMs: Array.from(block.subarray(STATS_BUSY, STATS_BUSY + poolThreads)) };
+}
 
 export function kernelPoolStats(): KernelPoolStats {
-  return { calls: stats[STATS_CALLS], wallMs: stats[STATS_WALL], busyMs: Array.from(stats.subarray(STATS_BUSY, STATS_BUSY + poolThreads)) };
+  const total: KernelPoolStats = { calls: 0, wallMs: 0, busyMs: Array.from({ length: poolThreads }, () => 0), byKernel: {} };
+  POOLED_KERNELS.forEach((kernel, k) => {
+    const t = timesOf(stats.subarray(k * STATS_BLOCK, (k + 1) * STATS_BLOCK));
+    if (t.calls === 0) return;
+    total.byKernel[kernel] = t;
+    total.calls += t.calls;
+    total.wallMs += t.wallMs;
+    t.busyMs.forEach((b, i) => (total.busyMs[i] += b));
+  });
+  return total;
 }
 
 export function resetKernelPoolStats(): void {
@@ -60,7 +77,7 @@ export function resetKernelPoolStats(): void {
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, names, stats } = workerData;
-const busy = new Float64Array(stats, ${STATS_BUSY} * 8);
+const stats64 = new Float64Array(stats);
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
 let gen = 0;
@@ -73,7 +90,7 @@ for (;;) {
     const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${NARGS}]));
     const t0 = performance.now();
     try { exports[names[k]](...args, from, to, index + 1); } catch (e) { Atomics.add(c, ${FAILED}, 1); }
-    busy[index + 1] += performance.now() - t0; // this worker's slot only: read after DONE (an Atomics edge)
+    stats64[k * ${STATS_BLOCK} + ${STATS_BUSY} + index + 1] += performance.now() - t0; // this worker's word only: read after DONE (an Atomics edge)
   }
   Atomics.add(c, ${DONE}, 1);
   Atomics.notify(c, ${DONE});
@@ -108,9 +125,10 @@ class SerialPool implements KernelPool {
     const t0 = performance.now();
     (this.simd[kernel] as (...a: number[]) => void)(...args, 0, total, 0);
     const ms = performance.now() - t0;
-    stats[STATS_CALLS] += 1;
-    stats[STATS_WALL] += ms;
-    stats[STATS_BUSY] += ms;
+    const at = POOLED_KERNELS.indexOf(kernel) * STATS_BLOCK;
+    stats[at + STATS_CALLS] += 1;
+    stats[at + STATS_WALL] += ms;
+    stats[at + STATS_BUSY] += ms;
   }
 }
 
@@ -155,10 +173,11 @@ class ThreadedPool implements KernelPool {
     } catch (e) {
       error = e;
     }
-    stats[STATS_BUSY] += performance.now() - t0;
+    const at = c[KERNEL] * STATS_BLOCK;
+    stats[at + STATS_BUSY] += performance.now() - t0;
     for (let d = Atomics.load(c, DONE); d < this.workers.length; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
-    stats[STATS_CALLS] += 1;
-    stats[STATS_WALL] += performance.now() - t0;
+    stats[at + STATS_CALLS] += 1;
+    stats[at + STATS_WALL] += performance.now() - t0;
     if (error) throw error;
     const failed = Atomics.load(c, FAILED);
     if (failed > 0) throw new Error(`KernelPool.run(${kernel}): ${failed} of ${this.workers.length} pool workers trapped (args ${args.join(',')})`);
