@@ -107,7 +107,8 @@ export function gemmFilterGrad(backend: WasmBackendLike, x: TensorInfo, dy: Tens
     i32View(backend, offPtr, k4).set(offsetTable(g, k4));
     f32View(backend, accPtr, k4 * g.co).fill(0);
     const args = [offsetOf(backend, xp), offPtr, offsetOf(backend, dy), accPtr, g.n, g.oh, g.ow, g.co, hp, wp, g.ci, g.strides[0], g.strides[1]];
-    kernelPool(backend).run('convFilterGrad', args, k4 / 4, 1);
+    // one share per thread: each call sweeps all pixels of x and dy once (more calls, more sweeps)
+    kernelPool(backend).run('convFilterGrad', args, k4 / 4, 1, 1, 1);
     f32View(backend, offsetOf(backend, dW), k * g.co).set(f32View(backend, accPtr, k * g.co));
   });
   if (xp !== x) free(backend, xp);

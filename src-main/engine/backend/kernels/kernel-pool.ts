@@ -2,9 +2,10 @@
  * A kernel-level thread pool for our SIMD kernels, so that one run's convolutions use every core it was
  * given (issue 16) and not only XNNPACK's operators. It exists only with the threaded tfjs binary, whose heap
  * is a shared WebAssembly.Memory (../wasm-threads.ts): each pool worker instantiates the same SIMD module on
- * that memory and runs a contiguous share of a kernel's range (output pixels, or rows of dW), the calling
- * thread runs the first share, and it waits for the rest. Every output element is reduced by one thread in
- * the single-threaded order, so results are bitwise those of one thread.
+ * that memory; a kernel's range (output pixels, tiles of dW, rows) is cut in chunks that the calling thread
+ * and the workers take in turn until none is left, and the calling thread waits for the workers to check in.
+ * Every output element is reduced within one chunk in the single-threaded order, so results are bitwise those
+ * of one thread.
  *
  * Dispatch is a SharedArrayBuffer and Atomics, not messages: a kernel call is synchronous (tfjs kernels are),
  * and the calling thread may block in Atomics.wait (Node allows it on the main thread too).
@@ -23,9 +24,15 @@ import { MAX_WASM_THREADS, isWasmThreadCount } from '../wasm-threads-limits.js';
 export const POOLED_KERNELS = ['convGemm', 'convFilterGrad', 'channelSums', 'centredSquares', 'gradSums', 'channelAffine2', 'reluGrad'] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
-// Control words (Int32): generation, done count, kernel index, argument count, failures, then
-// MAX_ARGS arguments, then [from, to) per worker.
-const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, FAILED = 4, ARGS = 5, MAX_ARGS = 16, RANGES = ARGS + MAX_ARGS;
+// Control words (Int32): generation, done count, kernel index, argument count, failures, the next chunk to
+// take, the chunk count, the chunk size, the range's total, then MAX_ARGS arguments.
+const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, FAILED = 4, NEXT = 5, NCHUNKS = 6, CHUNK = 7, TOTAL = 8, ARGS = 9, MAX_ARGS = 16;
+
+/**
+ * Chunks per thread: the range is cut in about this many pieces per thread, which the threads take in turn
+ * (an atomic counter), so a thread that wakes late or runs slower takes fewer instead of holding the others.
+ */
+const CHUNKS_PER_THREAD = 8;
 
 // Statistics words (Float64), one block per pooled kernel: calls, wall ms, then busy ms per thread (the
 // calling thread first). Shared, so that each worker adds its own busy time; process-wide, as one process
@@ -71,8 +78,8 @@ export function resetKernelPoolStats(): void {
 }
 
 /**
- * The worker: instantiate, then wait for a generation, run its range, count itself done; it lives as long as
- * the process (unref'd, like the backend it serves). Plain CommonJS.
+ * The worker: instantiate, then wait for a generation, take chunks until none is left, count itself done; it
+ * lives as long as the process (unref'd, like the backend it serves). Plain CommonJS.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -84,14 +91,21 @@ let gen = 0;
 for (;;) {
   Atomics.wait(c, ${GEN}, gen);
   gen = Atomics.load(c, ${GEN});
-  const k = c[${KERNEL}];
-  const from = c[${RANGES} + 2 * index], to = c[${RANGES} + 2 * index + 1];
-  if (from < to) {
-    const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${NARGS}]));
-    const t0 = performance.now();
-    try { exports[names[k]](...args, from, to, index + 1); } catch (e) { Atomics.add(c, ${FAILED}, 1); }
-    stats64[k * ${STATS_BLOCK} + ${STATS_BUSY} + index + 1] += performance.now() - t0; // this worker's word only: read after DONE (an Atomics edge)
+  const k = c[${KERNEL}], chunks = c[${NCHUNKS}], size = c[${CHUNK}], total = c[${TOTAL}];
+  const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${NARGS}]));
+  const fn = exports[names[k]];
+  const t0 = performance.now();
+  let took = false;
+  try {
+    for (let i = Atomics.add(c, ${NEXT}, 1); i < chunks; i = Atomics.add(c, ${NEXT}, 1)) {
+      took = true;
+      fn(...args, i * size, Math.min(total, (i + 1) * size), index + 1);
+    }
+  } catch (e) {
+    Atomics.add(c, ${FAILED}, 1);
   }
+  // this worker's word only: read after DONE (an Atomics edge)
+  if (took) stats64[k * ${STATS_BLOCK} + ${STATS_BUSY} + index + 1] += performance.now() - t0;
   Atomics.add(c, ${DONE}, 1);
   Atomics.notify(c, ${DONE});
 }
@@ -113,9 +127,10 @@ export interface KernelPool {
    * Runs `kernel(...args, from, to, slot)` over [0, total), split in shares that are multiples of `grain`;
    * `slot` (0 .. threads-1) indexes the thread's own scratch where the kernel needs one. Where the shares would
    * be smaller than `minShare` (default: one grain) the calling thread runs it all: waking a thread costs more
-   * than a small kernel.
+   * than a small kernel. `chunksPerThread` (default CHUNKS_PER_THREAD) pieces per thread are taken in turn;
+   * 1 gives each thread one contiguous share, for a kernel whose every call sweeps all of its inputs.
    */
-  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number, minShare?: number): void;
+  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number, minShare?: number, chunksPerThread?: number): void;
 }
 
 class SerialPool implements KernelPool {
@@ -138,7 +153,7 @@ class ThreadedPool implements KernelPool {
   private readonly serial: SerialPool;
   constructor(private readonly simd: SimdKernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
     this.serial = new SerialPool(simd);
-    this.c = new Int32Array(new SharedArrayBuffer(4 * (RANGES + 2 * threads)));
+    this.c = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGS)));
     this.workers = Array.from({ length: threads - 1 }, (_, index) => {
       const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control: this.c.buffer, index, names: POOLED_KERNELS, stats: stats.buffer } });
       w.unref(); // a waiting pool never keeps the process alive
@@ -147,34 +162,40 @@ class ThreadedPool implements KernelPool {
     });
   }
 
-  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number, minShare = grain): void {
+  run(kernel: PooledKernel, args: readonly number[], total: number, grain: number, minShare = grain, chunksPerThread = CHUNKS_PER_THREAD): void {
     if (args.length > MAX_ARGS) throw new Error(`KernelPool.run(${kernel}): ${args.length} arguments, at most ${MAX_ARGS}`);
     if (total < 2 * minShare) {
       this.serial.run(kernel, args, total);
       return;
     }
     const c = this.c;
-    const units = Math.ceil(total / grain);
-    const share = Math.ceil(units / this.threads);
-    const range = (i: number): [number, number] => [Math.min(total, i * share * grain), Math.min(total, (i + 1) * share * grain)];
-    c[KERNEL] = POOLED_KERNELS.indexOf(kernel);
+    const k = POOLED_KERNELS.indexOf(kernel);
+    // chunks of whole grains, at least minShare, about chunksPerThread per thread
+    const size = grain * Math.max(Math.ceil(minShare / grain), Math.ceil(total / grain / (chunksPerThread * this.threads)));
+    const chunks = Math.ceil(total / size);
+    c[KERNEL] = k;
     c[NARGS] = args.length;
     args.forEach((a, i) => (c[ARGS + i] = a));
-    for (let w = 0; w < this.workers.length; w++) [c[RANGES + 2 * w], c[RANGES + 2 * w + 1]] = range(w + 1);
+    c[NCHUNKS] = chunks;
+    c[CHUNK] = size;
+    c[TOTAL] = total;
+    Atomics.store(c, NEXT, 0);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, FAILED, 0);
     const t0 = performance.now();
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    const [from, to] = range(0);
+    const fn = this.simd[kernel] as (...a: number[]) => void;
     let error: unknown = null;
     try {
-      if (from < to) (this.simd[kernel] as (...a: number[]) => void)(...args, from, to, 0);
+      for (let i = Atomics.add(c, NEXT, 1); i < chunks; i = Atomics.add(c, NEXT, 1)) fn(...args, i * size, Math.min(total, (i + 1) * size), 0);
     } catch (e) {
       error = e;
+      Atomics.store(c, NEXT, chunks); // the workers take no more
     }
-    const at = c[KERNEL] * STATS_BLOCK;
+    const at = k * STATS_BLOCK;
     stats[at + STATS_BUSY] += performance.now() - t0;
+    // Every worker checks in before the next call reuses the control words (one that woke late took no chunk).
     for (let d = Atomics.load(c, DONE); d < this.workers.length; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
     stats[at + STATS_CALLS] += 1;
     stats[at + STATS_WALL] += performance.now() - t0;
