@@ -12,8 +12,8 @@
  *      = a dy + p x + q   (p, q per channel)
  */
 import { tf } from '../../tf.js';
-import { minShareRows, pooledChannelSums } from './channel-sums.js';
-import { kernelPool } from './kernel-pool.js';
+import { pooledChannelSums } from './channel-sums.js';
+import { kernelPool, minShareRows } from './kernel-pool.js';
 import { f32View, f64View, simdKernels, withScratch } from './simd.js';
 import { asWasmBackend, offsetOf, type TensorInfo } from './wasm-kernel-utils.js';
 

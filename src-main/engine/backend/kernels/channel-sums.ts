@@ -1,28 +1,17 @@
 /**
  * Per-channel sums over the rows of a channels-last [M, C] map on the kernel pool (batch norm's statistics and
- * gradient sums, the bias gradient), and the row-split elementwise kernels' share sizes.
+ * gradient sums, the bias gradient).
  *
  * The sums run in SUM_CHUNKS fixed chunks of rows, each into its own float64 partial, added here in chunk
  * order: the chunks depend only on M, never on the thread count, so one thread and N give bitwise the same
  * sums (test/backend/wasm-threads.test.ts), and the float64 partials are no less exact than one running sum.
  */
-import { kernelPool } from './kernel-pool.js';
+import { kernelPool, minShareRows } from './kernel-pool.js';
 import { f64View, withScratch } from './simd.js';
 import type { WasmBackendLike } from './wasm-kernel-utils.js';
 
 /** 24 chunks: an even split over 1, 2, 3, 4, 6 and 8 threads. */
 export const SUM_CHUNKS = 24;
-
-/**
- * Below this many elements per thread a row-split kernel runs on the calling thread alone: about 128 KB, a
- * few tens of microseconds of streaming, the order of waking a pool thread.
- */
-export const MIN_SHARE_ELEMENTS = 32_768;
-
-/** Rows per share of an [M, C] map below which a row-split kernel runs on one thread. */
-export function minShareRows(c: number): number {
-  return Math.max(1, Math.ceil(MIN_SHARE_ELEMENTS / c));
-}
 
 type ChunkedSumKernel = 'channelSums' | 'centredSquares' | 'gradSums';
 

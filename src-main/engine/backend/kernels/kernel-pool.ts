@@ -77,6 +77,25 @@ export function resetKernelPoolStats(): void {
   stats.fill(0);
 }
 
+/** Adds one call of `kernel` to the statistics: its wall time and the calling thread's busy time. */
+function recordCall(kernel: PooledKernel, wallMs: number, busyMs: number): void {
+  const at = POOLED_KERNELS.indexOf(kernel) * STATS_BLOCK;
+  stats[at + STATS_CALLS] += 1;
+  stats[at + STATS_WALL] += wallMs;
+  stats[at + STATS_BUSY] += busyMs;
+}
+
+/**
+ * Below this many elements per thread a row-split kernel runs on the calling thread alone: about 128 KB, a
+ * few tens of microseconds of streaming, the order of waking a pool thread.
+ */
+export const MIN_SHARE_ELEMENTS = 32_768;
+
+/** Rows per share of an [M, C] map below which a row-split kernel runs on one thread. */
+export function minShareRows(c: number): number {
+  return Math.max(1, Math.ceil(MIN_SHARE_ELEMENTS / c));
+}
+
 /**
  * The worker: instantiate, then wait for a generation, take chunks until none is left, count itself done; it
  * lives as long as the process (unref'd, like the backend it serves). Plain CommonJS.
@@ -124,7 +143,7 @@ export function setKernelPoolThreads(threads: number): void {
 export interface KernelPool {
   readonly threads: number;
   /**
-   * Runs `kernel(...args, from, to, slot)` over [0, total), split in shares that are multiples of `grain`;
+   * Runs `kernel(...args, from, to, slot)` over [0, total), split in chunks that are multiples of `grain`;
    * `slot` (0 .. threads-1) indexes the thread's own scratch where the kernel needs one. Where the shares would
    * be smaller than `minShare` (default: one grain) the calling thread runs it all: waking a thread costs more
    * than a small kernel. `chunksPerThread` (default CHUNKS_PER_THREAD) pieces per thread are taken in turn;
@@ -140,10 +159,7 @@ class SerialPool implements KernelPool {
     const t0 = performance.now();
     (this.simd[kernel] as (...a: number[]) => void)(...args, 0, total, 0);
     const ms = performance.now() - t0;
-    const at = POOLED_KERNELS.indexOf(kernel) * STATS_BLOCK;
-    stats[at + STATS_CALLS] += 1;
-    stats[at + STATS_WALL] += ms;
-    stats[at + STATS_BUSY] += ms;
+    recordCall(kernel, ms, ms);
   }
 }
 
@@ -169,11 +185,10 @@ class ThreadedPool implements KernelPool {
       return;
     }
     const c = this.c;
-    const k = POOLED_KERNELS.indexOf(kernel);
     // chunks of whole grains, at least minShare, about chunksPerThread per thread
     const size = grain * Math.max(Math.ceil(minShare / grain), Math.ceil(total / grain / (chunksPerThread * this.threads)));
     const chunks = Math.ceil(total / size);
-    c[KERNEL] = k;
+    c[KERNEL] = POOLED_KERNELS.indexOf(kernel);
     c[NARGS] = args.length;
     args.forEach((a, i) => (c[ARGS + i] = a));
     c[NCHUNKS] = chunks;
@@ -193,12 +208,10 @@ class ThreadedPool implements KernelPool {
       error = e;
       Atomics.store(c, NEXT, chunks); // the workers take no more
     }
-    const at = k * STATS_BLOCK;
-    stats[at + STATS_BUSY] += performance.now() - t0;
+    const busy = performance.now() - t0;
     // Every worker checks in before the next call reuses the control words (one that woke late took no chunk).
     for (let d = Atomics.load(c, DONE); d < this.workers.length; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
-    stats[at + STATS_CALLS] += 1;
-    stats[at + STATS_WALL] += performance.now() - t0;
+    recordCall(kernel, performance.now() - t0, busy);
     if (error) throw error;
     const failed = Atomics.load(c, FAILED);
     if (failed > 0) throw new Error(`KernelPool.run(${kernel}): ${failed} of ${this.workers.length} pool workers trapped (args ${args.join(',')})`);

@@ -6,8 +6,7 @@
  * place: on a backend with `AsclReluGrad` it uses the kernel, elsewhere the original.
  */
 import { tf } from '../../tf.js';
-import { MIN_SHARE_ELEMENTS } from './channel-sums.js';
-import { kernelPool } from './kernel-pool.js';
+import { MIN_SHARE_ELEMENTS, kernelPool } from './kernel-pool.js';
 import { simdKernels } from './simd.js';
 import { asWasmBackend, offsetOf, type TensorInfo } from './wasm-kernel-utils.js';
 
